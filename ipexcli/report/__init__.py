@@ -1,0 +1,1 @@
+"""Renderers: each takes a computed result object and writes one output format."""
