@@ -178,3 +178,72 @@ class VariantRecord:
             if name == key:
                 return value
         return None
+
+
+class Significance(str, Enum):
+    """A clinical classification, in ClinVar/ACMG vocabulary (germline).
+
+    ``Pathogenic/Likely pathogenic`` (ClinVar's aggregate) has its own member; use
+    :attr:`is_pathogenic` when P, LP and P/LP are to be treated alike.
+    """
+
+    PATHOGENIC = "Pathogenic"
+    PATHOGENIC_LIKELY_PATHOGENIC = "Pathogenic/Likely pathogenic"
+    LIKELY_PATHOGENIC = "Likely pathogenic"
+    UNCERTAIN = "Uncertain significance"
+    CONFLICTING = "Conflicting classifications of pathogenicity"
+    LIKELY_BENIGN = "Likely benign"
+    BENIGN_LIKELY_BENIGN = "Benign/Likely benign"
+    BENIGN = "Benign"
+    OTHER = "other"
+    NOT_CLASSIFIED = "not classified"
+
+    @classmethod
+    def parse(cls, text: str) -> Significance:
+        """Map ClinVar/UniProt wording (spaces or underscores, any case) to a member.
+
+        >>> Significance.parse("Pathogenic/Likely_pathogenic").name
+        'PATHOGENIC_LIKELY_PATHOGENIC'
+        >>> Significance.parse("Likely pathogenic/Pathogenic").name
+        'PATHOGENIC_LIKELY_PATHOGENIC'
+        >>> Significance.parse("Conflicting interpretations of pathogenicity").name
+        'CONFLICTING'
+        >>> Significance.parse("").name
+        'NOT_CLASSIFIED'
+        """
+        key = text.strip().replace("_", " ").lower()
+        if not key or key in ("not provided", "no classification provided", "-"):
+            return cls.NOT_CLASSIFIED
+        if key.startswith("conflicting"):
+            return cls.CONFLICTING
+        parts = {p.strip() for p in key.split("/")}
+        if parts == {"pathogenic", "likely pathogenic"}:
+            return cls.PATHOGENIC_LIKELY_PATHOGENIC
+        if parts == {"benign", "likely benign"}:
+            return cls.BENIGN_LIKELY_BENIGN
+        for member in cls:
+            if member.value.lower() == key:
+                return member
+        if key in ("vus", "uncertain", "uncertain significance"):
+            return cls.UNCERTAIN
+        return cls.OTHER
+
+    @property
+    def is_pathogenic(self) -> bool:
+        """Pathogenic, Likely pathogenic or the P/LP aggregate."""
+        return self in (
+            Significance.PATHOGENIC,
+            Significance.PATHOGENIC_LIKELY_PATHOGENIC,
+            Significance.LIKELY_PATHOGENIC,
+        )
+
+    @property
+    def is_benign(self) -> bool:
+        return self in (
+            Significance.BENIGN,
+            Significance.BENIGN_LIKELY_BENIGN,
+            Significance.LIKELY_BENIGN,
+        )
+
+    def __str__(self) -> str:
+        return self.value

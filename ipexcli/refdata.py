@@ -601,8 +601,8 @@ def consistency_checks(data: RefData) -> list[Check]:
             locus = data.locus(build)
             if not locus.contains(allele.start, allele.end):
                 bad.append(f"{variant.id} {build}: outside locus")
-            elif locus.fetch(allele.start, allele.end) != allele.ref:
-                bad.append(f"{variant.id} {build}: REF {allele.ref} != {locus.fetch(allele.start, allele.end)}")
+            elif (found := locus.fetch(allele.start, allele.end)) != allele.ref:
+                bad.append(f"{variant.id} {build}: REF {allele.ref} != bundled {found}")
     checks.append(
         Check(
             "known-variant REF alleles match the bundled sequence",

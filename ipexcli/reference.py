@@ -34,4 +34,6 @@ def read_single_fasta(path: Path) -> tuple[str, str]:
         finally:
             fasta.close()
     except (pyfaidx.FastaIndexingError, pyfaidx.FetchError, OSError, ValueError) as exc:
-        raise RefDataError(f"{path}: cannot read FASTA ({exc})", "Run: ipex refdata verify") from exc
+        raise RefDataError(
+            f"{path}: cannot read FASTA ({exc})", "Run: ipex refdata verify"
+        ) from exc

@@ -186,8 +186,9 @@ def build_transcript(src: Path, out: Path) -> dict:
         start_match = re.search(build + r" (\d+)-(\d+)", start_text)
         stop_match = re.search(build + r" (\d+)-(\d+)", stop_text)
         assert start_match and stop_match
-        assert int(start_match.group(2)) == cds_high, (build, "ATG must end the CDS on the minus strand")
-        assert int(stop_match.group(1)) == cds_low, (build, "TGA must start the CDS on the minus strand")
+        # minus strand: the ATG is at the high end of the CDS, the TGA at the low end
+        assert int(start_match.group(2)) == cds_high, (build, "ATG")
+        assert int(stop_match.group(1)) == cds_low, (build, "TGA")
         builds[build] = {
             "accession": LOCI[build][3],
             "strand": -1,
@@ -361,7 +362,8 @@ def build_known(src: Path, out: Path) -> int:
     assert len(rows) == 27, len(rows)
     with (out / "known_variants.tsv").open("w", newline="") as handle:
         handle.write(
-            "# FOXP3 known variants, built by refdata/build.py from FOXP3_known_variants.source.tsv.\n"
+            "# FOXP3 known variants, built by refdata/build.py from "
+            "FOXP3_known_variants.source.tsv.\n"
             "# Positions: 1-based chrX + strand, VCF left-aligned with anchor base for indels.\n"
             "# classification_source/classification_date name the snapshot each classification "
             "was read from; empty = no formal classification (literature report).\n"

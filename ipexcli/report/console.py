@@ -30,7 +30,9 @@ THEME_STYLES = {
 }
 
 
-def make_console(file: IO[str] | None = None, width: int | None = None, stderr: bool = False) -> Console:
+def make_console(
+    file: IO[str] | None = None, width: int | None = None, stderr: bool = False
+) -> Console:
     """A console with the ipexcli theme; colour only on a terminal (rich decides)."""
     from rich.console import Console
     from rich.theme import Theme
