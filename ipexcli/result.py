@@ -1,0 +1,169 @@
+"""The computed report: what every renderer (terminal, TSV, JSON, VCF, HTML) takes as input.
+
+Computation (:mod:`ipexcli.annotate`) builds a :class:`Report`; renderers in
+:mod:`ipexcli.report` only format it. The field names follow the JSON schema shipped in
+``ipexcli/schema/report.schema.json`` (``SCHEMA_VERSION``), so the JSON renderer is a plain
+conversion. Positions: ``pos`` is 1-based (VCF); nothing here is 0-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+#: words allowed in verdicts: the report states evidence, never a diagnosis
+VERDICT_CATEGORIES = (
+    "consistent_with_ipex",  # genotype consistent with IPEX (X-linked recessive)
+    "consistent_with_disease_female",  # biallelic female, rare
+    "carrier",  # heterozygous female carrier
+    "uncertain",  # VUS, het-in-male, conflicting evidence
+    "no_reportable_variant",
+    "not_assessed",  # e.g. no call at all
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownMatch:
+    """A known-variant table row related to a variant, with how it matched."""
+
+    id: str
+    match: str  #: "exact", "same_amino_acid_change" (PS1-like), "same_residue" (PM5-like)
+    hgvs_c: str
+    hgvs_p: str
+    classification: str  #: "" when the source gives no formal classification
+    review_status: str
+    review_stars: int | None
+    condition: str
+    source: str  #: where the classification was read (snapshot)
+    date: str  #: date of that snapshot ("" when not stated)
+    evidence_tier: str = ""
+    rsid: str = ""
+    clinvar: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCode:
+    """An automated ACMG/AMP evidence code (not a classification)."""
+
+    code: str  #: e.g. "PVS1", "PM2_Supporting"
+    strength: str  #: "very_strong", "strong", "moderate", "supporting", "stand_alone"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class VariantResult:
+    """One variant (one ALT) found in the inputs, annotated on NM_014009.4."""
+
+    key: str  #: stable identifier, "GRCh38:X:49251441:G:A" of the normalised allele
+    build: str
+    chrom: str  #: as written in the input file
+    pos: int  #: 1-based VCF POS of the (left-aligned) allele
+    ref: str
+    alt: str
+    hgvs_g: str
+    hgvs_c: str
+    hgvs_p: str
+    consequences: tuple[str, ...]  #: SO terms, most severe first
+    impact: str  #: HIGH, MODERATE, LOW, MODIFIER
+    exon: str = ""  #: "8/12"
+    intron: str = ""  #: "7/11"
+    protein_feature: str = ""
+    cdna_pos: str = ""
+    cds_pos: str = ""
+    aa_pos: str = ""
+    distance: int | None = None
+    known: tuple[KnownMatch, ...] = ()
+    evidence: tuple[EvidenceCode, ...] = ()
+    flags: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    other_build: str = ""  #: "GRCh37:X:49107902:G:A" when the allele lifts through the transcript
+    inputs: tuple[str, ...] = ()  #: input paths the variant was seen in
+
+
+@dataclass(frozen=True, slots=True)
+class GenotypeResult:
+    """One sample's genotype at one variant: raw GT kept beside its X-linked label."""
+
+    variant_key: str
+    raw_gt: str
+    label: str  #: e.g. "hemizygous_alt", "heterozygous", "heterozygous_in_male"
+    label_text: str
+    allele_balance: float | None = None
+    depth: int | None = None
+    genotype_quality: int | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SexResult:
+    declared: str  #: male, female, unknown
+    declared_source: str  #: "--sex", "PED file.ped", "sample sheet", "" when not declared
+    inferred: str  #: male, female, ambiguous, insufficient_data, not_run
+    used: str  #: the sex the interpretation used: male, female or unknown
+    evidence: dict[str, Any] = field(default_factory=dict)
+    mismatch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How the sample's genotypes fit X-linked inheritance; never a diagnosis."""
+
+    category: str  #: one of VERDICT_CATEGORIES
+    text: str
+    reasons: tuple[str, ...] = ()
+    assumed_sex: str = ""  #: set when sex is unknown and both readings are given
+
+
+@dataclass(frozen=True, slots=True)
+class SampleResult:
+    id: str
+    input: str
+    sex: SexResult
+    genotypes: tuple[GenotypeResult, ...]
+    verdicts: tuple[Verdict, ...]
+    family: tuple[str, ...] = ()  #: segregation notes (maternally inherited, apparent de novo...)
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    path: str
+    file_format: str
+    build: str
+    build_method: str
+    contig: str
+    region_method: str
+    records_read: int
+    records_in_region: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    ref_mismatches: int = 0
+    samples: tuple[str, ...] = ()
+    coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    ipexcli_version: str
+    refdata: dict[str, Any]  #: version, transcript, known-variant table origin and date range
+    inputs: tuple[InputResult, ...]
+    variants: tuple[VariantResult, ...]
+    samples: tuple[SampleResult, ...]
+    warnings: tuple[str, ...] = ()
+    schema_version: str = SCHEMA_VERSION
+    disclaimer: str = (
+        "Automated annotation for research and clinical-laboratory review. Evidence codes are "
+        "computed, not a classification; verdicts describe how genotypes fit X-linked "
+        "inheritance and are not a diagnosis."
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict in schema order."""
+        return asdict(self)
+
+    def variant(self, key: str) -> VariantResult:
+        for variant in self.variants:
+            if variant.key == key:
+                return variant
+        raise KeyError(key)
