@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ipexcli")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The single source of the version: pyproject.toml reads it (hatch dynamic version), so start-up
+# needs no importlib.metadata look-up (which alone costs ~100 ms).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -45,10 +45,11 @@ def chrx(build: str, pos_start: int, pos_end: int) -> str:
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
 def test_exons_splice_to_nm_014009_4_and_cds_translates_to_431_aa(build: str) -> None:
     exons = rows("FOXP3_NM_014009.4_exons.tsv")
+    key = build.lower()
     assert [int(e["exon"]) for e in exons] == list(range(1, 13))
     # minus strand: each exon is the reverse complement of its + strand slice
     spliced = "".join(
-        reverse_complement(chrx(build, int(e[f"{build.lower()}_start"]), int(e[f"{build.lower()}_end"])))
+        reverse_complement(chrx(build, int(e[f"{key}_start"]), int(e[f"{key}_end"])))
         for e in exons
     )
     cdna = fasta("NM_014009.4.cdna.fa")
@@ -94,14 +95,15 @@ def test_every_classification_names_its_source_and_date() -> None:
 def test_build_offset_is_not_constant_across_the_gene() -> None:
     data = refdata.load()
     g38, g37 = data.transcript(Build.GRCH38).exons, data.transcript(Build.GRCH37).exons
-    offsets = [a.start - b.start for a, b in zip(g38, g37)]
+    offsets = [a.start - b.start for a, b in zip(g38, g37, strict=True)]
     assert offsets == [143538] + [143543] * 5 + [143539] * 6
 
 
 def test_loaded_model_matches_the_files() -> None:
     data = refdata.load()
     tx = data.transcript(Build.GRCH38)
-    assert (tx.id, tx.protein_id, tx.strand, len(tx.protein)) == ("NM_014009.4", "NP_054728.2", -1, 431)
+    assert (tx.id, tx.protein_id, tx.strand) == ("NM_014009.4", "NP_054728.2", -1)
+    assert len(tx.protein) == 431
     # start codon GRCh38 49258503-49258505 (locus facts); CDS end is 0-based half-open
     assert tx.cds_end == 49258505 and tx.cds_start == 49251333
     assert data.locus(Build.GRCH38).fetch(tx.cds_end - 3, tx.cds_end) == reverse_complement("ATG")
@@ -193,7 +195,9 @@ def test_info_lists_every_bundled_file_with_source_and_sha256(ipex) -> None:
     assert info["known_variants"] == {"rows": 27, "active_table": "bundled"}
 
 
-def test_refdata_build_script_reproduces_the_bundled_files(tmp_path: Path, shared_dir: Path) -> None:
+def test_refdata_build_script_reproduces_the_bundled_files(
+    tmp_path: Path, shared_dir: Path
+) -> None:
     """refdata/build.py rebuilds byte-identical data from ../shared/refdata-sources."""
     import subprocess
     import sys

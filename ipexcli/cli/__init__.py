@@ -7,6 +7,7 @@ with ``--debug``. Every subcommand lives in its own module of this package.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ipex`` console script."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("IPEXCLI_DEBUG") == "1"
+    _terminate_as_interrupt()
     try:
         cli.main(args=args, prog_name="ipex", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -91,6 +93,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:
         _report(exc, debug)
+
+
+def _terminate_as_interrupt() -> None:
+    """Make SIGTERM (e.g. a cluster scheduler's kill) unwind like Ctrl-C, so that atomic
+    writers remove their temporary files instead of leaving them behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError, OSError):  # unusual embedding
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _report(exc: BaseException, debug: bool) -> Any:

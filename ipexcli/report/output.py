@@ -1,0 +1,62 @@
+"""Send a rendered :class:`~ipexcli.result.Report` to stdout or a file (atomically)."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+from ipexcli.result import Report
+
+
+def render_text(report: Report, fmt: str, width: int | None = None) -> str:
+    """The report in ``fmt`` as text (``table`` rendered without colour)."""
+    if fmt == "table":
+        from ipexcli.report.console import make_console, render_report
+
+        buffer = io.StringIO()
+        render_report(report, make_console(file=buffer, width=width or 100))
+        return buffer.getvalue()
+    if fmt == "tsv":
+        from ipexcli.report import tsv
+
+        return tsv.render(report)
+    if fmt == "json":
+        from ipexcli.report import json_out
+
+        return json_out.render(report)
+    if fmt == "vcf":
+        from ipexcli.report import vcf_out
+
+        return vcf_out.render(report)
+    if fmt == "html":
+        from ipexcli.report import html
+
+        return html.render(report)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_report(report: Report, fmt: str, output: str | None) -> None:
+    """Write the report; ``output`` None or ``-`` means stdout.
+
+    Files are written through :func:`ipexcli.atomic.atomic_write`, so an interrupted run leaves
+    no partial file. A ``.vcf.gz``/``.bgz`` VCF output is bgzipped and tabix-indexed.
+    """
+    if fmt == "table" and (output is None or output == "-"):
+        from ipexcli.report.console import make_console, render_report
+
+        render_report(report, make_console())
+        return
+    text = render_text(report, fmt)
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from ipexcli.atomic import atomic_write
+
+    if fmt == "vcf" and output.endswith((".gz", ".bgz")):
+        from ipexcli.vcf import write_bgzf_indexed
+
+        write_bgzf_indexed(text, output)
+        return
+    with atomic_write(output) as handle:
+        handle.write(text)
