@@ -1,4 +1,4 @@
-"""RENDERER FIXTURE: realistic :class:`ipexcli.result.Report` objects built from the bundled examples.
+"""RENDERER FIXTURE: realistic :class:`ipexcli.result.Report` objects from the bundled examples.
 
 These reports exist to test the renderers (terminal, TSV, JSON, VCF, HTML) before the real
 pipeline (``ipexcli/annotate.py``) exists; they are NOT the output of that pipeline, and the
@@ -10,8 +10,8 @@ pipeline's own golden tests will replace nothing here. Everything is taken from 
   positions are computed from the bundled NM_014009.4 model, protein features from its domains;
 * known-variant facts (classification, review status, source, date, rsID, other-build allele)
   come from ``ipexcli.refdata.load().known``;
-* the consequence terms and HGVS strings are those of the variant engine's specification for these
-  alleles (c.1189C>T missense in exon 12, c.1150G>A missense in exon 12, the two rs SNPs in intron 1).
+* the consequence terms and HGVS strings are those of the variant engine's specification for
+  these alleles (c.1189C>T and c.1150G>A missense in exon 12, the two rs SNPs in intron 1).
 
 Verdict wording and genotype-label names are placeholders for the inheritance helper's output.
 """
@@ -73,7 +73,10 @@ def _read_vcf(relative: str) -> tuple[list[str], list[_Record]]:
                 samples = fields[9:]
                 continue
             keys = fields[8].split(":")
-            calls = {s: dict(zip(keys, v.split(":"))) for s, v in zip(samples, fields[9:])}
+            calls = {
+                s: dict(zip(keys, v.split(":"), strict=True))
+                for s, v in zip(samples, fields[9:], strict=True)
+            }
             filters = () if fields[6] == "." else tuple(fields[6].split(";"))
             records.append(
                 _Record(fields[0], int(fields[1]), fields[2], fields[3], fields[4], filters, calls)
@@ -101,9 +104,9 @@ def _exon_or_intron(tx: Transcript, pos: int) -> tuple[str, str]:
     for exon in tx.exons:
         if exon.start < pos <= exon.end:
             return f"{exon.number}/{n}", ""
-    for upstream, downstream in zip(tx.exons, tx.exons[1:]):
+    for upstream, downstream in zip(tx.exons, tx.exons[1:], strict=False):
         lower, upper = sorted((upstream, downstream), key=lambda e: e.start)
-        if lower.end < pos <= upper.start:  # 1-based pos in the 0-based gap [lower.end, upper.start)
+        if lower.end < pos <= upper.start:  # 1-based pos in the gap [lower.end, upper.start)
             return "", f"{upstream.number}/{n - 1}"
     raise AssertionError(f"{pos} is outside NM_014009.4")
 
@@ -369,7 +372,7 @@ def _build_input(
     for sample in samples:
         sex = declared.get(sample, "unknown")
         calls = [r.calls[sample] for r in records]
-        genotypes = [_genotype(v, c, sex) for v, c in zip(variants, calls)]
+        genotypes = [_genotype(v, c, sex) for v, c in zip(variants, calls, strict=True)]
         results.append(
             SampleResult(
                 id=sample,
