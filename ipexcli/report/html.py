@@ -376,29 +376,34 @@ def lollipop_svg(
             f'fill="#616e7c">{tick}</text>'
         )
     # the sample's variants: stems staggered when residues are close
-    placed: list[float] = []
-    for variant, residue in sorted(on_protein, key=lambda item: item[1]):
-        x = _x(residue, length)
-        level = sum(1 for other in placed if abs(other - x) < 70)
-        placed.append(x)
-        top = 70 - 28 * (level % 3)
+    ordered = sorted(on_protein, key=lambda item: item[1])
+    xs = [_x(residue, length) for _, residue in ordered]
+    for index, (variant, _residue_number) in enumerate(ordered):
+        x = xs[index]
+        level = sum(1 for other in xs[:index] if abs(other - x) < 70)
+        top = 110 - 30 * (level % 3)
+        crowded_right = index + 1 < len(xs) and xs[index + 1] - x < 70
         exact = _exact(variant)
         classification = exact.classification if exact else ""
         colour = {"cls-path": "var(--path)", "cls-vus": "var(--vus)",
                   "cls-benign": "var(--benign)"}.get(_cls_class(classification), "#3e4c59")
         name = _bare(variant.hgvs_p)
         tip = f"{_bare(variant.hgvs_c)} {name} {classification or 'not classified'}"
+        if crowded_right:  # label to the left so that it does not cross the next stem
+            text_at = f'x="{x - 12}" y="{top + 4}" text-anchor="end"'
+        else:
+            text_at = f'x="{x}" y="{top - 13}" text-anchor="middle"'
         out.append(
             f'<g class="sample-variant"><line x1="{x}" y1="{_BAR_Y}" x2="{x}" y2="{top}" '
             f'stroke="{colour}" stroke-width="2"/>'
             f'<circle class="lollipop sample" cx="{x}" cy="{top}" r="8" fill="{colour}">'
             f"<title>{_e(tip)}</title></circle>"
-            f'<text x="{x}" y="{top - 13}" font-size="13" font-weight="600" '
-            f'text-anchor="middle" fill="{colour}">{_e(name)}</text></g>'
+            f'<text {text_at} font-size="13" font-weight="600" fill="{colour}">{_e(name)}</text>'
+            "</g>"
         )
     if not on_protein:
         out.append(
-            f'<text x="{_PLOT_W / 2}" y="60" font-size="13" text-anchor="middle" '
+            f'<text x="{_PLOT_W / 2}" y="90" font-size="13" text-anchor="middle" '
             f'fill="#616e7c">no variant of {_e(sample.id)} changes the protein</text>'
         )
     out.append("</svg>")
