@@ -47,7 +47,8 @@ h3 { font-size: 15px; margin: 0 0 6px; } h3.input { margin: 14px 0 4px; }
 .muted { color: var(--muted); } .mono { font-family: ui-monospace, Menlo, Consolas, monospace; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid
-  var(--line); } th { background: #f5f7fa; font-weight: 600; }
+  var(--line); } td .mono, td.mono { overflow-wrap: anywhere; }
+table.variants td:first-child { min-width: 12em; } th { background: #f5f7fa; font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 .card { border: 1px solid var(--line); border-left: 6px solid var(--none); border-radius: 6px;
@@ -69,6 +70,7 @@ svg.lollipop { width: 100%; height: auto; display: block; margin: 8px 0 4px; }
 .disclaimer { margin-top: 28px; font-size: 12px; color: var(--muted); }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 8.5pt; } th, td { padding: 3px 4px; }
   .card, svg.lollipop, tr { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
