@@ -94,6 +94,9 @@ class GenotypeResult:
     depth: int | None = None
     genotype_quality: int | None = None
     flags: tuple[str, ...] = ()
+    #: GT relative to this single-ALT (split) record, e.g. "1/." for a raw "1/2" at the first
+    #: ALT; "" when it equals ``raw_gt`` (biallelic records). Used by the VCF writer.
+    split_gt: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,12 @@
 """Terminal rendering: the only module that imports rich.
 
 Styles have semantic names (``impact.high``, ``verdict.consistent``) defined once in
-:data:`THEME`; data is always passed as :class:`rich.text.Text` or escaped, because HGVS strings
-contain brackets that rich would otherwise read as markup.
+:data:`THEME_STYLES`; data is always passed as :class:`rich.text.Text` or escaped, because HGVS
+strings contain brackets that rich would otherwise read as markup.
+
+:func:`render_report` prints a :class:`~ipexcli.result.Report`: header (inputs, build and how it
+was decided, region method, samples and sex with its source), one verdict panel per sample, the
+variant table (cards below 80 columns), diagnostics and the disclaimer.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
     from ipexcli.refdata import RefData
+    from ipexcli.result import InputResult, Report, SampleResult, VariantResult
 
 THEME_STYLES = {
     "impact.high": "bold red",
@@ -23,11 +30,36 @@ THEME_STYLES = {
     "verdict.carrier": "bold yellow",
     "verdict.uncertain": "yellow",
     "verdict.none": "green",
+    "verdict.not_assessed": "dim",
+    "known.pathogenic": "bold red",
+    "known.uncertain": "yellow",
+    "known.benign": "green",
+    "known.none": "dim",
+    "evidence": "cyan",
     "flag": "magenta",
     "ok": "green",
     "fail": "bold red",
     "muted": "dim",
+    "title": "bold",
+    "section": "bold underline",
 }
+
+#: verdict category -> theme style
+VERDICT_STYLES = {
+    "consistent_with_ipex": "verdict.consistent",
+    "consistent_with_disease_female": "verdict.consistent",
+    "carrier": "verdict.carrier",
+    "uncertain": "verdict.uncertain",
+    "no_reportable_variant": "verdict.none",
+    "not_assessed": "verdict.not_assessed",
+}
+
+#: below this width the variant table becomes one card per variant
+TABLE_MIN_WIDTH = 80
+#: above this many samples in one input, genotypes are listed in one column
+MAX_SAMPLE_COLUMNS = 4
+#: from this width, each sample of an input gets its own genotype column
+WIDE_TABLE_WIDTH = 140
 
 
 def make_console(
@@ -59,3 +91,364 @@ def render_refdata_info(data: RefData, console: Console | None = None) -> None:
         console.print(line)
         console.print(Text(f"    source:  {entry.source}"))
         console.print(Text(f"    from:    {entry.origin}   version: {entry.version}"))
+
+
+# -- annotate report ---------------------------------------------------------------------------
+
+
+def render_report(report: Report, console: Console | None = None) -> None:
+    """Print ``report`` for a person at a terminal (width-aware; colour only on a TTY)."""
+    from rich.theme import Theme
+
+    console = console or make_console()
+    console.push_theme(Theme(THEME_STYLES))
+    try:
+        for block in _report_blocks(report, console.width):
+            console.print(block)
+    finally:
+        console.pop_theme()
+
+
+def _report_blocks(report: Report, width: int) -> list[RenderableType]:
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
+    def section(title: str) -> RenderableType:
+        return Group(Text(""), Rule(Text(title, style="section"), align="left", style="muted"))
+
+    blocks: list[RenderableType] = [_header(report), section("Samples")]
+    blocks.extend(_verdict_panel(report, sample) for sample in report.samples)
+    for item in report.inputs:
+        variants = _variants_of(report, item)
+        samples = [s for s in report.samples if s.input == item.path]
+        blocks.append(section(f"Variants: {item.path} ({item.build}, NM_014009.4)"))
+        if not variants:
+            blocks.append(Text("No variant in the FOXP3 locus.", style="muted"))
+        elif width >= TABLE_MIN_WIDTH:
+            per_sample = width >= WIDE_TABLE_WIDTH and len(samples) <= MAX_SAMPLE_COLUMNS
+            blocks.append(_variant_table(variants, samples, per_sample))
+        else:
+            blocks.extend(_variant_card(v, samples) for v in variants)
+    blocks.append(section("Diagnostics"))
+    blocks.append(_diagnostics(report))
+    blocks.append(Text(report.disclaimer, style="muted"))
+    return blocks
+
+
+def _variants_of(report: Report, item: InputResult) -> list[VariantResult]:
+    return [
+        v
+        for v in report.variants
+        if item.path in v.inputs or (not v.inputs and v.build == item.build)
+    ]
+
+
+def _grid() -> Table:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="muted", no_wrap=True)
+    grid.add_column(overflow="fold")
+    return grid
+
+
+def _header(report: Report) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    refdata = report.refdata
+    known = refdata.get("known_variants", {})
+    title = Text(f"ipexcli {report.ipexcli_version}", style="title")
+    title.append(f"  FOXP3 {refdata.get('transcript', '')}", style="bold")
+    grid = _grid()
+    table_words = f"reference data {refdata.get('version', '?')}"
+    if isinstance(known, dict) and known:
+        table_words += f"; known-variant table {known.get('rows', '?')} rows"
+        if known.get("snapshot"):
+            table_words += f", {known['snapshot']}"
+        if known.get("active_table", "bundled") != "bundled":
+            table_words += f"; installed update {known['active_table']}"
+    grid.add_row("data", Text(table_words))
+    for item in report.inputs:
+        grid.add_row("input", Text(f"{item.path} ({item.file_format})", style="bold"))
+        build = Text(item.build, style="bold")
+        build.append(f"  {item.build_method}")
+        grid.add_row("  build", build)
+        grid.add_row(
+            "  region",
+            Text(
+                f"{item.region_method}; contig {item.contig}; {item.records_read} records read, "
+                f"{item.records_in_region} in the FOXP3 locus"
+            ),
+        )
+        for sample in report.samples:
+            if sample.input != item.path:
+                continue
+            words = Text(sample.id, style="bold")
+            words.append(f"  {_sex_words(sample)}")
+            grid.add_row("  sample", words)
+    return Group(title, grid)
+
+
+def _sex_words(sample: SampleResult) -> str:
+    sex = sample.sex
+    if sex.declared_source:
+        source = f"declared {sex.declared} ({sex.declared_source})"
+    else:
+        source = "not declared"
+    words = f"sex {sex.used}: {source}, inferred {sex.inferred.replace('_', ' ')}"
+    if sex.mismatch:
+        words += " - MISMATCH"
+    return words
+
+
+def _verdict_panel(report: Report, sample: SampleResult) -> RenderableType:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    style = "verdict.not_assessed"
+    for verdict in sample.verdicts:
+        style = VERDICT_STYLES.get(verdict.category, "verdict.uncertain")
+        line = Text()
+        if verdict.assumed_sex:
+            line.append(f"if {verdict.assumed_sex}: ", style="muted")
+        line.append(verdict.text, style=style)
+        line.append(f"  [{verdict.category}]", style="muted")
+        parts.append(line)
+        if verdict.reasons:
+            reasons = _grid()
+            for reason in verdict.reasons:
+                reasons.add_row("  -", Text(reason))
+            parts.append(reasons)
+    notes = _grid()
+    for note in sample.family:
+        notes.add_row("  family", Text(note))
+    if len(report.inputs) > 1:
+        notes.add_row("  input", Text(sample.input))
+    if notes.row_count:
+        parts.append(notes)
+    title = Text(f"{sample.id}", style="bold")
+    title.append(f" ({sample.sex.used})", style="muted")
+    if sample.sex.mismatch:
+        title.append(" sex mismatch", style="flag")
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style)
+
+
+def _impact_text(variant: VariantResult) -> Text:
+    from rich.text import Text
+
+    return Text(variant.impact, style=f"impact.{variant.impact.lower()}")
+
+
+def _bare(hgvs: str) -> str:
+    """``NM_014009.4:c.1189C>T`` -> ``c.1189C>T`` (the table header names the accession)."""
+    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+
+
+def _known_style(classification: str) -> str:
+    from ipexcli.model import Significance
+
+    if not classification:
+        return "known.none"
+    sig = Significance.parse(classification)
+    if sig.is_pathogenic:
+        return "known.pathogenic"
+    if sig.is_benign:
+        return "known.benign"
+    return "known.uncertain"
+
+
+def _known_text(variant: VariantResult) -> Text:
+    from rich.text import Text
+
+    text = Text()
+    if not variant.known:
+        text.append("not in the known table", style="known.none")
+        return text
+    for index, match in enumerate(variant.known):
+        if index:
+            text.append("\n")
+        if match.match != "exact":
+            text.append(
+                f"{match.match.replace('_', ' ')}: {match.hgvs_p or match.hgvs_c} ", style="muted"
+            )
+        label = match.classification or "no formal classification"
+        text.append(label, style=_known_style(match.classification))
+        if match.match != "exact":
+            continue
+        if match.review_status:
+            text.append(f"\nreview: {match.review_status}", style="muted")
+        source = ", ".join(d for d in (match.source, match.date) if d)
+        if source:
+            text.append(f"\n{source}", style="muted")
+        text.append(f"\n{match.id} {match.rsid}".rstrip(), style="muted")
+    return text
+
+
+def _change_text(variant: VariantResult) -> Text:
+    from rich.text import Text
+
+    text = Text(_bare(variant.hgvs_c), style="bold")
+    if variant.hgvs_p:
+        text.append("\n" + _bare(variant.hgvs_p))
+    text.append(f"\n{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}", style="muted")
+    return text
+
+
+def _consequence_text(variant: VariantResult) -> Text:
+    from rich.text import Text
+
+    text = Text(", ".join(variant.consequences))
+    text.append("\n")
+    text.append_text(_impact_text(variant))
+    if variant.exon:
+        text.append(f"\nexon {variant.exon}")
+    if variant.intron:
+        text.append(f"\nintron {variant.intron}")
+    if variant.protein_feature:
+        text.append(f"\n{variant.protein_feature}")
+    return text
+
+
+def _genotype_cells(variant: VariantResult, sample: SampleResult) -> tuple[Text, Text]:
+    """(raw GT, label with flags) of ``sample`` at ``variant``."""
+    from rich.text import Text
+
+    genotype = next((g for g in sample.genotypes if g.variant_key == variant.key), None)
+    if genotype is None:
+        return Text("."), Text("no call", style="muted")
+    label = Text(genotype.label_text)
+    for flag in genotype.flags:
+        label.append(f"\n{flag}", style="flag")
+    return Text(genotype.raw_gt, style="muted"), label
+
+
+def _genotype_grid(variant: VariantResult, samples: list[SampleResult]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for sample in samples:
+        grid.add_row(Text(sample.id), *_genotype_cells(variant, sample))
+    return grid
+
+
+def _evidence_text(variant: VariantResult) -> Text:
+    from rich.text import Text
+
+    text = Text("evidence: ", style="muted")
+    for code in variant.evidence:
+        text.append(code.code + " ", style="evidence")
+    if not variant.evidence:
+        text.append("none ", style="muted")
+    flags = (*variant.flags, *(f"FILTER={f}" for f in variant.filters if f != "PASS"))
+    if flags:
+        text.append("\nflags: ", style="muted")
+        text.append(" ".join(flags), style="flag")
+    text.rstrip()
+    return text
+
+
+def _variant_table(
+    variants: list[VariantResult], samples: list[SampleResult], per_sample: bool
+) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    def fit(texts: list[str], low: int, high: int) -> int:
+        return max(low, min(high, max((len(t) for t in texts), default=low)))
+
+    variant_width = fit(
+        [_bare(v.hgvs_c) for v in variants]
+        + [_bare(v.hgvs_p) for v in variants]
+        + [f"{v.chrom}:{v.pos} {v.ref}>{v.alt}" for v in variants],
+        17,
+        26,
+    )
+    consequence_width = fit(
+        [", ".join(v.consequences) for v in variants] + [v.protein_feature for v in variants],
+        16,
+        24,
+    )
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
+    table.add_column("Variant (c. / p. / genomic)", width=variant_width, overflow="fold")
+    table.add_column("Consequence", width=consequence_width, overflow="fold")
+    if per_sample:
+        for sample in samples:
+            table.add_column(sample.id, min_width=10, ratio=1, overflow="fold")
+    else:
+        id_width = max((len(s.id) for s in samples), default=0)
+        gt_width = max((len(g.raw_gt) for s in samples for g in s.genotypes), default=1)
+        labels = [t for s in samples for g in s.genotypes for t in (g.label_text, *g.flags)]
+        genotype_width = fit(
+            [" " * (id_width + gt_width + 3) + label for label in labels], 20, 36
+        )
+        table.add_column("Genotypes (GT, X-linked label)", width=genotype_width)
+    table.add_column("Known classification / evidence", ratio=2, overflow="fold")
+    for variant in variants:
+        genotypes: list[RenderableType]
+        if per_sample:
+            genotypes = []
+            for sample in samples:
+                gt, label = _genotype_cells(variant, sample)
+                genotypes.append(Text.assemble(label, " (", gt, ")"))
+        else:
+            genotypes = [_genotype_grid(variant, samples)]
+        known = _known_text(variant)
+        known.append("\n")
+        known.append_text(_evidence_text(variant))
+        table.add_row(_change_text(variant), _consequence_text(variant), *genotypes, known)
+    return table
+
+
+def _variant_card(variant: VariantResult, samples: list[SampleResult]) -> RenderableType:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    grid = _grid()
+    grid.add_row("p.", Text(_bare(variant.hgvs_p) or "-"))
+    grid.add_row("genomic", Text(f"{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}"))
+    grid.add_row("effect", _consequence_text(variant))
+    grid.add_row("genotypes", _genotype_grid(variant, samples))
+    grid.add_row("known", _known_text(variant))
+    grid.add_row("", _evidence_text(variant))
+    return Panel(grid, title=Text(_bare(variant.hgvs_c), style="bold"), title_align="left")
+
+
+def _diagnostics(report: Report) -> RenderableType:
+    from rich.text import Text
+
+    grid = _grid()
+    for item in report.inputs:
+        grid.add_row("input", Text(item.path, style="bold"))
+        skipped = Text(str(sum(item.skipped.values())))
+        for reason, count in sorted(item.skipped.items()):
+            skipped.append(f"\n{reason}: {count}", style="flag")
+        grid.add_row("  skipped records", skipped)
+        grid.add_row(
+            "  REF mismatches",
+            Text(str(item.ref_mismatches), style="fail" if item.ref_mismatches else ""),
+        )
+        if item.coverage_note:
+            grid.add_row("  coverage", Text(item.coverage_note))
+        for warning in item.warnings:
+            grid.add_row("  warning", Text(warning, style="flag"))
+    mismatched = [s for s in report.samples if s.sex.mismatch]
+    words = Text(str(len(mismatched)))
+    for sample in mismatched:
+        words.append(
+            f"\n{sample.id}: declared {sample.sex.declared} ({sample.sex.declared_source}), "
+            f"inferred {sample.sex.inferred}; used {sample.sex.used}",
+            style="flag",
+        )
+    grid.add_row("sex mismatches", words)
+    for warning in report.warnings:
+        grid.add_row("warning", Text(warning, style="flag"))
+    return grid

@@ -1,0 +1,162 @@
+"""TSV rendering: one row per sample x variant, with stable, documented column names.
+
+Layout (documented in ``docs/formats.md``):
+
+* line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``;
+* line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample (every
+  variant of the sample's input, REF genotypes included), in sample then variant order;
+* a sample with no variant at all still gets one row, with the variant columns empty, so that
+  every sample and its verdict appear;
+* empty cell = not applicable; lists are joined with ``,`` (consequences with ``&`` as in ANN);
+  tabs and newlines inside values become spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ipexcli.result import GenotypeResult, KnownMatch, Report, SampleResult, VariantResult
+
+#: the TSV columns, in order; renaming or removing one is a schema major-version change
+COLUMNS: tuple[str, ...] = (
+    "sample",
+    "input",
+    "sex_used",
+    "sex_declared",
+    "sex_declared_source",
+    "sex_inferred",
+    "verdict",
+    "build",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "hgvs_g",
+    "hgvs_c",
+    "hgvs_p",
+    "consequence",
+    "impact",
+    "exon",
+    "intron",
+    "protein_feature",
+    "gt",
+    "genotype",
+    "allele_balance",
+    "depth",
+    "gq",
+    "genotype_flags",
+    "known_id",
+    "known_classification",
+    "known_review_status",
+    "known_review_stars",
+    "known_source",
+    "known_date",
+    "related_known",
+    "evidence",
+    "variant_flags",
+    "filter",
+    "other_build",
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def exact_match(variant: VariantResult) -> KnownMatch | None:
+    """The known-table row that is this very allele, if any."""
+    return next((k for k in variant.known if k.match == "exact"), None)
+
+
+def verdict_cell(sample: SampleResult) -> str:
+    """``category`` or, with one verdict per assumed sex, ``male:cat;female:cat``."""
+    if len(sample.verdicts) == 1 and not sample.verdicts[0].assumed_sex:
+        return sample.verdicts[0].category
+    return ";".join(
+        f"{v.assumed_sex}:{v.category}" if v.assumed_sex else v.category for v in sample.verdicts
+    )
+
+
+def _sample_cells(sample: SampleResult) -> list[object]:
+    return [
+        sample.id,
+        sample.input,
+        sample.sex.used,
+        sample.sex.declared,
+        sample.sex.declared_source,
+        sample.sex.inferred,
+        verdict_cell(sample),
+    ]
+
+
+def _variant_cells(variant: VariantResult, genotype: GenotypeResult) -> list[object]:
+    exact = exact_match(variant)
+    related = [f"{k.id}:{k.match}:{k.classification or 'no classification'}"
+               for k in variant.known if k is not exact]
+    return [
+        variant.build,
+        variant.chrom,
+        variant.pos,
+        variant.ref,
+        variant.alt,
+        variant.hgvs_g,
+        variant.hgvs_c,
+        variant.hgvs_p,
+        "&".join(variant.consequences),
+        variant.impact,
+        variant.exon,
+        variant.intron,
+        variant.protein_feature,
+        genotype.raw_gt,
+        genotype.label,
+        "" if genotype.allele_balance is None else f"{genotype.allele_balance:.3f}",
+        genotype.depth,
+        genotype.genotype_quality,
+        ",".join(genotype.flags),
+        exact.id if exact else "",
+        exact.classification if exact else "",
+        exact.review_status if exact else "",
+        exact.review_stars if exact else "",
+        exact.source if exact else "",
+        exact.date if exact else "",
+        ",".join(related),
+        ",".join(e.code for e in variant.evidence),
+        ",".join(variant.flags),
+        ";".join(variant.filters) if variant.filters else ".",
+        variant.other_build,
+    ]
+
+
+def rows(report: Report) -> Iterator[list[str]]:
+    """The data rows (without the header lines), as lists of cells."""
+    variants = {v.key: v for v in report.variants}
+    empty_variant = [""] * (len(COLUMNS) - 7)
+    for sample in report.samples:
+        head = _sample_cells(sample)
+        if not sample.genotypes:
+            yield [_cell(c) for c in head + empty_variant]
+            continue
+        for genotype in sample.genotypes:
+            variant = variants[genotype.variant_key]
+            yield [_cell(c) for c in head + _variant_cells(variant, genotype)]
+
+
+def header_line(report: Report) -> str:
+    """The first ``#`` line: tool, reference-data and schema versions."""
+    fields = {
+        "ipexcli_version": report.ipexcli_version,
+        "refdata_version": report.refdata.get("version", ""),
+        "schema_version": report.schema_version,
+        "transcript": report.refdata.get("transcript", ""),
+    }
+    return "#" + " ".join(f"{k}={_cell(v).replace(' ', '_')}" for k, v in fields.items())
+
+
+def render(report: Report) -> str:
+    """The whole TSV document (trailing newline included)."""
+    lines = [header_line(report), "\t".join(COLUMNS)]
+    lines.extend("\t".join(row) for row in rows(report))
+    return "\n".join(lines) + "\n"
