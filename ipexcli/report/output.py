@@ -9,30 +9,16 @@ from ipexcli.result import Report
 
 
 def render_text(report: Report, fmt: str, width: int | None = None) -> str:
-    """The report in ``fmt`` as text (``table`` rendered without colour)."""
+    """The report in ``fmt`` as text; ``table`` is rendered without colour at ``width``."""
     if fmt == "table":
         from ipexcli.report.console import make_console, render_report
 
         buffer = io.StringIO()
         render_report(report, make_console(file=buffer, width=width or 100))
         return buffer.getvalue()
-    if fmt == "tsv":
-        from ipexcli.report import tsv
+    from ipexcli.report import render_text as render_format
 
-        return tsv.render(report)
-    if fmt == "json":
-        from ipexcli.report import json_out
-
-        return json_out.render(report)
-    if fmt == "vcf":
-        from ipexcli.report import vcf_out
-
-        return vcf_out.render(report)
-    if fmt == "html":
-        from ipexcli.report import html
-
-        return html.render(report)
-    raise ValueError(f"unknown format {fmt!r}")
+    return render_format(report, fmt)
 
 
 def write_report(report: Report, fmt: str, output: str | None) -> None:
