@@ -1,0 +1,114 @@
+"""The ``annotate`` pipeline: VCF files in, one :class:`~ipexcli.result.Report` out.
+
+Steps, per input file: open it (:mod:`ipexcli.vcf` decides format, build and region method),
+read the FOXP3-locus records, annotate each distinct allele once (:mod:`ipexcli.engine`), infer
+each sample's sex from chrX/chrY when asked (:mod:`ipexcli.sex`), label every genotype in X-linked
+terms and give each sample a verdict (:mod:`ipexcli.inheritance`), then segregation notes for
+families in a PED file. Nothing here renders: see :mod:`ipexcli.report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ipexcli import __version__
+from ipexcli.model import Build, Sex
+from ipexcli.result import InputResult, Report
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotateOptions:
+    """What the user asked for; every field has the CLI's default."""
+
+    build: Build | None = None  #: None: detect
+    declared_sex: Mapping[str, Sex] = field(default_factory=dict)  #: from --sex
+    ped: str | None = None
+    pass_only: bool = False
+    af_field: str | None = None
+    infer_sex: bool = True
+
+
+def refdata_summary() -> dict[str, object]:
+    """What the report says about the reference data in use."""
+    from ipexcli import refdata
+
+    data = refdata.load()
+    dates = sorted({k.classification_date for k in data.known if k.classification_date})
+    return {
+        "version": data.version,
+        "transcript": data.transcript(Build.GRCH38).id,
+        "protein": data.transcript(Build.GRCH38).protein_id,
+        "known_variants": {
+            "rows": len(data.known),
+            "table": data.known_origin,
+            "classification_dates": [dates[0], dates[-1]] if dates else [],
+        },
+    }
+
+
+def annotate_files(paths: Sequence[str], options: AnnotateOptions) -> Report:
+    """Annotate every file in ``paths`` and interpret every sample in them."""
+    from ipexcli.interpret import interpret_file
+
+    declared = declared_sexes(options)
+    pedigree = read_pedigree(options.ped)
+    inputs: list[InputResult] = []
+    variants: dict[str, object] = {}
+    samples = []
+    warnings: list[str] = []
+    for path in paths:
+        outcome = interpret_file(path, options, declared, pedigree)
+        inputs.append(outcome.input)
+        for variant in outcome.variants:
+            if variant.key in variants:
+                variants[variant.key] = _merge_inputs(variants[variant.key], variant)
+            else:
+                variants[variant.key] = variant
+        samples.extend(outcome.samples)
+        warnings.extend(outcome.warnings)
+    return Report(
+        ipexcli_version=__version__,
+        refdata=refdata_summary(),
+        inputs=tuple(inputs),
+        variants=tuple(sorted(variants.values(), key=_variant_order)),  # type: ignore[arg-type]
+        samples=tuple(samples),
+        warnings=tuple(warnings),
+    )
+
+
+def _variant_order(variant: object) -> tuple[str, int, str, str]:
+    return (variant.build, variant.pos, variant.ref, variant.alt)  # type: ignore[attr-defined]
+
+
+def _merge_inputs(first: object, second: object) -> object:
+    from dataclasses import replace
+
+    merged = tuple(dict.fromkeys((*first.inputs, *second.inputs)))  # type: ignore[attr-defined]
+    return replace(first, inputs=merged)  # type: ignore[type-var]
+
+
+def declared_sexes(options: AnnotateOptions) -> dict[str, tuple[Sex, str]]:
+    """sample -> (declared sex, where it was declared); ``--sex`` wins over the PED file."""
+    declared: dict[str, tuple[Sex, str]] = {}
+    if options.ped:
+        pedigree = read_pedigree(options.ped)
+        for sample, sex in pedigree.sexes().items():  # type: ignore[union-attr]
+            if sex is not Sex.UNKNOWN:
+                declared[sample] = (sex, f"PED {options.ped}")
+    for sample, sex in options.declared_sex.items():
+        declared[sample] = (sex, "--sex")
+    return declared
+
+
+def read_pedigree(path: str | None) -> object | None:
+    if not path:
+        return None
+    from ipexcli.ped import read_ped
+
+    return read_ped(path)
+
+
+def chain_records(*iterables: Iterable[object]) -> Iterable[object]:
+    for iterable in iterables:
+        yield from iterable
