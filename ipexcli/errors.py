@@ -71,3 +71,12 @@ class HgvsParseError(UsageError):
 
 class PedFormatError(InputFileError):
     """A PED or sample sheet file is malformed."""
+
+
+class ManifestError(InputFileError):
+    """A batch manifest (TSV: path, sample, sex, build) is malformed; names the line."""
+
+    def __init__(self, path: str, line: int | None, message: str, hint: str | None = None) -> None:
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(path, where + message, hint)
+        self.line = line

@@ -11,6 +11,8 @@ variant table (cards below 80 columns), diagnostics and the disclaimer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -452,3 +454,49 @@ def _diagnostics(report: Report) -> RenderableType:
     for warning in report.warnings:
         grid.add_row("warning", Text(warning, style="flag"))
     return grid
+
+
+class ProgressSink:
+    """Advance with :meth:`advance`; prints nothing. What :func:`batch_progress` gives off a TTY."""
+
+    def advance(self, steps: int = 1) -> None:
+        """Count ``steps`` more items done."""
+
+
+@contextmanager
+def batch_progress(total: int, description: str = "files") -> Iterator[ProgressSink]:
+    """A progress bar on stderr while the block runs, only when stderr is a terminal.
+
+    Off a terminal (pipes, log files, clusters) nothing is printed and the sink ignores calls.
+    """
+    import sys
+
+    if not sys.stderr.isatty() or total <= 0:
+        yield ProgressSink()
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=make_console(stderr=True),
+        transient=False,
+    )
+    task = progress.add_task(description, total=total)
+
+    class _Bar(ProgressSink):
+        def advance(self, steps: int = 1) -> None:
+            progress.advance(task, steps)
+
+    with progress:
+        yield _Bar()

@@ -1,0 +1,751 @@
+"""Many VCF files through the annotate pipeline: one process pool, per-file outputs, one summary.
+
+A batch is a list of :class:`BatchJob` (one per input file, from the command line or a
+:mod:`manifest <ipexcli.manifest>`). :func:`run_batch` runs them on a pool of worker processes
+(each loads the reference data once, in its initializer) in small chunks, so that a thousand tiny
+files pay the Python start-up once per worker, not once per file. Each file is annotated with
+:func:`ipexcli.annotate.annotate_files` and written under ``OUTDIR``:
+
+``reports/NAME.tsv`` (``.json``, ``.vcf.gz``, ``.html``)
+    the per-file reports, written atomically (:mod:`ipexcli.atomic`);
+``state/NAME.json``
+    the completion marker, written last: status (ok/failed), the one-line error, the files
+    written, the file's summary rows and a fingerprint of the input and the options. ``--resume``
+    skips a file whose marker says ok with the same fingerprint and whose reports all exist; a
+    run killed mid-file leaves no marker for that file (and no partial report), so it is redone;
+``summary.tsv``, ``summary.json``
+    one row per sample x file (verdict, sex used, key findings) and the failed files with their
+    errors. :func:`merge_states` rebuilds them from the markers alone, which is how the Snakemake
+    workflow gathers its scattered jobs (``ipex batch --merge-only``).
+
+``NAME`` is the file name without its VCF suffixes plus 8 hex digits of the SHA-1 of its absolute
+path (:func:`output_name`), so ``a/s1.vcf.gz`` and ``b/s1.vcf.gz`` never collide and every run
+(and the workflow) derives the same name for the same file.
+
+Failures are isolated per file: an :class:`~ipexcli.errors.IpexError` becomes its one-line
+message, anything else ``unexpected <Type>: <message>``; a worker process that dies (e.g. a
+crash in a C library) is retried file by file so that only the culprit fails. The run goes on;
+the caller decides the exit code from :attr:`BatchResult.failed`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipexcli.annotate import AnnotateOptions
+from ipexcli.errors import IpexError, ManifestError, UsageError
+from ipexcli.model import Build, Sex
+
+if TYPE_CHECKING:
+    from ipexcli.manifest import ManifestRow
+    from ipexcli.result import Report, SampleResult, VariantResult
+
+#: per-file report formats -> file suffix
+FORMAT_SUFFIXES: dict[str, str] = {
+    "tsv": ".tsv",
+    "json": ".json",
+    "vcf": ".vcf.gz",
+    "html": ".html",
+}
+DEFAULT_FORMATS: tuple[str, ...] = ("tsv", "json")
+REPORTS_DIR = "reports"
+STATE_DIR = "state"
+SUMMARY_TSV = "summary.tsv"
+SUMMARY_JSON = "summary.json"
+#: identifies the layout of summary.json and the state markers
+SUMMARY_FORMAT = "ipexcli-batch-summary/1"
+#: impacts whose variants count as key findings (as do variants with a known classification)
+KEY_IMPACTS = frozenset({"HIGH", "MODERATE"})
+#: most files per pool task: small enough for a live progress bar, big enough to amortise IPC
+MAX_CHUNK = 16
+
+_VCF_SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".gz", ".bgz")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Status(str, Enum):
+    """What happened to one input file."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: summary.tsv columns, in order; findings are three parallel comma-separated lists
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "input",
+    "report",
+    "status",
+    "sample",
+    "sex_used",
+    "sex_source",
+    "verdict",
+    "verdict_text",
+    "alt_variants",
+    "findings_hgvs_c",
+    "findings_hgvs_p",
+    "findings_classification",
+    "error",
+)
+
+
+# -- jobs ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchJob:
+    """One input file of a batch, with what the manifest declares about it."""
+
+    path: str  #: as given (manifest paths are made relative to the manifest's folder)
+    name: str  #: collision-free output name, see :func:`output_name`
+    build: Build | None = None  #: None: the batch-wide --build, else detected
+    sexes: tuple[tuple[str, Sex], ...] = ()  #: (sample, declared sex)
+    single_sample_sex: Sex | None = None  #: manifest sex without a sample: the file's only one
+
+
+def output_name(path: str | os.PathLike[str]) -> str:
+    """A safe, collision-free file-name stem for the outputs of ``path``.
+
+    The base name without VCF suffixes (unsafe characters replaced by ``_``), a dash, and 8 hex
+    digits of the SHA-1 of the absolute path: two ``s1.vcf.gz`` in different folders differ.
+
+    >>> a, b = output_name("/data/run1/s1.vcf.gz"), output_name("/data/run2/s1.vcf.gz")
+    >>> a.startswith("s1-") and b.startswith("s1-") and a != b and len(a) == 11
+    True
+    >>> output_name("/x/weird name;rm.vcf").split("-")[0]
+    'weird_name_rm'
+    """
+    absolute = os.path.abspath(os.fspath(path))
+    base = os.path.basename(absolute)
+    for suffix in _VCF_SUFFIXES:
+        if base.lower().endswith(suffix) and len(base) > len(suffix):
+            base = base[: -len(suffix)]
+            break
+    stem = _UNSAFE.sub("_", base).strip("._") or "input"
+    digest = hashlib.sha1(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{stem[:80]}-{digest}"
+
+
+def jobs_from_paths(paths: Iterable[str]) -> list[BatchJob]:
+    """One job per distinct path (a path given twice is processed once), in the order given."""
+    jobs: list[BatchJob] = []
+    seen: set[str] = set()
+    for path in paths:
+        if path == "-":
+            raise UsageError("'-' (stdin) cannot be a batch input", "Give file paths")
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            jobs.append(BatchJob(path, output_name(path)))
+    return jobs
+
+
+def jobs_from_manifest(rows: Sequence[ManifestRow]) -> list[BatchJob]:
+    """Group manifest rows by file (first-appearance order): one job per file."""
+    grouped: dict[str, list[ManifestRow]] = {}
+    for row in rows:
+        grouped.setdefault(os.path.abspath(row.path), []).append(row)
+    jobs = []
+    for group in grouped.values():
+        first = group[0]
+        build = next((r.build for r in group if r.build is not None), None)
+        sexes = tuple((r.sample, r.sex) for r in group if r.sample and r.sex is not None)
+        lone = first.sex if len(group) == 1 and not first.sample else None
+        jobs.append(BatchJob(first.path, output_name(first.path), build, sexes, lone))
+    return jobs
+
+
+def chunk_of(jobs: Sequence[BatchJob], index: int, count: int) -> list[BatchJob]:
+    """The ``index``-th (1-based) of ``count`` contiguous, near-equal parts of ``jobs``.
+
+    >>> jobs = jobs_from_paths([f"f{i}.vcf" for i in range(5)])
+    >>> [[j.path for j in chunk_of(jobs, i, 2)] for i in (1, 2)]
+    [['f0.vcf', 'f1.vcf'], ['f2.vcf', 'f3.vcf', 'f4.vcf']]
+    """
+    if not 1 <= index <= count:
+        raise UsageError(f"chunk {index}/{count} does not exist", "Use I/N with 1 <= I <= N")
+    total = len(jobs)
+    return list(jobs[(index - 1) * total // count : index * total // count])
+
+
+# -- settings and outcomes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSettings:
+    """What every file of the batch is run with."""
+
+    outdir: str
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
+    workers: int = 0  #: 0: one per CPU
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMAT_SUFFIXES]
+        if unknown or not self.formats:
+            raise UsageError(
+                f"unknown report format {', '.join(unknown) or '(none)'}",
+                f"Use a comma-separated list of {', '.join(FORMAT_SUFFIXES)}",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """One input file's result: what was written and its summary rows, or why it failed."""
+
+    input: str
+    name: str
+    status: Status
+    error: str = ""  #: one line; "" when ok
+    outputs: tuple[str, ...] = ()  #: report files, relative to the output folder
+    rows: tuple[dict[str, Any], ...] = ()  #: one per sample (see :func:`summary_rows`)
+    resumed: bool = False  #: taken from a previous run's marker (``--resume``)
+    seconds: float = 0.0
+
+    def state(self, fingerprint: str) -> dict[str, Any]:
+        return {
+            "format": SUMMARY_FORMAT,
+            "fingerprint": fingerprint,
+            "input": self.input,
+            "name": self.name,
+            "status": self.status.value,
+            "error": self.error,
+            "outputs": list(self.outputs),
+            "rows": list(self.rows),
+        }
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> FileOutcome:
+        return cls(
+            input=data["input"],
+            name=data["name"],
+            status=Status(data["status"]),
+            error=data.get("error", ""),
+            outputs=tuple(data.get("outputs", ())),
+            rows=tuple(data.get("rows", ())),
+            resumed=True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """All files of a batch, in input order."""
+
+    outcomes: tuple[FileOutcome, ...]
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> tuple[FileOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status is Status.FAILED)
+
+    @property
+    def resumed(self) -> int:
+        return sum(1 for o in self.outcomes if o.resumed)
+
+    @property
+    def processed(self) -> int:
+        return sum(1 for o in self.outcomes if not o.resumed)
+
+
+# -- summary rows (computed in the worker, from the report) -------------------------------------
+
+
+def _carries_alt(gt: str) -> bool:
+    """True when a (split, per-ALT) GT carries allele 1: ``0/1``, ``1``, ``./1``, ``1|0``."""
+    return "1" in re.split(r"[/|]", gt)
+
+
+def _classification(variant: VariantResult) -> str:
+    exact = next((k for k in variant.known if k.match == "exact"), None)
+    return exact.classification if exact else ""
+
+
+def _sex_source(sample: SampleResult) -> str:
+    if sample.sex.declared_source:
+        return sample.sex.declared_source
+    if sample.sex.inferred in ("male", "female"):
+        return "inferred"
+    return ""
+
+
+def _verdict_cells(sample: SampleResult) -> tuple[str, str]:
+    verdicts = sample.verdicts
+    if len(verdicts) == 1 and not verdicts[0].assumed_sex:
+        return verdicts[0].category, verdicts[0].text
+    category = ";".join(
+        f"{v.assumed_sex}:{v.category}" if v.assumed_sex else v.category for v in verdicts
+    )
+    text = " / ".join(
+        f"if {v.assumed_sex}: {v.text}" if v.assumed_sex else v.text for v in verdicts
+    )
+    return category, text
+
+
+def summary_rows(report: Report, job: BatchJob) -> tuple[dict[str, Any], ...]:
+    """One summary row per sample of the (single-file) report; one row for a sites-only file.
+
+    ``findings`` lists the sample's genotypes that carry a variant of HIGH or MODERATE impact or
+    with a classification in the known-variant table (HGVS c./p., classification, GT, label);
+    ``alt_variants`` counts every variant the sample carries.
+    """
+    variants = {v.key: v for v in report.variants}
+    rows: list[dict[str, Any]] = []
+    for sample in report.samples:
+        carried = 0
+        findings = []
+        for genotype in sample.genotypes:
+            if not _carries_alt(genotype.split_gt or genotype.raw_gt):
+                continue
+            carried += 1
+            variant = variants.get(genotype.variant_key)
+            if variant is None:
+                continue
+            classification = _classification(variant)
+            if variant.impact in KEY_IMPACTS or classification:
+                findings.append({
+                    "hgvs_c": variant.hgvs_c,
+                    "hgvs_p": variant.hgvs_p,
+                    "classification": classification,
+                    "gt": genotype.raw_gt,
+                    "genotype": genotype.label,
+                })
+        verdict, verdict_text = _verdict_cells(sample)
+        rows.append({
+            "input": job.path,
+            "report": job.name,
+            "sample": sample.id,
+            "sex_used": sample.sex.used,
+            "sex_source": _sex_source(sample),
+            "verdict": verdict,
+            "verdict_text": verdict_text,
+            "alt_variants": carried,
+            "findings": findings,
+        })
+    if not rows:
+        rows.append({
+            "input": job.path, "report": job.name, "sample": "", "sex_used": "",
+            "sex_source": "", "verdict": "", "verdict_text": "no samples in this file",
+            "alt_variants": 0, "findings": [],
+        })
+    return tuple(rows)
+
+
+# -- one file ------------------------------------------------------------------------------------
+
+
+def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
+    """Changes when the input file, the per-file options or the ipexcli version change."""
+    from ipexcli import __version__
+
+    try:
+        info = os.stat(job.path)
+        stat: object = [info.st_size, info.st_mtime_ns]
+    except OSError:
+        stat = None
+    options = settings.annotate
+    payload = {
+        "version": __version__,
+        "formats": list(settings.formats),
+        "options": [
+            options.build.value if options.build else None,
+            sorted((k, v.value) for k, v in options.declared_sex.items()),
+            options.ped, options.pass_only, options.af_field, options.infer_sex,
+        ],
+        "job": [
+            os.path.abspath(job.path), job.build.value if job.build else None,
+            [(s, x.value) for s, x in job.sexes],
+            job.single_sample_sex.value if job.single_sample_sex else None,
+        ],
+        "stat": stat,
+    }
+    return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _options_for(job: BatchJob, options: AnnotateOptions) -> AnnotateOptions:
+    declared = dict(options.declared_sex)
+    declared.update(job.sexes)
+    if job.single_sample_sex is not None:
+        from ipexcli.vcf import open_vcf
+
+        with open_vcf(job.path) as reader:
+            samples = list(reader.samples)
+        if len(samples) != 1:
+            raise ManifestError(
+                job.path, None,
+                f"the manifest gives a sex without a sample, but the file has {len(samples)} "
+                "samples", "Fill the manifest's sample column",
+            )
+        declared[samples[0]] = job.single_sample_sex
+    return replace(options, build=job.build or options.build, declared_sex=declared)
+
+
+def _paths(settings: BatchSettings, job: BatchJob) -> tuple[Path, dict[str, Path]]:
+    root = Path(settings.outdir)
+    reports = {
+        fmt: root / REPORTS_DIR / f"{job.name}{FORMAT_SUFFIXES[fmt]}" for fmt in settings.formats
+    }
+    return root / STATE_DIR / f"{job.name}.json", reports
+
+
+def _remove_reports(job: BatchJob, settings: BatchSettings) -> None:
+    root = Path(settings.outdir) / REPORTS_DIR
+    for suffix in FORMAT_SUFFIXES.values():
+        for path in (root / f"{job.name}{suffix}", root / f"{job.name}{suffix}.tbi"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
+    """Annotate one file, write its reports and then its marker; never raises for bad input."""
+    from ipexcli.annotate import annotate_files
+    from ipexcli.atomic import atomic_write
+    from ipexcli.report.output import write_report
+
+    started = time.perf_counter()
+    state_path, reports = _paths(settings, job)
+    fingerprint = _fingerprint(job, settings)
+    try:
+        report = annotate_files([job.path], _options_for(job, settings.annotate))
+        for fmt, target in reports.items():
+            write_report(report, fmt, os.fspath(target))
+        outcome = FileOutcome(
+            job.path, job.name, Status.OK,
+            outputs=tuple(f"{REPORTS_DIR}/{p.name}" for p in reports.values()),
+            rows=summary_rows(report, job),
+        )
+    except IpexError as exc:
+        outcome = FileOutcome(job.path, job.name, Status.FAILED, error=_one_line(str(exc)))
+    except Exception as exc:
+        message = _one_line(f"unexpected {type(exc).__name__}: {exc}")
+        outcome = FileOutcome(job.path, job.name, Status.FAILED, error=message)
+    if outcome.status is Status.FAILED:
+        _remove_reports(job, settings)
+    with atomic_write(state_path) as handle:
+        json.dump(outcome.state(fingerprint), handle, indent=1)
+        handle.write("\n")
+    return replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def resumable(job: BatchJob, settings: BatchSettings) -> FileOutcome | None:
+    """The previous outcome of ``job`` when its marker says ok for the same input and options
+    and all its reports exist; else None (the file must be processed)."""
+    state_path, reports = _paths(settings, job)
+    try:
+        data = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("status") != Status.OK.value or data.get("fingerprint") != _fingerprint(
+        job, settings
+    ):
+        return None
+    if not all(path.is_file() for path in reports.values()):
+        return None
+    return replace(FileOutcome.from_state(data), input=job.path)
+
+
+# -- the pool ------------------------------------------------------------------------------------
+
+
+def _init_worker() -> None:
+    """Per worker process: load the reference data and the pipeline modules once; make SIGTERM
+    unwind like Ctrl-C so atomic writers clean up."""
+    import signal
+
+    from ipexcli import refdata
+
+    refdata.load()
+    for module in ("ipexcli.annotate", "ipexcli.report.output", "ipexcli.atomic"):
+        importlib.import_module(module)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _process_chunk(chunk: list[tuple[int, BatchJob]], settings: BatchSettings) -> list[
+    tuple[int, FileOutcome]
+]:
+    return [(index, process_job(job, settings)) for index, job in chunk]
+
+
+def _chunk_size(files: int, workers: int) -> int:
+    """Files per task: about four tasks per worker, at most :data:`MAX_CHUNK`.
+
+    >>> _chunk_size(1000, 2), _chunk_size(10, 2), _chunk_size(1, 4)
+    (16, 2, 1)
+    """
+    return max(1, min(MAX_CHUNK, -(-files // (workers * 4))))
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _pool(workers: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the parent's imported modules (start-up in milliseconds); the pool is created
+    # before any thread (the progress bar) exists
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+    )
+
+
+def _stop_workers(pool: Any) -> None:
+    """Cancel what has not started and ask running workers to stop (they unwind cleanly)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
+
+
+def _run_pool(
+    pending: list[tuple[int, BatchJob]],
+    settings: BatchSettings,
+    workers: int,
+    done: Callable[[int, FileOutcome], None],
+    progress_factory: Callable[[], contextlib.AbstractContextManager[Any]],
+) -> list[tuple[int, BatchJob]]:
+    """Run ``pending`` on a pool; returns the jobs lost to a dead worker (not run)."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = _chunk_size(len(pending), workers)
+    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    pool = _pool(workers)
+    lost: list[tuple[int, BatchJob]] = []
+    try:
+        futures = {pool.submit(_process_chunk, chunk, settings): chunk for chunk in chunks}
+        with progress_factory() as bar:
+            for future in as_completed(futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    lost.extend(futures[future])
+                    continue
+                for index, outcome in results:
+                    done(index, outcome)
+                bar.advance(len(results))
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    return lost
+
+
+def _run_isolated(job: BatchJob, settings: BatchSettings) -> FileOutcome:
+    """Run one file in its own worker; a crash of that worker fails this file only."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _pool(1)
+    try:
+        return pool.submit(process_job, job, settings).result()
+    except BrokenProcessPool:
+        outcome = FileOutcome(
+            job.path, job.name, Status.FAILED,
+            error="unexpected crash: the worker process died while reading this file",
+        )
+        state_path, _ = _paths(settings, job)
+        from ipexcli.atomic import atomic_write
+
+        with atomic_write(state_path) as handle:
+            json.dump(outcome.state(_fingerprint(job, settings)), handle, indent=1)
+        return outcome
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def run_batch(
+    jobs: Sequence[BatchJob],
+    settings: BatchSettings,
+    progress: Callable[[int], contextlib.AbstractContextManager[Any]] | None = None,
+) -> BatchResult:
+    """Run every job; returns the outcomes in job order (summaries are not written here).
+
+    ``progress(total)`` must return a context manager yielding an object with ``advance(n)``
+    (e.g. :func:`ipexcli.report.console.batch_progress`); it is entered after the worker
+    processes have started. One worker (or one file) runs in this process, without a pool.
+    """
+    started = time.perf_counter()
+    _check_names(jobs)
+    root = Path(settings.outdir)
+    for sub in (REPORTS_DIR, STATE_DIR):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    outcomes: list[FileOutcome | None] = [None] * len(jobs)
+    pending: list[tuple[int, BatchJob]] = []
+    for index, job in enumerate(jobs):
+        previous = resumable(job, settings) if settings.resume else None
+        if previous is not None:
+            outcomes[index] = previous
+        else:
+            pending.append((index, job))
+
+    def done(index: int, outcome: FileOutcome) -> None:
+        outcomes[index] = outcome
+
+    def bar() -> contextlib.AbstractContextManager[Any]:
+        return progress(len(pending)) if progress else contextlib.nullcontext(_NoProgress())
+
+    workers = min(settings.workers or default_workers(), len(pending))
+    if workers <= 1:
+        with bar() as sink:
+            for index, job in pending:
+                done(index, process_job(job, settings))
+                sink.advance(1)
+    else:
+        for index, job in _run_pool(pending, settings, workers, done, bar):
+            done(index, _run_isolated(job, settings))
+    final = tuple(o for o in outcomes if o is not None)
+    return BatchResult(final, time.perf_counter() - started)
+
+
+class _NoProgress:
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+def _check_names(jobs: Sequence[BatchJob]) -> None:
+    seen: dict[str, str] = {}
+    for job in jobs:
+        if job.name in seen:  # only possible for equal absolute paths, which jobs_* merge
+            raise UsageError(f"{job.path} and {seen[job.name]} would share output {job.name}")
+        seen[job.name] = job.path
+
+
+# -- merge: summaries from the markers ----------------------------------------------------------
+
+
+def merge_states(jobs: Sequence[BatchJob] | None, outdir: str) -> BatchResult:
+    """The batch result recorded in ``outdir/state``: for ``jobs`` (in that order; a job without
+    a marker counts as failed, "not processed"), or for every marker there (sorted by name)."""
+    state_dir = Path(outdir) / STATE_DIR
+    if jobs is None:
+        if not state_dir.is_dir():
+            raise UsageError(f"{state_dir} does not exist", "Run ipex batch with --outdir first")
+        outcomes = []
+        for path in sorted(state_dir.glob("*.json")):
+            outcomes.append(FileOutcome.from_state(json.loads(path.read_text(encoding="utf-8"))))
+        return BatchResult(tuple(outcomes))
+    result = []
+    for job in jobs:
+        path = state_dir / f"{job.name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            result.append(
+                FileOutcome(job.path, job.name, Status.FAILED, error="not processed (no marker)")
+            )
+            continue
+        except ValueError:
+            result.append(
+                FileOutcome(job.path, job.name, Status.FAILED, error=f"unreadable marker {path}")
+            )
+            continue
+        result.append(replace(FileOutcome.from_state(data), input=job.path))
+    return BatchResult(tuple(result))
+
+
+# -- summary files -------------------------------------------------------------------------------
+
+
+def summary_data(result: BatchResult) -> dict[str, Any]:
+    """summary.json: counts, one entry per sample x file, and the failed files."""
+    from ipexcli import __version__
+
+    samples = [row for o in result.outcomes if o.status is Status.OK for row in o.rows]
+    failures = [
+        {"input": o.input, "report": o.name, "error": o.error}
+        for o in result.outcomes
+        if o.status is Status.FAILED
+    ]
+    return {
+        "format": SUMMARY_FORMAT,
+        "ipexcli_version": __version__,
+        "counts": {
+            "files": len(result.outcomes),
+            "ok": len(result.outcomes) - len(failures),
+            "failed": len(failures),
+            "samples": sum(1 for row in samples if row["sample"]),
+        },
+        "samples": samples,
+        "failures": failures,
+    }
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _joined(findings: list[dict[str, Any]], key: str) -> str:
+    return ",".join(f[key] or "." for f in findings)
+
+
+def summary_tsv(result: BatchResult) -> str:
+    """summary.tsv: :data:`SUMMARY_COLUMNS`; a failed file is one row with status and error."""
+    lines = ["\t".join(SUMMARY_COLUMNS)]
+    for outcome in result.outcomes:
+        if outcome.status is Status.FAILED:
+            cells: list[object] = [outcome.input, outcome.name, outcome.status.value]
+            cells += [""] * (len(SUMMARY_COLUMNS) - 4) + [outcome.error]
+            lines.append("\t".join(_cell(c) for c in cells))
+            continue
+        for row in outcome.rows:
+            findings = row["findings"]
+            cells = [
+                row["input"], row["report"], outcome.status.value, row["sample"],
+                row["sex_used"], row["sex_source"], row["verdict"], row["verdict_text"],
+                row["alt_variants"], _joined(findings, "hgvs_c"), _joined(findings, "hgvs_p"),
+                _joined(findings, "classification"), "",
+            ]
+            lines.append("\t".join(_cell(c) for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(result: BatchResult, outdir: str) -> tuple[Path, Path]:
+    """Write summary.tsv and summary.json atomically; returns their paths."""
+    from ipexcli.atomic import atomic_write
+
+    root = Path(outdir)
+    root.mkdir(parents=True, exist_ok=True)
+    tsv, js = root / SUMMARY_TSV, root / SUMMARY_JSON
+    with atomic_write(tsv) as handle:
+        handle.write(summary_tsv(result))
+    with atomic_write(js) as handle:
+        json.dump(summary_data(result), handle, indent=1)
+        handle.write("\n")
+    return tsv, js
