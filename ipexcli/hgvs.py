@@ -114,7 +114,7 @@ def _aa(residue: str, position: int) -> str:
     return f"{AA3[residue]}{position}"
 
 
-def format_p(change) -> str:  # noqa: ANN001 - a consequence.CodingChange (import cycle-free)
+def format_p(change) -> str:
     """The predicted protein change ``p.(...)`` of a coding :class:`CodingChange`.
 
     Substitution, nonsense (``Ter``), synonymous (``=``), deletion, duplication, insertion,
@@ -286,7 +286,9 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
         re.sub("(?i)(delins|del|dup|ins)", lambda k: k.group(1).lower(), body.upper())
     )
     if not n:
-        raise HgvsParseError(f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T, c.751_753del")
+        raise HgvsParseError(
+            f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T, c.751_753del"
+        )
     if kind == "c":
         origin = Build.GRCH38
         tmap = transcript_map(data, origin)
@@ -336,7 +338,7 @@ def _edit_alleles(n: re.Match, ref_span: str, raw: str) -> tuple[str, str, bool]
                 f"{raw!r}: an insertion is written between two adjacent bases", "e.g. c.10_11insA"
             )
         return "", n["ins"], True
-    raise HgvsParseError(f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T")  # pragma: no cover
+    raise HgvsParseError(f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T")
 
 
 def _check(stated: str, actual: str, raw: str) -> None:
@@ -357,7 +359,7 @@ def _variant_from_view(
         gs, _ = tmap.from_view_span(point, point)
         plus_alt = reverse_complement(alt) if tmap.minus else alt
         return GenomicVariant(tmap.build, gs + 1, "", plus_alt)
-    gs, ge = tmap.from_view_span(vs, ve + 1)
+    gs, _ge = tmap.from_view_span(vs, ve + 1)
     conv = reverse_complement if tmap.minus else (lambda s: s)
     return GenomicVariant(tmap.build, gs + 1, conv(ref), conv(alt))
 
@@ -428,7 +430,9 @@ def _one_letter(code: str) -> str:
 def _parse_protein(raw: str, body: str, data: RefData) -> ParsedVariant:
     m = _PROT.fullmatch(body)
     if not m:
-        raise HgvsParseError(f"cannot parse {raw!r}", "Use e.g. p.Arg397Trp, p.(Arg397Trp), p.R397W")
+        raise HgvsParseError(
+            f"cannot parse {raw!r}", "Use e.g. p.Arg397Trp, p.(Arg397Trp), p.R397W"
+        )
     ref = _one_letter(m["ref"])
     pos = int(m["pos"])
     alt_text = m["alt"] or "?"

@@ -257,7 +257,7 @@ class TranscriptMap:
         n = self.tx_pos(view)
         if n is not None:
             return self._c_of_n(n)
-        for left, right in zip(self.exons, self.exons[1:]):
+        for left, right in zip(self.exons, self.exons[1:], strict=False):
             if left.end <= view < right.start:
                 after_donor = view - left.end + 1
                 before_acceptor = right.start - view
@@ -291,7 +291,7 @@ class TranscriptMap:
                 return view + pos.offset
         raise HgvsParseError(
             f"{pos} is not an intronic position of {self.transcript.id}",
-            "An offset (+N/-N) must follow the first or last base of an exon and stay in the intron",
+            "An offset (+N/-N) must follow the first or last base of an exon, inside the intron",
         )
 
     def region(self, view: int) -> Region:
@@ -316,7 +316,7 @@ class TranscriptMap:
                 exon_start_distance=view - e.start + 1,
                 exon_end_distance=e.end - view,
             )
-        for left, right in zip(self.exons, self.exons[1:]):
+        for left, right in zip(self.exons, self.exons[1:], strict=False):
             if left.end <= view < right.start:
                 return Region(
                     RegionKind.INTRON,
@@ -335,7 +335,7 @@ class TranscriptMap:
         for e in self.exons:
             if e.start <= view < e.end:
                 return e.start, e.end
-        for left, right in zip(self.exons, self.exons[1:]):
+        for left, right in zip(self.exons, self.exons[1:], strict=False):
             if left.end <= view < right.start:
                 return left.end, right.start
         raise AssertionError(view)  # pragma: no cover
