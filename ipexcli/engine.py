@@ -31,7 +31,7 @@ from ipexcli.consequence import (
 )
 from ipexcli.evidence import Evidence, assess
 from ipexcli.hgvs import format_c, format_g, format_p, hgvs_shift_view
-from ipexcli.known import KnownMatch, ProteinEffect, known_index
+from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import RefData, load
@@ -93,7 +93,7 @@ def annotate_variant(
     """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
     data = data or load()
     core = _core(variant, data)
-    index = known_index(data, lambda v: _effect(_core(v, data)))
+    index = known_variant_index(data)
     known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
     tmap = transcript_map(data, variant.build)
     evidence = assess(
@@ -105,6 +105,12 @@ def annotate_variant(
         tmap.cds_tx_start,
     )
     return replace(core.annotation, known=known, evidence=evidence)
+
+
+def known_variant_index(data: RefData | None = None) -> KnownIndex:
+    """The known-variant index of ``data`` (built once, with this engine's protein effects)."""
+    data = data or load()
+    return known_index(data, lambda v: _effect(_core(v, data)))
 
 
 @dataclass(frozen=True, slots=True)
