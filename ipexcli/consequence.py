@@ -189,6 +189,18 @@ class CodingChange:
         return len(self.alt_protein) < len(self.ref_protein) + delta_codons
 
     @property
+    def stop_lost(self) -> bool:
+        """The reference stop codon no longer ends the protein where it should."""
+        if not self.protein_changed or not self.start_intact or self.premature_stop:
+            return False
+        if not self.alt_protein.endswith("*"):
+            return True
+        if self.frameshift:
+            return self.overlaps_stop_codon and len(self.alt_protein) >= len(self.ref_protein)
+        delta_codons = (len(self.alt) - len(self.ref)) // 3
+        return len(self.alt_protein) > len(self.ref_protein) + delta_codons
+
+    @property
     def stop_index(self) -> int:
         """0-based index of the reference stop codon in ``ref_protein``."""
         return len(self.ref_protein) - 1
@@ -325,13 +337,7 @@ def is_frameshift(c: CodingChange) -> bool:
 
 
 def is_stop_lost(c: CodingChange) -> bool:
-    return (
-        c.protein_changed
-        and c.start_intact
-        and c.overlaps_stop_codon
-        and not c.premature_stop
-        and (len(c.alt_protein) != len(c.ref_protein) or not c.alt_protein.endswith("*"))
-    )
+    return c.stop_lost
 
 
 def is_start_lost(c: CodingChange) -> bool:
@@ -345,8 +351,7 @@ def _in_frame_body(c: CodingChange) -> bool:
         and c.start_intact
         and not c.frameshift
         and not c.premature_stop
-        and not (c.overlaps_stop_codon and len(c.alt_protein) != len(c.ref_protein))
-        and c.alt_protein.endswith("*")
+        and not c.stop_lost
     )
 
 

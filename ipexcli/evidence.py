@@ -81,7 +81,7 @@ def nmd_expected(
     the last 50 nt of the penultimate exon.
     """
     stop = change.alt_protein.find("*")
-    if not change.coding or stop < 0 or stop >= len(change.ref_protein) - 1:
+    if not change.coding or stop < 0:
         return None
     n_mutated = cds_tx_start + 3 * stop  # 1-based position in the mutated cDNA
     delta = len(change.alt) - len(change.ref)

@@ -137,20 +137,23 @@ def format_p(change) -> str:
             return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}ext*{length})"
         length = "?" if stop_at < 0 else str(stop_at - i + 1)
         return f"p.({_aa(ref[i], i + 1)}{AA3[alt[i]]}fs*{length})"
-    if ref[i] == "*":  # in-frame change of the stop codon
+    if ref[i] == "*" and change.stop_lost:  # in-frame change of the stop codon
         length = "?" if stop_at < 0 else str(stop_at - i)
         return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}ext*{length})"
     if change.premature_stop and alt[i] == "*":
         return f"p.({_aa(ref[i], i + 1)}Ter)"
     rp, ap = change.ref_peptide, change.alt_peptide
-    if not alt.endswith("*") or change.premature_stop:
-        # stop lost by an in-frame change not starting at the stop, or a stop gained within a
-        # deletion-insertion: describe the changed stretch up to the (new) end
-        last = change.last_residue if change.premature_stop else len(ref)
-        tail = three_letter(alt[i:]) if alt.endswith("*") else three_letter(alt[i:]) + "ext*?"
-        first = _aa(ref[i], i + 1)
+    first = _aa(ref[i], i + 1)
+    if change.premature_stop:  # a stop gained inside a deletion-insertion
+        last = max(change.last_residue, i + 1)
         span = first if last == i + 1 else f"{first}_{_aa(ref[last - 1], last)}"
-        return f"p.({span}delins{tail})"
+        return f"p.({span}delins{three_letter(alt[i : stop_at + 1])})"
+    if change.stop_lost:
+        # the stop is lost by an in-frame change starting before it: the residues replacing
+        # the changed stretch up to the old stop, then the extension to the new stop
+        end = len(ref)
+        length = "?" if stop_at < 0 else str(stop_at - (end - 1))
+        return f"p.({first}_{_aa('*', end)}delins{three_letter(alt[i:end])}ext*{length})"
     if not rp:  # insertion; 3'-most because the shared prefix is maximal
         n = len(ap)
         if i >= n and ref[i - n : i] == ap:
@@ -160,7 +163,6 @@ def format_p(change) -> str:
                 span += "_" + _aa(ref[last - 1], last)
             return f"p.({span}dup)"
         return f"p.({_aa(ref[i - 1], i)}_{_aa(ref[i], i + 1)}ins{three_letter(ap)})"
-    first = _aa(ref[i], i + 1)
     last_index = i + len(rp)
     span = first if len(rp) == 1 else f"{first}_{_aa(ref[last_index - 1], last_index)}"
     if not ap:
