@@ -29,6 +29,10 @@ intron (splice sites and regions). Definitions implemented (VEP / Sequence Ontol
   end (VEP default); farther away: intergenic_variant.
 * Coding terms compare the reference and alternate proteins; ``stop_gained`` for a frameshift only
   when the first changed residue is the new stop (HGVS then writes a nonsense description).
+  inframe_insertion / inframe_deletion follow the SO definitions at the nucleotide level (a pure
+  in-frame insertion or deletion of CDS bases that changes the protein), so they can accompany
+  stop_gained or stop_lost; an in-frame deletion-insertion is missense_variant when the peptide
+  keeps its length and protein_altering_variant when it does not.
 
 The order and IMPACT follow ``docs/field-notes.md`` section 4.5 (Ensembl's severity table);
 IMPACT of splice_donor_region_variant, splice_polypyrimidine_tract_variant and
@@ -308,7 +312,7 @@ def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool)
 
 
 def _exon_part(change: CodingChange, part: ExonPart) -> bool:
-    if change.is_insertion and any(r.kind is RegionKind.INTRON for r in change.regions):
+    if change.is_insertion and any(r.kind is not RegionKind.EXON for r in change.regions):
         return False
     return any(r.kind is RegionKind.EXON and r.part is part for r in change.regions)
 
@@ -333,7 +337,7 @@ def is_stop_gained(c: CodingChange) -> bool:
 
 
 def is_frameshift(c: CodingChange) -> bool:
-    return c.protein_changed and c.start_intact and c.frameshift
+    return c.protein_changed and c.frameshift
 
 
 def is_stop_lost(c: CodingChange) -> bool:
@@ -356,22 +360,31 @@ def _in_frame_body(c: CodingChange) -> bool:
 
 
 def is_inframe_insertion(c: CodingChange) -> bool:
-    return _in_frame_body(c) and not c.ref_peptide and bool(c.alt_peptide)
+    """SO: an in-frame non-synonymous insertion of bases into the CDS (nucleotide level)."""
+    return c.protein_changed and not c.frameshift and not c.ref and bool(c.alt)
 
 
 def is_inframe_deletion(c: CodingChange) -> bool:
-    return _in_frame_body(c) and bool(c.ref_peptide) and not c.alt_peptide
+    """SO: an in-frame non-synonymous deletion of bases from the CDS (nucleotide level)."""
+    return c.protein_changed and not c.frameshift and bool(c.ref) and not c.alt
 
 
 def is_missense(c: CodingChange) -> bool:
-    return _in_frame_body(c) and len(c.ref_peptide) == len(c.alt_peptide) > 0
+    """A substitution or deletion-insertion that changes residues but keeps the length."""
+    return (
+        _in_frame_body(c)
+        and bool(c.ref)
+        and bool(c.alt)
+        and len(c.ref_peptide) == len(c.alt_peptide) > 0
+    )
 
 
 def is_protein_altering(c: CodingChange) -> bool:
+    """An in-frame deletion-insertion that changes the protein's length."""
     return (
         _in_frame_body(c)
-        and bool(c.ref_peptide)
-        and bool(c.alt_peptide)
+        and bool(c.ref)
+        and bool(c.alt)
         and len(c.ref_peptide) != len(c.alt_peptide)
     )
 

@@ -35,8 +35,14 @@ from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import RefData, load
-from ipexcli.sequtils import reverse_complement
-from ipexcli.transcript import RegionKind, TranscriptMap, lift_variant, transcript_map
+from ipexcli.sequtils import reverse_complement, translate
+from ipexcli.transcript import (
+    ExonPart,
+    RegionKind,
+    TranscriptMap,
+    lift_variant,
+    transcript_map,
+)
 
 
 class Flag(str, Enum):
@@ -149,8 +155,13 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     vs, ve, alt = hgvs_shift_view(tmap, locus, trimmed)
     if c_shifted.pos != trimmed.pos:
         flags.append(Flag.HGVS_SHIFTED)
-    change = coding_change(tmap, vs, ve, alt)
+    placement = _exonic_placement(tmap, vs, ve, alt)
+    change = coding_change(tmap, *placement)
     terms = consequences(change)
+    if placement != (vs, ve, alt):  # report what the HGVS (junction) placement implies too
+        extra = set(consequences(coding_change(tmap, vs, ve, alt)))
+        extra.discard(Consequence.CODING_SEQUENCE)
+        terms = tuple(t for t in Consequence if t in extra or t in terms)
     hgvs_p = _protein_name(change, terms)
     other = lift_variant(trimmed, data, variant.build.other)
     if other is None:
@@ -183,6 +194,41 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     return _Core(annotation, change, terms, normalized)
 
 
+def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[int, int, str]:
+    """The placement used for the protein: the 3'-most one, unless it touches an intron while an
+    equivalent placement (same alternate haplotype, moved 5' through a repeat) is wholly exonic.
+
+    Example: a duplication of the last bases of an exon is 3'-shifted by HGVS to the exon/intron
+    junction (c.731_735dup inserts after c.735), yet the same haplotype is an insertion inside
+    the exon, which is how the change acts on the mRNA (a frameshift), as bcftools csq reports.
+    The caller reports the terms of both placements (the junction one may hit a splice site).
+    """
+    if vs != ve and alt:
+        return vs, ve, alt  # a deletion-insertion has only one placement
+
+    def exonic(s: int, e: int) -> bool:
+        ends = (s - 1, s) if s == e else (s, e - 1)
+        found = {tmap.exon_index(v) for v in ends}
+        return None not in found and len(found) == 1
+
+    if exonic(vs, ve):
+        return vs, ve, alt
+    seq = tmap.view_seq
+    s, e, allele = vs, ve, alt
+    for _ in range(200):  # walk 5' along the transcript through the repeat
+        if s == e:  # insertion before view s
+            if s - 1 < 0 or seq[s - 1] != allele[-1]:
+                break
+            allele, s, e = allele[-1] + allele[:-1], s - 1, e - 1
+        else:
+            if s - 1 < 0 or seq[s - 1] != seq[e - 1]:
+                break
+            s, e = s - 1, e - 1
+        if exonic(s, e):
+            return s, e, allele
+    return vs, ve, alt
+
+
 def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
     splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
     if splice & set(terms):
@@ -190,6 +236,10 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
     if change.coding:
         return format_p(change)
     if change.overlaps_cds:  # partly exonic coding change (crosses an exon/intron boundary)
+        return "p.?"
+    if change.is_insertion and any(
+        r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in change.regions
+    ):  # inserted exactly at a coding exon/intron junction: effect on splicing unknown
         return "p.?"
     return None
 
@@ -234,11 +284,14 @@ def _codons(change: CodingChange) -> str | None:
 
 
 def _amino_acids(change: CodingChange) -> str | None:
+    """VEP-style amino acids of the affected codons: "R/W", "K/*", "R" when unchanged."""
     if not change.coding:
         return None
+    ref = translate(change.ref_codons)
     if change.ref_protein == change.alt_protein:
-        return change.ref_protein[change.first_residue - 1]
-    return f"{change.ref_peptide or '-'}/{change.alt_peptide or '-'}"
+        return ref
+    alt = "X" if change.frameshift else translate(change.alt_codons)
+    return f"{ref or '-'}/{alt or '-'}"
 
 
 def _features(change: CodingChange, tmap: TranscriptMap) -> tuple[str, ...]:
