@@ -17,6 +17,7 @@ along the transcript for ``c.``/``p.`` and consequences, and 3' on chrX for ``g.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -54,6 +55,7 @@ class Flag(str, Enum):
     POLYA_SIGNAL = "polyA_signal"  #: overlaps the AATAAA polyadenylation signal
     NO_OTHER_BUILD = "no_equivalent_in_other_build"  #: cannot be placed in the other build
     HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the c. position differs from the VCF position
+    UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
 
     def __str__(self) -> str:
         return self.value
@@ -136,11 +138,16 @@ def _effect(core: _Core) -> ProteinEffect:
     return ProteinEffect(p, residue)
 
 
+_ALLELE = re.compile("[ACGTN]*")
+
+
 def _core(variant: GenomicVariant, data: RefData) -> _Core:
     tmap = transcript_map(data, variant.build)
     locus = data.locus(variant.build)
     tx = tmap.transcript
-    if not locus.contains(variant.start, variant.end):
+    if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
+        return _Core(_empty(variant, (Flag.UNSUPPORTED_ALLELE,)), None, (), None)
+    if variant.chrom != "X" or not locus.contains(variant.start, variant.end):
         return _outside(variant, tmap)
     flags: list[Flag] = []
     if locus.fetch(variant.start, variant.end) != variant.ref:
@@ -341,6 +348,8 @@ def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields) -> Varian
 
 def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
     """Beyond the bundled slice: only the position is known (no sequence to normalise)."""
+    if variant.chrom != "X":
+        return _Core(_empty(variant, (Flag.OUTSIDE_LOCUS,)), None, (), None)
     view = tmap.to_view(variant.start)
     if view < tmap.tx_view_start:
         distance = tmap.tx_view_start - view

@@ -193,7 +193,10 @@ _VCFLIKE = re.compile(
 _AA3_RE = "|".join(sorted((a for a in AA1 if a != "Xaa"), key=len, reverse=True))
 _PROT = re.compile(
     rf"\(?(?P<ref>{_AA3_RE}|[A-Z*])(?P<pos>\d+)"
-    rf"(?P<alt>{_AA3_RE}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+)?)?\)?"
+    rf"(?:_(?P<ref2>{_AA3_RE}|[A-Z*])(?P<pos2>\d+))?"
+    rf"(?P<alt>{_AA3_RE}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+)?"
+    rf"|ext(?:\*\d+|\*\?|Ter\d+|Ter\?)?|(?:{_AA3_RE}|[A-Z])(?:fs|ext)[^)\s]*"
+    r"|del|dup|(?:delins|ins)[A-Za-z*]+)?\)?"
 )
 _ACC_BUILD = {"NC_000023.11": Build.GRCH38, "NC_000023.10": Build.GRCH37}
 
@@ -203,21 +206,22 @@ class ProteinQuery:
     """A parsed ``p.`` name: reference residue, 1-based position, alternate (one-letter).
 
     ``alt`` is a one-letter amino acid, ``*`` for a stop, ``=`` for synonymous, ``fs`` for a
-    frameshift or ``?`` for unknown.
+    frameshift, ``?`` for unknown, or the edit text of a length change (``del``, ``dup``,
+    ``insGly``, ``ext*?``...), for which no SNV candidates exist.
     """
 
     ref: str
     position: int
     alt: str
+    end_ref: str | None = None  #: last residue of a range (``Lys206_Glu208del``)
+    end_position: int | None = None
 
     def __str__(self) -> str:
-        if self.alt in ("=", "?"):
-            tail = self.alt
-        elif self.alt == "fs":
-            tail = "fs"
-        else:
-            tail = AA3[self.alt]
-        return f"p.({AA3[self.ref]}{self.position}{tail})"
+        tail = AA3.get(self.alt, self.alt)
+        span = f"{AA3[self.ref]}{self.position}"
+        if self.end_ref is not None:
+            span += f"_{AA3[self.end_ref]}{self.end_position}"
+        return f"p.({span}{tail})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,30 +320,34 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
     return ParsedVariant(raw, kind, MappingProxyType(alleles), c_name)
 
 
-def _edit_alleles(n: re.Match, ref_span: str, raw: str) -> tuple[str, str, bool]:
-    """(ref, alt, is_insertion_after_span) on the described strand; checks stated bases."""
+def _edit_alleles(n: re.Match, ref_span: str, raw: str) -> tuple[str, str, int | None]:
+    """(ref, alt, tail) on the described strand; checks stated bases.
+
+    ``tail`` is None for a replacement of ``ref_span``; for an insertion it is the number of
+    bases of the span that lie after the insertion point (0 for ``dup``, 1 for ``ins``).
+    """
     if n["sref"]:
         if len(ref_span) != 1:
             raise HgvsParseError(f"{raw!r}: a substitution covers one base", "Write c.NX>Y")
         stated, alt = n["sref"], n["salt"]
         _check(stated, ref_span, raw)
-        return ref_span, alt, False
+        return ref_span, alt, None
     if n["delins"]:
-        return ref_span, n["delins"], False
+        return ref_span, n["delins"], None
     if n["dseq"] is not None:
         if n["dseq"]:
             _check(n["dseq"], ref_span, raw)
-        return ref_span, n["dins"] or "", False
+        return ref_span, n["dins"] or "", None
     if n["dupseq"] is not None:
         if n["dupseq"]:
             _check(n["dupseq"], ref_span, raw)
-        return "", ref_span, True
+        return "", ref_span, 0
     if n["ins"]:
         if len(ref_span) != 2:
             raise HgvsParseError(
                 f"{raw!r}: an insertion is written between two adjacent bases", "e.g. c.10_11insA"
             )
-        return "", n["ins"], True
+        return "", n["ins"], 1
     raise HgvsParseError(f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T")
 
 
@@ -355,9 +363,9 @@ def _variant_from_view(
     tmap: TranscriptMap, vs: int, ve: int, n: re.Match, raw: str
 ) -> GenomicVariant:
     ref_span = tmap.view_seq[vs : ve + 1]
-    ref, alt, after = _edit_alleles(n, ref_span, raw)
-    if after:  # dup: insert after the span; ins: between the two bases
-        point = ve + 1
+    ref, alt, tail = _edit_alleles(n, ref_span, raw)
+    if tail is not None:  # dup: insert after the span; ins: between the two bases
+        point = ve + 1 - tail
         gs, _ = tmap.from_view_span(point, point)
         plus_alt = reverse_complement(alt) if tmap.minus else alt
         return GenomicVariant(tmap.build, gs + 1, "", plus_alt)
@@ -371,9 +379,9 @@ def _variant_from_plus(
 ) -> GenomicVariant:
     locus = data.locus(build)
     ref_span = locus.fetch(start, end)
-    ref, alt, after = _edit_alleles(n, ref_span, raw)
-    if after:
-        return GenomicVariant(build, end + 1, "", alt)
+    ref, alt, tail = _edit_alleles(n, ref_span, raw)
+    if tail is not None:
+        return GenomicVariant(build, end + 1 - tail, "", alt)
     return GenomicVariant(build, start + 1, ref, alt)
 
 
@@ -438,9 +446,14 @@ def _parse_protein(raw: str, body: str, data: RefData) -> ParsedVariant:
     ref = _one_letter(m["ref"])
     pos = int(m["pos"])
     alt_text = m["alt"] or "?"
-    alt = alt_text if alt_text in ("=", "?") else "fs" if alt_text.startswith("fs") else (
-        _one_letter(alt_text)
-    )
+    if alt_text in ("=", "?"):
+        alt = alt_text
+    elif "fs" in alt_text:
+        alt = "fs"
+    elif m["ref2"] or alt_text.startswith(("del", "dup", "ins", "ext")) or "ext" in alt_text:
+        alt = alt_text  # a length change: no SNV produces it
+    else:
+        alt = _one_letter(alt_text)
     tx = data.transcript(Build.GRCH38)
     protein = tx.protein + "*"
     if not 1 <= pos <= len(protein) or protein[pos - 1] != ref:
@@ -450,13 +463,20 @@ def _parse_protein(raw: str, body: str, data: RefData) -> ParsedVariant:
             f"not {AA3[ref]}",
             "Check the residue number (NP_054728.2, 431 aa)",
         )
-    query = ProteinQuery(ref, pos, alt)
+    end_ref = _one_letter(m["ref2"]) if m["ref2"] else None
+    end_pos = int(m["pos2"]) if m["pos2"] else None
+    if end_pos is not None and (end_pos > len(protein) or protein[end_pos - 1] != end_ref):
+        raise HgvsParseError(
+            f"{raw!r}: residue {end_pos} of {tx.protein_id} is not {AA3[end_ref or 'X']}",
+            "Check the residue numbers (NP_054728.2, 431 aa)",
+        )
+    query = ProteinQuery(ref, pos, alt, end_ref, end_pos)
     return ParsedVariant(raw, "p", protein=query, candidates=tuple(snvs_for(query, data)))
 
 
 def snvs_for(query: ProteinQuery, data: RefData) -> list[Candidate]:
     """Every ``c.`` SNV in the codon of ``query`` that produces its amino-acid change."""
-    if query.alt in ("fs", "?"):
+    if query.alt != "=" and query.alt not in AA3:
         return []
     tx = data.transcript(Build.GRCH38)
     cds0 = tx.cds_tx_start - 1
