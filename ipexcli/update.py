@@ -493,15 +493,14 @@ def derive_genomic_hgvs(locus: Locus, pos: int, ref: str, alt: str) -> str:
         return f"{prefix}{_span(pos, pos + len(ref) - 1)}delins{alt}"
     if ref:  # deletion: shift right while the next base equals the first deleted base
         start = pos - 1  # 0-based
-        while locus.contains(start, start + len(ref) + 1) and (
-            locus.fetch(start + len(ref), start + len(ref) + 1) == ref[0]
-        ):
-            ref, start = ref[1:] + ref[0], start + 1
         locus.fetch(start, start + len(ref))  # raises when outside
+        # the base after the deletion must be known to know the shift has ended: fetch raises
+        while locus.fetch(start + len(ref), start + len(ref) + 1) == ref[0]:
+            ref, start = ref[1:] + ref[0], start + 1
         return f"{prefix}{_span(start + 1, start + len(ref))}del"
     if alt:  # insertion before 1-based pos: shift right, then a dup if the preceding bases match
         start = pos - 1  # 0-based insertion point (between start-1 and start)
-        while locus.contains(start, start + 1) and locus.fetch(start, start + 1) == alt[0]:
+        while locus.fetch(start, start + 1) == alt[0]:  # raises at the end of the locus
             alt, start = alt[1:] + alt[0], start + 1
         if locus.contains(start - len(alt), start) and locus.fetch(start - len(alt), start) == alt:
             return f"{prefix}{_span(start - len(alt) + 1, start)}dup"
