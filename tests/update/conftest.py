@@ -11,9 +11,10 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from update_helpers import Script, Server, _Handler
 
 from ipexcli import refdata
+
+from .update_helpers import Script, Server, _Handler
 
 
 def _load_netguard():

@@ -13,12 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
-from update_helpers import BAD_REF, FACTS, Reply, clinvar_vcf, md5_file, tree_digest
 
 from ipexcli import refdata
 from ipexcli.errors import UpdateError
 from ipexcli.model import Build
 from ipexcli.update import DownloadPolicy, run_update
+
+from .update_helpers import BAD_REF, FACTS, Reply, clinvar_vcf, md5_file, tree_digest
 
 P38, P37 = "/pub/clinvar/vcf_GRCh38/clinvar.vcf.gz", "/pub/clinvar/vcf_GRCh37/clinvar.vcf.gz"
 FAST = DownloadPolicy(connect_timeout=0.5, read_timeout=0.5, tries=3, backoff=0.01)

@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from update_helpers import BAD_REF, FACTS, clinvar_vcf, record_line
 
 from ipexcli import refdata
 from ipexcli.errors import OutOfLocusError, UpdateError
@@ -31,6 +30,8 @@ from ipexcli.update import (
     review_stars,
     scan_release,
 )
+
+from .update_helpers import BAD_REF, FACTS, clinvar_vcf, record_line
 
 DATA = refdata.load_from(refdata.data_root())
 L38, L37 = DATA.locus(Build.GRCH38), DATA.locus(Build.GRCH37)
@@ -293,7 +294,9 @@ def test_fuzz_scan_release_raises_only_update_errors(tmp_path_factory, lines, ke
 
 
 def test_zz_report_fuzz_counts():
-    """Print the counts (pytest -s); each target must have run."""
+    """Print the counts (pytest -s); each target must have run its full budget."""
+    if not FUZZ_CASES:
+        pytest.skip("the fuzz tests were not selected")
     print("\nfuzz cases:", dict(FUZZ_CASES))
     assert FUZZ_CASES["parse_record"] >= 1000
     assert FUZZ_CASES["scan_release (whole files)"] >= 100
