@@ -594,8 +594,22 @@ def verify(root: Path | None = None) -> list[Check]:
         data = load_from(root)
     except RefDataError as exc:
         return [*checks, Check("load", False, str(exc))]
+    checks.extend(installed_table_checks(root))
     checks.extend(consistency_checks(data))
     return checks
+
+
+def installed_table_checks(root: Path) -> list[Check]:
+    """The installed known-variant table (``ipex refdata update``) against its own manifest."""
+    path, origin = active_known_table(root)
+    if origin == "bundled":
+        return []
+    manifest = _read_json(path.parent / "MANIFEST.json")
+    expected = manifest.get("table", {}).get("sha256")
+    actual = sha256_file(path)
+    ok = actual == expected
+    detail = "ok" if ok else f"{path}: sha256 {actual} != its manifest; run: ipex refdata reset"
+    return [Check(f"sha256 installed {path.name}", ok, detail)]
 
 
 def consistency_checks(data: RefData) -> list[Check]:

@@ -284,7 +284,7 @@ def _http_to_file(
                 raise _Retryable(f"body ended after {size:,} of {expected:,} bytes")
     except requests.exceptions.SSLError as exc:
         raise UpdateError(
-            f"{url}: HTTPS certificate verification failed ({_short(exc)})",
+            f"{url}: secure (TLS) connection failed ({_short(exc)})",
             "Check the system clock and CA certificates; ipexcli never turns verification off",
         ) from exc
     except requests.exceptions.Timeout as exc:
@@ -333,7 +333,7 @@ def _remote_md5(session: Any, url: str, policy: DownloadPolicy) -> str | None:
                 _check_status(response, url)
                 content = response.raw.read(4096, decode_content=True)
         except requests.exceptions.SSLError as exc:
-            raise UpdateError(f"{url}: HTTPS certificate verification failed") from exc
+            raise UpdateError(f"{url}: secure (TLS) connection failed ({_short(exc)})") from exc
         except requests.exceptions.Timeout as exc:
             raise _Retryable("timed out fetching the checksum") from exc
         except requests.exceptions.RequestException as exc:
@@ -986,12 +986,12 @@ def run_update(
     urls = dict(urls or DEFAULT_URLS)
     policy = policy or DownloadPolicy()
     destination = destination or refdata_module.user_data_dir()
-    atomic.recover_dir(destination)
-    check_install_dir(destination)
     data = refdata_module.load_from(refdata_module.data_root())
     bundled_path = refdata_module.data_root() / "known_variants.tsv"
     columns, bundled = _read_bundled_table(bundled_path)
     try:
+        atomic.recover_dir(destination)
+        check_install_dir(destination)
         with atomic.staging_dir(destination) as staging:
             downloads_dir = staging / "downloads"
             downloads_dir.mkdir()
@@ -1143,9 +1143,14 @@ def reset(destination: Path | None = None) -> Path | None:
     from ipexcli.refdata import user_data_dir
 
     destination = destination or user_data_dir()
-    atomic.recover_dir(destination)
-    if not destination.exists():
-        return None
-    check_install_dir(destination)
-    atomic.remove_dir(destination)
+    try:
+        atomic.recover_dir(destination)
+        if not destination.exists():
+            return None
+        check_install_dir(destination)
+        atomic.remove_dir(destination)
+    except OSError as exc:
+        raise UpdateError(
+            f"cannot remove {destination} ({exc.strerror or exc})", "Check its permissions"
+        ) from exc
     return destination

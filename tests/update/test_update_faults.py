@@ -10,6 +10,12 @@ import csv
 import gzip
 import importlib.util
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -307,3 +313,63 @@ def test_refuses_a_data_dir_with_foreign_files(http_server, data_dir, loopback_o
         run_update(_urls(http_server), FAST, data_dir)
     assert (data_dir / "thesis.docx").read_text() == "not ours"
     assert http_server.script.log == []  # refused before any download
+
+
+def test_connection_refused_is_retried_then_reported(data_dir, loopback_only):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    urls = {b: f"http://127.0.0.1:{port}/clinvar.vcf.gz" for b in Build}
+    before = tree_digest(data_dir, refdata.data_root())
+    with pytest.raises(UpdateError, match=r"connection failed.*gave up after 3 attempts"):
+        run_update(urls, FAST, data_dir)
+    assert tree_digest(data_dir, refdata.data_root()) == before
+
+
+def test_tls_failure_is_not_retried_and_says_so(http_server, installed):
+    _serve(http_server)
+    https = {b: u.replace("http://", "https://") for b, u in _urls(http_server).items()}
+    before = tree_digest(installed, refdata.data_root())
+    with pytest.raises(UpdateError, match=r"secure \(TLS\) connection failed"):
+        run_update(https, FAST, installed)  # the loopback server speaks plain HTTP
+    assert tree_digest(installed, refdata.data_root()) == before
+
+
+def test_verify_checks_the_installed_table(installed):
+    checks = {c.name: c for c in refdata.verify()}
+    assert checks["sha256 installed known_variants.tsv"].ok
+    assert checks["known-variant REF alleles match the bundled sequence"].ok
+    table = installed / "known_variants.tsv"
+    table.write_text(table.read_text().replace("Likely benign", "Benign"))
+    assert not {c.name: c for c in refdata.verify()}["sha256 installed known_variants.tsv"].ok
+
+
+def test_sigint_during_a_real_update_process(http_server, data_dir, tmp_path):
+    """Ctrl-C while `ipex refdata update` downloads: exit 130, the install untouched."""
+    body38, _ = _serve(http_server)
+    run_update(_urls(http_server), FAST, data_dir)  # something to protect
+    before = tree_digest(data_dir, refdata.data_root())
+    http_server.script.set(P38, Reply(body=body38, trickle=0.1))
+    http_server.script.log.clear()
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ipexcli", "refdata", "update",
+         "--clinvar-url", http_server.url(P38), "--clinvar-grch37-url", http_server.url(P37)],
+        env=dict(os.environ, PYTHONPATH=str(root), IPEXCLI_DATA_DIR=str(data_dir)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not http_server.script.log and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # a few pieces of the body are in
+        assert any(p.name.startswith(".ipexcli.new-") for p in data_dir.parent.iterdir())
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 130, err
+    assert err.strip().endswith("interrupted")
+    assert tree_digest(data_dir, refdata.data_root()) == before

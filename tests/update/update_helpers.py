@@ -25,6 +25,7 @@ class Reply:
     cut_at: int | None = None
     delay: float = 0.0
     content_length: bool = True
+    trickle: float = 0.0  #: seconds between 256-byte pieces of the body (a slow download)
 
 
 @dataclass
@@ -75,7 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self.close_connection = True
             return
-        self.wfile.write(reply.body)
+        if reply.trickle:
+            for offset in range(0, len(reply.body), 256):
+                self.wfile.write(reply.body[offset : offset + 256])
+                self.wfile.flush()
+                time.sleep(reply.trickle)
+        else:
+            self.wfile.write(reply.body)
         if not reply.content_length:
             self.close_connection = True
 
