@@ -7,14 +7,13 @@ import importlib.util
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from ipexcli import refdata
 
-from .update_helpers import Script, Server, _Handler
+from .update_helpers import QuietServer, Script, Server, _Handler
 
 
 def _load_netguard():
@@ -52,8 +51,7 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 @pytest.fixture
 def http_server() -> Iterator[Server]:
     """A threaded HTTP server on 127.0.0.1 (ephemeral port) answering from a :class:`Script`."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
+    httpd = QuietServer(("127.0.0.1", 0), _Handler)
     httpd.script = Script()  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
