@@ -825,6 +825,7 @@ class MergeResult:
     updated: int  #: bundled rows that took a ClinVar classification
     added: int  #: new CV<Variation ID> rows
     kept: int  #: bundled rows ClinVar does not cover, unchanged
+    one_build: int = 0  #: accepted variations ClinVar placed in one build only
 
 
 def merge_tables(
@@ -834,6 +835,7 @@ def merge_tables(
     source_url: str,
 ) -> MergeResult:
     """Apply :data:`MERGE_POLICY`: bundled rows in order (updated where covered), then additions."""
+    variations = list(variations)
     by_id: dict[str, int] = {}
     by_allele: dict[tuple[Build, tuple[str, str, str]], int] = {}
     for index, row in enumerate(bundled):
@@ -862,6 +864,7 @@ def merge_tables(
     return MergeResult(
         rows=tuple(rows + added), updated=len(touched), added=len(added),
         kept=len(bundled) - len(touched),
+        one_build=sum(1 for v in variations if len(v.records) < len(Build)),
     )
 
 
@@ -878,12 +881,10 @@ def _clinvar_fields(variation: Variation, label: str, release_date: str) -> dict
         "review_stars": "" if stars is None else str(stars),
         "condition": record.condition,
     }
-    for build in Build:
+    for build, placed in variation.records.items():  # a build ClinVar lacks is left alone
         key = build.value.lower()
-        placed = variation.records.get(build)
-        fields[f"{key}_pos"] = str(placed.pos) if placed else ""
-        fields[f"{key}_ref"] = placed.ref if placed else ""
-        fields[f"{key}_alt"] = placed.alt if placed else ""
+        fields[f"{key}_pos"], fields[f"{key}_ref"] = str(placed.pos), placed.ref
+        fields[f"{key}_alt"] = placed.alt
     return fields
 
 
@@ -892,9 +893,9 @@ def _update_row(row: dict[str, str], variation: Variation, label: str, release_d
               row.get("classification_date", ""))
     fields = _clinvar_fields(variation, label, release_date)
     moved = [
-        f"{build} {row.get(f'{build.value.lower()}_pos')} -> {fields[f'{build.value.lower()}_pos']}"
-        for build in Build
-        if row.get(f"{build.value.lower()}_pos") != fields[f"{build.value.lower()}_pos"]
+        f"{build} {row.get(f'{build.value.lower()}_pos')} -> {placed.pos}"
+        for build, placed in variation.records.items()
+        if row.get(f"{build.value.lower()}_pos") != str(placed.pos)
     ]
     row.update(fields)
     if not row.get("rsid"):
@@ -911,6 +912,7 @@ def _update_row(row: dict[str, str], variation: Variation, label: str, release_d
 def _new_row(variation: Variation, label: str, release_date: str, url: str) -> dict[str, str]:
     record = variation.primary
     row = {
+        **{f"{b.value.lower()}_{part}": "" for b in Build for part in ("pos", "ref", "alt")},
         "id": f"CV{variation.variation_id}",
         "hgvs_c": "",
         "hgvs_c_as_stated": "",
@@ -1130,6 +1132,7 @@ def _manifest(
             "records_rejected": {s.build.value: dict(s.reject_counts) for s in scans.values()},
             "hgvs_checks": {s.build.value: dict(s.hgvs_checks) for s in scans.values()},
             "variations_accepted": merged.updated + merged.added,
+            "variations_in_one_build_only": merged.one_build,
             "variations_rejected": dict(rejected),
             "rows_updated": merged.updated,
             "rows_added": merged.added,

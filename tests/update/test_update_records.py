@@ -356,3 +356,20 @@ def test_merge_keeps_the_former_classification_in_the_note(tmp_path):
     assert "before ClinVar VCF release 2024-02-14: Uncertain significance (ClinVar (2016-09 " in (
         kv16["note"]
     )
+
+
+def test_a_variation_missing_from_one_build_keeps_the_bundled_coordinates(tmp_path):
+    kv01 = [f for f in FACTS if f.kv == "KV01"]
+    scans = {
+        Build.GRCH38: _scan(tmp_path, "GRCh38", kv01),
+        Build.GRCH37: _scan(tmp_path, "GRCh37", ()),
+    }
+    variations, _ = join_builds(scans)
+    bundled_rows = refdata._read_tsv(refdata.data_root() / "known_variants.tsv")
+    merged = merge_tables(bundled_rows, variations, "2024-02-14", "file:///test")
+    row = next(r for r in merged.rows if r["id"] == "KV01")
+    assert (row["grch37_pos"], row["grch37_ref"], row["grch37_alt"]) == ("49107902", "G", "A")
+    assert merged.one_build == 1
+    without_kv01 = [r for r in bundled_rows if r["id"] != "KV01"]
+    added = merge_tables(without_kv01, variations, "2024-02-14", "file:///test").rows[-1]
+    assert (added["id"], added["grch38_pos"], added["grch37_pos"]) == ("CV11407", "49251441", "")
