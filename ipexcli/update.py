@@ -625,15 +625,22 @@ class BuildScan:
     hgvs_checks: Mapping[str, int]  #: HgvsCheck value -> accepted records
 
 
-def _text_lines(path: Path) -> Iterator[str]:
+#: longest line accepted (ClinVar's longest INFO fields are a few kB): garbage stays bounded
+MAX_LINE_CHARS = 4 << 20
+
+
+def _text_lines(path: Path, url: str) -> Iterator[str]:
     with path.open("rb") as probe:
         magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
-            yield from handle
-    else:
-        with path.open("rt", encoding="utf-8", errors="replace", newline="") as handle:
-            yield from handle
+    opener = gzip.open if magic == b"\x1f\x8b" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+        for line in iter(lambda: handle.readline(MAX_LINE_CHARS), ""):
+            if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
+                raise UpdateError(
+                    f"{url}: a line longer than {MAX_LINE_CHARS:,} characters",
+                    "This is not a ClinVar VCF; check the URL",
+                )
+            yield line
 
 
 def _is_foxp3(record: ClinVarRecord, locus: Locus) -> bool:
@@ -662,7 +669,7 @@ def scan_release(
     saw_header = False
     line_number = 0
     try:
-        for line_number, line in enumerate(_text_lines(path), start=1):
+        for line_number, line in enumerate(_text_lines(path, url), start=1):
             if line.startswith("#"):
                 if line_number == 1:
                     saw_header = line.startswith("##fileformat=VCF")

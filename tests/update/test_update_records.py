@@ -373,3 +373,13 @@ def test_a_variation_missing_from_one_build_keeps_the_bundled_coordinates(tmp_pa
     without_kv01 = [r for r in bundled_rows if r["id"] != "KV01"]
     added = merge_tables(without_kv01, variations, "2024-02-14", "file:///test").rows[-1]
     assert (added["id"], added["grch38_pos"], added["grch37_pos"]) == ("CV11407", "49251441", "")
+
+
+def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    import ipexcli.update as update_module
+
+    monkeypatch.setattr(update_module, "MAX_LINE_CHARS", 1000)
+    path = tmp_path / "garbage.vcf"
+    path.write_text("##fileformat=VCFv4.1\n" + "A" * 5000 + "\n")
+    with pytest.raises(UpdateError, match="a line longer than 1,000 characters"):
+        scan_release(path, Build.GRCH38, DATA, "file:///garbage")
