@@ -856,16 +856,16 @@ def merge_tables(
     added = []
     label = f"ClinVar VCF release {release_date}"
     for variation in variations:
-        index = by_id.get(variation.variation_id)
-        if index is None:
+        target = by_id.get(variation.variation_id)
+        if target is None:
             for build, record in variation.records.items():
                 found = by_allele.get((build, (str(record.pos), record.ref, record.alt)))
                 if found is not None:
-                    index = found
+                    target = found
                     break
-        if index is not None and index not in touched:
-            touched.add(index)
-            _update_row(rows[index], variation, label, release_date)
+        if target is not None and target not in touched:
+            touched.add(target)
+            _update_row(rows[target], variation, label, release_date)
         else:
             added.append(_new_row(variation, label, release_date, source_url))
     return MergeResult(
