@@ -24,7 +24,7 @@ with atomic_write(sys.argv[1]) as handle:
         if number == 2_000:
             handle.flush()
             print("writing", flush=True)
-        if number > 2_000 and number % 200 == 0:
+        if number > 2_000 and number % 50 == 0:
             time.sleep(0.001)  # keep the write going while the test sends the signal
 sys.exit(3)  # reaching here means SIGINT was not delivered mid-write
 """

@@ -350,6 +350,7 @@ def test_sigint_during_a_real_update_process(http_server, data_dir, tmp_path):
     run_update(_urls(http_server), FAST, data_dir)  # something to protect
     before = tree_digest(data_dir, refdata.data_root())
     http_server.script.set(P38, Reply(body=body38, trickle=0.1))
+    http_server.script.set(P37, Reply(status=503, delay=8))  # never done before the signal
     http_server.script.log.clear()
     root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen(
