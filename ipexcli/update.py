@@ -331,14 +331,13 @@ def _remote_md5(session: Any, url: str, policy: DownloadPolicy) -> str | None:
                 if response.status_code in (404, 410):
                     return None
                 _check_status(response, url)
-                content = response.raw.read(4096, decode_content=True)
+                # an md5 file is one short line: read at most 4 kB of whatever is there
+                content = next(response.iter_content(chunk_size=4096), b"")
         except requests.exceptions.SSLError as exc:
             raise UpdateError(f"{url}: secure (TLS) connection failed ({_short(exc)})") from exc
         except requests.exceptions.Timeout as exc:
             raise _Retryable("timed out fetching the checksum") from exc
         except requests.exceptions.RequestException as exc:
-            raise _Retryable(f"checksum download failed ({_short(exc)})") from exc
-        except Exception as exc:  # urllib3 errors raised by raw.read()
             raise _Retryable(f"checksum download failed ({_short(exc)})") from exc
         return _parse_md5(content, url)
 

@@ -374,3 +374,17 @@ def test_sigint_during_a_real_update_process(http_server, data_dir, tmp_path):
     assert child.returncode == 130, err
     assert err.strip().endswith("interrupted")
     assert tree_digest(data_dir, refdata.data_root()) == before
+
+
+def test_checksum_file_forbidden_is_an_error_not_a_retry(http_server, installed):
+    _serve(http_server)
+    http_server.script.set(P38 + ".md5", Reply(status=403))
+    _fails(http_server, installed, r"clinvar.vcf.gz.md5: HTTP 403")
+    assert http_server.script.hits(P38 + ".md5") == 1
+
+
+def test_checksum_file_server_error_is_retried(http_server, data_dir, loopback_only):
+    body38, _ = _serve(http_server)
+    http_server.script.set(P38 + ".md5", Reply(status=502), Reply(body=md5_file(body38)))
+    assert run_update(_urls(http_server), FAST, data_dir).accepted == 5
+    assert http_server.script.hits(P38 + ".md5") == 2
