@@ -71,3 +71,7 @@ class HgvsParseError(UsageError):
 
 class PedFormatError(InputFileError):
     """A PED or sample sheet file is malformed."""
+
+
+class UpdateError(IpexError):
+    """``ipex refdata update`` failed (download, checksum, format, validation); nothing changed."""
