@@ -73,6 +73,10 @@ class PedFormatError(InputFileError):
     """A PED or sample sheet file is malformed."""
 
 
+class UpdateError(IpexError):
+    """``ipex refdata update`` failed (download, checksum, format, validation); nothing changed."""
+
+
 class ManifestError(InputFileError):
     """A batch manifest (TSV: path, sample, sex, build) is malformed; names the line."""
 

@@ -312,6 +312,45 @@ def active_known_table(root: Path) -> tuple[Path, str]:
     return root / "known_variants.tsv", "bundled"
 
 
+@dataclass(frozen=True, slots=True)
+class KnownTableStatus:
+    """Which known-variant table is active, and where its classifications come from."""
+
+    origin: str  #: "bundled", or the path of the installed table (as in ``RefData.known_origin``)
+    path: Path
+    source: str  #: e.g. "bundled with ipexcli" or "ClinVar VCF release 2024-02-14"
+    date: str  #: release date of the installed table, or the bundled refdata version
+    rows: int
+    urls: tuple[str, ...] = ()
+    #: True when the installed table was merged with a bundled table other than the current one
+    stale: bool = False
+
+
+def known_table_status(root: Path | None = None) -> KnownTableStatus:
+    """Describe the active known-variant table (reads small files only; no network)."""
+    root = root or data_root()
+    path, origin = active_known_table(root)
+    rows = len(_read_tsv(path))
+    if origin == "bundled":
+        manifest = _read_json(root / "MANIFEST.json")
+        snapshot = manifest.get("known_variants", {}).get("snapshot", "")
+        detail = snapshot.removeprefix("bundled").strip()
+        source = "bundled table" + (f" {detail}" if detail else "")
+        return KnownTableStatus(origin, path, source, manifest.get("refdata_version", ""), rows)
+    installed = _read_json(path.parent / "MANIFEST.json")
+    bundled_sha = sha256_file(root / "known_variants.tsv")
+    date = str(installed.get("release_date", ""))
+    return KnownTableStatus(
+        origin=origin,
+        path=path,
+        source=f"{installed.get('source', 'unknown source')} release {date}",
+        date=date,
+        rows=rows,
+        urls=tuple(str(d.get("url", "")) for d in installed.get("downloads", [])),
+        stale=installed.get("bundled_table_sha256") not in (None, bundled_sha),
+    )
+
+
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
@@ -555,8 +594,22 @@ def verify(root: Path | None = None) -> list[Check]:
         data = load_from(root)
     except RefDataError as exc:
         return [*checks, Check("load", False, str(exc))]
+    checks.extend(installed_table_checks(root))
     checks.extend(consistency_checks(data))
     return checks
+
+
+def installed_table_checks(root: Path) -> list[Check]:
+    """The installed known-variant table (``ipex refdata update``) against its own manifest."""
+    path, origin = active_known_table(root)
+    if origin == "bundled":
+        return []
+    manifest = _read_json(path.parent / "MANIFEST.json")
+    expected = manifest.get("table", {}).get("sha256")
+    actual = sha256_file(path)
+    ok = actual == expected
+    detail = "ok" if ok else f"{path}: sha256 {actual} != its manifest; run: ipex refdata reset"
+    return [Check(f"sha256 installed {path.name}", ok, detail)]
 
 
 def consistency_checks(data: RefData) -> list[Check]:

@@ -47,3 +47,21 @@ def translate(cds: str) -> str:
 def three_letter(aa: str) -> str:
     """Three-letter code of a one-letter amino acid (a string of them is joined)."""
     return "".join(AA3[a] for a in aa)
+
+
+def translate_to_stop(seq: str) -> str:
+    """Translate ``seq`` codon by codon up to and including the first stop ('*').
+
+    Without a stop the whole translation of the complete codons is returned (no trailing '*').
+
+    >>> translate_to_stop("ATGTAAGGG"), translate_to_stop("ATGGG")
+    ('M*', 'M')
+    """
+    out = []
+    table = CODON_TABLE
+    for i in range(0, len(seq) - 2, 3):
+        aa = table.get(seq[i : i + 3], "X")
+        out.append(aa)
+        if aa == "*":
+            break
+    return "".join(out)

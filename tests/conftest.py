@@ -15,6 +15,17 @@ SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "examples"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Never let a developer's installed known-variant update leak into the tests."""
+    import os
+
+    from ipexcli import refdata
+
+    os.environ["IPEXCLI_DATA_DIR"] = str(tmp_path_factory.mktemp("ipexcli-data"))
+    refdata.load.cache_clear()
+
+
 @dataclass
 class Result:
     exit_code: int

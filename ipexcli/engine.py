@@ -1,0 +1,386 @@
+"""The variant engine: one entry point, :func:`annotate_variant`, from a chrX allele to everything
+the reports need (normalised forms, HGVS names, SO consequences, positions, known-variant matches,
+automated evidence, flags, the equivalent allele in the other build). Pure: no I/O.
+
+Steps: check the allele against the bundled locus (outside -> position-only answer; REF mismatch
+-> flagged, annotated with the given alleles); VCF-normalise (trim, left-align, anchor); shift 3'
+along the transcript for ``c.``/``p.`` and consequences, and 3' on chrX for ``g.``; compute the
+:class:`~ipexcli.consequence.CodingChange` once and derive terms, names and positions from it.
+
+>>> from ipexcli.model import Build, GenomicVariant
+>>> a = annotate_variant(GenomicVariant(Build.GRCH38, 49251441, "G", "A"))
+>>> a.hgvs_c, a.hgvs_p, [str(t) for t in a.consequences], a.exon
+('NM_014009.4:c.1189C>T', 'NP_054728.2:p.(Arg397Trp)', ['missense_variant'], '12/12')
+>>> [h.id for h in a.known.exact], str(a.other_build)
+(['KV01'], 'X-49107902-G-A (GRCh37)')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from ipexcli.consequence import (
+    FLANK,
+    CodingChange,
+    Consequence,
+    Impact,
+    coding_change,
+    consequences,
+    worst_impact,
+)
+from ipexcli.evidence import Evidence, assess
+from ipexcli.hgvs import format_c, format_g, format_p, hgvs_shift_view
+from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
+from ipexcli.model import GenomicVariant
+from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
+from ipexcli.refdata import RefData, load
+from ipexcli.sequtils import reverse_complement, translate
+from ipexcli.transcript import (
+    ExonPart,
+    RegionKind,
+    TranscriptMap,
+    lift_variant,
+    transcript_map,
+)
+
+
+class Flag(str, Enum):
+    """Notes attached to an annotation."""
+
+    REF_MISMATCH = "ref_mismatch"  #: REF differs from the bundled reference (build mix-up?)
+    OUTSIDE_LOCUS = "outside_locus"  #: beyond the bundled chrX slice: position-only annotation
+    CCDC22_LAST_EXON = "overlaps_CCDC22_last_exon"  #: also hits CCDC22 (opposite strand)
+    POLYA_SIGNAL = "polyA_signal"  #: overlaps the AATAAA polyadenylation signal
+    NO_OTHER_BUILD = "no_equivalent_in_other_build"  #: cannot be placed in the other build
+    HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the c. position differs from the VCF position
+    UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class VariantAnnotation:
+    """Everything known about one allele on NM_014009.4 (positions 1-based unless noted)."""
+
+    variant: GenomicVariant  #: the input, unchanged
+    normalized: GenomicVariant | None  #: VCF-normalised (left-aligned, anchored)
+    g_shifted: GenomicVariant | None  #: trimmed, 3'-shifted on chrX + strand (HGVS g.)
+    c_shifted: GenomicVariant | None  #: trimmed, 3'-shifted along the transcript (HGVS c.)
+    hgvs_g: str | None
+    hgvs_c: str | None
+    hgvs_p: str | None
+    consequences: tuple[Consequence, ...]
+    impact: Impact | None
+    exon: str | None  #: "n/12" (or "n-m/12")
+    intron: str | None  #: "n/11"
+    cdna_pos: str | None  #: n. position(s), "1261" or "1261-1263"
+    cds_pos: str | None
+    aa_pos: str | None
+    codons: str | None  #: "Cgg/Tgg" (changed bases upper case)
+    amino_acids: str | None  #: "R/W"
+    protein_features: tuple[str, ...]
+    distance: int | None  #: bases to the transcript for up/downstream variants
+    known: KnownMatch
+    evidence: tuple[Evidence, ...]
+    flags: tuple[Flag, ...]
+    other_build: GenomicVariant | None  #: the same allele in the other build, VCF-normalised
+
+    @property
+    def most_severe(self) -> Consequence | None:
+        return self.consequences[0] if self.consequences else None
+
+
+def annotate_variant(
+    variant: GenomicVariant,
+    data: RefData | None = None,
+    allele_frequency: float | None = None,
+) -> VariantAnnotation:
+    """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
+    data = data or load()
+    core = _core(variant, data)
+    index = known_variant_index(data)
+    known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
+    tmap = transcript_map(data, variant.build)
+    evidence = assess(
+        core.terms,
+        core.change,
+        known,
+        allele_frequency,
+        tuple(e.tx_start for e in tmap.exons),
+        tmap.cds_tx_start,
+    )
+    return replace(core.annotation, known=known, evidence=evidence)
+
+
+def known_variant_index(data: RefData | None = None) -> KnownIndex:
+    """The known-variant index of ``data`` (built once, with this engine's protein effects)."""
+    data = data or load()
+    return known_index(data, lambda v: _effect(_core(v, data)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    annotation: VariantAnnotation
+    change: CodingChange | None
+    terms: tuple[Consequence, ...]
+    query: GenomicVariant | None  #: the allele to look up (None outside the locus)
+
+
+def _effect(core: _Core) -> ProteinEffect:
+    p = core.annotation.hgvs_p
+    p = p.split(":", 1)[1] if p else None
+    residue = None
+    if Consequence.MISSENSE in core.terms and core.change is not None:
+        residue = core.change.prefix + 1
+    return ProteinEffect(p, residue)
+
+
+_ALLELE = re.compile("[ACGTN]*")
+
+
+def _core(variant: GenomicVariant, data: RefData) -> _Core:
+    tmap = transcript_map(data, variant.build)
+    locus = data.locus(variant.build)
+    tx = tmap.transcript
+    if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
+        return _Core(_empty(variant, (Flag.UNSUPPORTED_ALLELE,)), None, (), None)
+    if variant.chrom != "X" or not locus.contains(variant.start, variant.end):
+        return _outside(variant, tmap)
+    flags: list[Flag] = []
+    if locus.fetch(variant.start, variant.end) != variant.ref:
+        flags.append(Flag.REF_MISMATCH)
+        return _mismatch(variant, tmap, flags)
+    trimmed = trim(variant)
+    if not trimmed.ref and not trimmed.alt:
+        return _no_change(variant, tmap)
+    normalized = normalize_vcf(trimmed, locus)
+    g_shifted = minimal(trimmed, locus, Shift.RIGHT)
+    c_shifted = minimal(trimmed, locus, Shift.LEFT if tmap.minus else Shift.RIGHT)
+    vs, ve, alt = hgvs_shift_view(tmap, locus, trimmed)
+    if c_shifted.pos != trimmed.pos:
+        flags.append(Flag.HGVS_SHIFTED)
+    placement = _exonic_placement(tmap, vs, ve, alt)
+    change = coding_change(tmap, *placement)
+    terms = consequences(change)
+    if placement != (vs, ve, alt):  # report what the HGVS (junction) placement implies too
+        extra = set(consequences(coding_change(tmap, vs, ve, alt)))
+        extra.discard(Consequence.CODING_SEQUENCE)
+        terms = tuple(t for t in Consequence if t in extra or t in terms)
+    hgvs_p = _protein_name(change, terms)
+    other = lift_variant(trimmed, data, variant.build.other)
+    if other is None:
+        flags.append(Flag.NO_OTHER_BUILD)
+    flags.extend(_overlap_flags(tmap, c_shifted, vs, ve))
+    annotation = VariantAnnotation(
+        variant=variant,
+        normalized=normalized,
+        g_shifted=g_shifted,
+        c_shifted=c_shifted,
+        hgvs_g=format_g(trimmed, data),
+        hgvs_c=f"{tx.id}:{format_c(tmap, vs, ve, alt)}",
+        hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
+        consequences=terms,
+        impact=worst_impact(terms),
+        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
+        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        cdna_pos=_positions(change, tmap.tx_pos),
+        cds_pos=_positions(change, tmap.cds_pos),
+        aa_pos=_aa_pos(change),
+        codons=_codons(change),
+        amino_acids=_amino_acids(change),
+        protein_features=_features(change, tmap),
+        distance=_distance(change),
+        known=KnownMatch(),
+        evidence=(),
+        flags=tuple(flags),
+        other_build=other,
+    )
+    return _Core(annotation, change, terms, normalized)
+
+
+def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[int, int, str]:
+    """The placement used for the protein: the 3'-most one, unless it touches an intron while an
+    equivalent placement (same alternate haplotype, moved 5' through a repeat) is wholly exonic.
+
+    Example: a duplication of the last bases of an exon is 3'-shifted by HGVS to the exon/intron
+    junction (c.731_735dup inserts after c.735), yet the same haplotype is an insertion inside
+    the exon, which is how the change acts on the mRNA (a frameshift), as bcftools csq reports.
+    The caller reports the terms of both placements (the junction one may hit a splice site).
+    """
+    if vs != ve and alt:
+        return vs, ve, alt  # a deletion-insertion has only one placement
+
+    def exonic(s: int, e: int) -> bool:
+        ends = (s - 1, s) if s == e else (s, e - 1)
+        found = {tmap.exon_index(v) for v in ends}
+        return None not in found and len(found) == 1
+
+    if exonic(vs, ve):
+        return vs, ve, alt
+    seq = tmap.view_seq
+    s, e, allele = vs, ve, alt
+    for _ in range(200):  # walk 5' along the transcript through the repeat
+        if s == e:  # insertion before view s
+            if s - 1 < 0 or seq[s - 1] != allele[-1]:
+                break
+            allele, s, e = allele[-1] + allele[:-1], s - 1, e - 1
+        else:
+            if s - 1 < 0 or seq[s - 1] != seq[e - 1]:
+                break
+            s, e = s - 1, e - 1
+        if exonic(s, e):
+            return s, e, allele
+    return vs, ve, alt
+
+
+def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
+    splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
+    if splice & set(terms):
+        return "p.?"
+    if change.coding:
+        return format_p(change)
+    if change.overlaps_cds:  # partly exonic coding change (crosses an exon/intron boundary)
+        return "p.?"
+    if change.is_insertion and any(
+        r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in change.regions
+    ):  # inserted exactly at a coding exon/intron junction: effect on splicing unknown
+        return "p.?"
+    return None
+
+
+def _rank(change: CodingChange, kind: RegionKind, total: int) -> str | None:
+    numbers = sorted({r.number for r in change.regions if r.kind is kind})
+    if not numbers:
+        return None
+    span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+    return f"{span}/{total}"
+
+
+def _positions(change: CodingChange, fn) -> str | None:
+    if change.is_insertion:
+        views = [change.view_start - 1, change.view_start]
+    else:
+        views = list(range(change.view_start, change.view_end))
+    values = [x for x in (fn(v) for v in views) if x is not None]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _aa_pos(change: CodingChange) -> str | None:
+    if not change.coding:
+        return None
+    lo, hi = change.first_residue, change.last_residue
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _codons(change: CodingChange) -> str | None:
+    if not change.coding or change.frameshift or not change.ref_codons:
+        return None
+    ref, alt = change.ref_codons, change.alt_codons
+    if len(ref) == len(alt):
+        pairs = list(zip(ref, alt, strict=True))
+        ref_out = "".join(r.upper() if r != a else r.lower() for r, a in pairs)
+        alt_out = "".join(a.upper() if r != a else a.lower() for r, a in pairs)
+        return f"{ref_out}/{alt_out}"
+    return f"{ref}/{alt}"
+
+
+def _amino_acids(change: CodingChange) -> str | None:
+    """VEP-style amino acids of the affected codons: "R/W", "K/*", "R" when unchanged."""
+    if not change.coding:
+        return None
+    ref = translate(change.ref_codons)
+    if change.ref_protein == change.alt_protein:
+        return ref
+    alt = "X" if change.frameshift else translate(change.alt_codons)
+    return f"{ref or '-'}/{alt or '-'}"
+
+
+def _features(change: CodingChange, tmap: TranscriptMap) -> tuple[str, ...]:
+    if not change.coding:
+        return ()
+    names: list[str] = []
+    for residue in range(change.first_residue, change.last_residue + 1):
+        for name in tmap.features_at(residue):
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def _distance(change: CodingChange) -> int | None:
+    outside = [
+        r.distance for r in change.regions
+        if r.kind in (RegionKind.UPSTREAM, RegionKind.DOWNSTREAM)
+    ]
+    if not outside or len(outside) != len(change.regions):
+        return None
+    return min(outside)
+
+
+def _overlap_flags(
+    tmap: TranscriptMap, trimmed: GenomicVariant, vs: int, ve: int
+) -> list[Flag]:
+    flags = []
+    if any(i.overlaps(trimmed.start, trimmed.end) for i in tmap.transcript.overlapping):
+        flags.append(Flag.CCDC22_LAST_EXON)
+    ps, pe = tmap.polya_view_span()
+    if (vs < pe and ve > ps) if ve > vs else ps < vs < pe:
+        flags.append(Flag.POLYA_SIGNAL)
+    return flags
+
+
+def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields) -> VariantAnnotation:
+    base = dict(
+        variant=variant, normalized=None, g_shifted=None, c_shifted=None, hgvs_g=None,
+        hgvs_c=None, hgvs_p=None, consequences=(), impact=None, exon=None, intron=None,
+        cdna_pos=None, cds_pos=None, aa_pos=None, codons=None, amino_acids=None,
+        protein_features=(), distance=None, known=KnownMatch(), evidence=(), flags=flags,
+        other_build=None,
+    )
+    base.update(fields)
+    return VariantAnnotation(**base)
+
+
+def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
+    """Beyond the bundled slice: only the position is known (no sequence to normalise)."""
+    if variant.chrom != "X":
+        return _Core(_empty(variant, (Flag.OUTSIDE_LOCUS,)), None, (), None)
+    view = tmap.to_view(variant.start)
+    if view < tmap.tx_view_start:
+        distance = tmap.tx_view_start - view
+        term = Consequence.UPSTREAM if distance <= FLANK else Consequence.INTERGENIC
+    else:
+        distance = view - tmap.tx_view_end + 1
+        term = Consequence.DOWNSTREAM if distance <= FLANK else Consequence.INTERGENIC
+    annotation = _empty(
+        variant, (Flag.OUTSIDE_LOCUS,), consequences=(term,), impact=term.impact,
+        distance=distance,
+    )
+    return _Core(annotation, None, (term,), None)
+
+
+def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -> _Core:
+    """REF disagrees with the reference: annotate the given alleles literally, unshifted."""
+    trimmed = trim(variant)
+    vs, ve = tmap.to_view_span(trimmed.start, trimmed.end)
+    alt = reverse_complement(trimmed.alt) if tmap.minus else trimmed.alt
+    change = coding_change(tmap, vs, ve, alt)
+    terms = consequences(change)
+    annotation = _empty(
+        variant, tuple(flags), consequences=terms, impact=worst_impact(terms),
+        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
+        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        cdna_pos=_positions(change, tmap.tx_pos), cds_pos=_positions(change, tmap.cds_pos),
+        distance=_distance(change),
+    )
+    return _Core(annotation, None, terms, None)
+
+
+def _no_change(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
+    """REF equals ALT: nothing to annotate."""
+    return _Core(_empty(variant, ()), None, (), None)

@@ -1,0 +1,77 @@
+"""Fixtures for the update tests: a real HTTP server on 127.0.0.1, socket guards, a private
+IPEXCLI_DATA_DIR. Helpers (ClinVar VCF builders, scripted replies) are in update_helpers.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ipexcli import refdata
+
+from .update_helpers import QuietServer, Script, Server, _Handler
+
+
+def _load_netguard():
+    name = "ipex_tests_netguard"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "reliability" / "netguard.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+netguard = _load_netguard()
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Only 127.0.0.1/::1 may be reached; any other attempt fails the test."""
+    attempts: list[str] = []
+    netguard.install(attempts, monkeypatch)
+    yield attempts
+    assert not attempts, f"network access attempted: {attempts}"
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """No IP socket at all, not even loopback (for file:// updates)."""
+    attempts: list[str] = []
+    netguard.install(attempts, monkeypatch, allow_loopback=False)
+    yield attempts
+    assert not attempts, f"network access attempted: {attempts}"
+
+
+@pytest.fixture
+def http_server() -> Iterator[Server]:
+    """A threaded HTTP server on 127.0.0.1 (ephemeral port) answering from a :class:`Script`."""
+    httpd = QuietServer(("127.0.0.1", 0), _Handler)
+    httpd.script = Script()  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield Server(httpd.script, f"http://127.0.0.1:{httpd.server_address[1]}")  # type: ignore[attr-defined]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated IPEXCLI_DATA_DIR (not yet created) under its own parent."""
+    target = tmp_path / "userdata" / "ipexcli"
+    target.parent.mkdir()
+    monkeypatch.setenv("IPEXCLI_DATA_DIR", str(target))
+    return target
+
+
+@pytest.fixture(scope="session")
+def bundled_root() -> Path:
+    return refdata.data_root()
