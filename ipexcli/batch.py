@@ -430,7 +430,8 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     except IpexError as exc:
         outcome = FileOutcome(job.path, job.name, Status.FAILED, error=_one_line(str(exc)))
     except Exception as exc:
-        message = _one_line(f"unexpected {type(exc).__name__}: {exc}")
+        detail = f": {exc}" if str(exc) else ""
+        message = _one_line(f"unexpected {type(exc).__name__}{detail}")
         outcome = FileOutcome(job.path, job.name, Status.FAILED, error=message)
     if outcome.status is Status.FAILED:
         _remove_reports(job, settings)
