@@ -22,11 +22,13 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 #: command name -> "module:attribute"; imported on first use (keeps `ipex --help` fast)
 LAZY_COMMANDS: dict[str, str] = {
     "refdata": "ipexcli.cli.refdata_cmd:refdata",
+    "lookup": "ipexcli.cli.lookup_cmd:lookup",
 }
 
 #: one-line help shown by `ipex --help` without importing the command modules
 SHORT_HELP: dict[str, str] = {
     "refdata": "Show, verify or update the bundled FOXP3 reference data.",
+    "lookup": "Annotate one variant by c., g., p., chrX:pos:ref:alt or rsID.",
 }
 
 

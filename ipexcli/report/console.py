@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ipexcli.refdata import RefData
-    from ipexcli.result import InputResult, Report, SampleResult, VariantResult
+    from ipexcli.result import InputResult, LookupResult, Report, SampleResult, VariantResult
 
 THEME_STYLES = {
     "impact.high": "bold red",
@@ -452,3 +452,41 @@ def _diagnostics(report: Report) -> RenderableType:
     for warning in report.warnings:
         grid.add_row("warning", Text(warning, style="flag"))
     return grid
+
+
+def render_lookup(result: LookupResult, console: Console | None = None) -> None:
+    """Print a lookup: for each hit, its names, both builds, consequence, known and evidence."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = console or make_console()
+    console.print(Text(f"ipex lookup {result.query}", style="bold"))
+    for note in result.notes:
+        console.print(Text(note, style="muted"))
+    for hit in result.hits:
+        if not hit.variants:
+            continue
+        first = hit.variants[0]
+        body = _grid()
+        body.add_row(Text("variant", style="muted"), _change_text(first))
+        for variant in hit.variants:
+            body.add_row(
+                Text(variant.build, style="muted"),
+                Text(f"{variant.hgvs_g}\nchrX:{variant.pos} {variant.ref}>{variant.alt} (VCF)"),
+            )
+        body.add_row(Text("consequence", style="muted"), _consequence_text(first))
+        body.add_row(Text("known", style="muted"), _known_text(first))
+        body.add_row(Text("", style="muted"), _evidence_text(first))
+        if first.evidence:
+            reasons = "\n".join(f"{code.code}: {code.reason}" for code in first.evidence)
+            body.add_row(Text("", style="muted"), Text(reasons, style="muted"))
+        title = Text(_bare(first.hgvs_c) or hit.c_name)
+        subtitle = Text(hit.note, style="muted") if hit.note else None
+        console.print(Panel(body, title=title, subtitle=subtitle, title_align="left"))
+    console.print(
+        Text(
+            "Evidence codes are automated, not a classification. "
+            f"ipexcli {result.ipexcli_version}, refdata {result.refdata_version}.",
+            style="muted",
+        )
+    )
