@@ -249,6 +249,22 @@ class SexCheckResult:
     def inferred(self) -> InferredSex:
         return self.inference.inferred
 
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form: ``id``, ``declared``, ``inferred``, ``evidence`` and the rest."""
+        return {
+            "id": self.sample,
+            "declared": self.declared.value,
+            "declared_source": self.declared_source or None,
+            "inferred": self.inferred.value,
+            "check": self.check.value,
+            "mismatch": self.check is SexCheck.MISMATCH,
+            "sex_used": self.used.value,
+            "sex_used_basis": self.used_basis,
+            "reason": self.inference.reason,
+            "evidence": self.inference.evidence.as_dict(),
+            "warnings": list(self.warnings),
+        }
+
 
 def _classify(call: Call) -> int:
     """Map a call to a counter slot (index into the order of :data:`_SLOTS`)."""
@@ -585,6 +601,37 @@ def compare(
         used_basis=basis,
         warnings=tuple(warnings),
     )
+
+
+def merge_declared(
+    *sources: tuple[str, Mapping[str, Sex]],
+) -> tuple[dict[str, tuple[Sex, str]], list[str]]:
+    """Merge declared sexes from several sources, later sources overriding earlier ones.
+
+    Each source is ``(name, {sample: sex})``; ``unknown`` never overrides a known sex. Returns
+    ``{sample: (sex, source name)}`` and a warning for every conflict.
+
+    >>> merged, warnings = merge_declared(
+    ...     ("PED", {"a": Sex.MALE, "b": Sex.FEMALE}), ("--sex", {"a": Sex.FEMALE}))
+    >>> merged["a"], merged["b"]
+    ((<Sex.FEMALE: 'female'>, '--sex'), (<Sex.FEMALE: 'female'>, 'PED'))
+    >>> warnings
+    ['a: declared male in PED but female in --sex; using --sex']
+    """
+    merged: dict[str, tuple[Sex, str]] = {}
+    warnings: list[str] = []
+    for name, mapping in sources:
+        for sample, sex in mapping.items():
+            previous = merged.get(sample)
+            if sex is Sex.UNKNOWN and previous is not None:
+                continue
+            if previous is not None and previous[0] is not Sex.UNKNOWN and previous[0] is not sex:
+                warnings.append(
+                    f"{sample}: declared {previous[0]} in {previous[1]} but {sex} in {name}; "
+                    f"using {name}"
+                )
+            merged[sample] = (sex, name)
+    return merged, warnings
 
 
 def check_samples(

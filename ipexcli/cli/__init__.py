@@ -21,11 +21,13 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 #: command name -> "module:attribute"; imported on first use (keeps `ipex --help` fast)
 LAZY_COMMANDS: dict[str, str] = {
     "refdata": "ipexcli.cli.refdata_cmd:refdata",
+    "sex": "ipexcli.cli.sex_cmd:sex",
 }
 
 #: one-line help shown by `ipex --help` without importing the command modules
 SHORT_HELP: dict[str, str] = {
     "refdata": "Show, verify or update the bundled FOXP3 reference data.",
+    "sex": "Check declared against inferred sex (chrX/chrY) for every sample.",
 }
 
 

@@ -7,12 +7,14 @@ contain brackets that rich would otherwise read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ipexcli.refdata import RefData
+    from ipexcli.sex import SexCheckResult
 
 THEME_STYLES = {
     "impact.high": "bold red",
@@ -59,3 +61,48 @@ def render_refdata_info(data: RefData, console: Console | None = None) -> None:
         console.print(line)
         console.print(Text(f"    source:  {entry.source}"))
         console.print(Text(f"    from:    {entry.origin}   version: {entry.version}"))
+
+
+def render_sex_table(
+    results: Sequence[tuple[str, SexCheckResult]], console: Console | None = None
+) -> None:
+    """One row per (file, sample): declared, inferred, check and the evidence behind it."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or make_console()
+    table = Table(title="Sex check (non-PAR chrX / chrY)", title_justify="left")
+    for name in ("sample", "declared", "inferred", "check", "used", "evidence"):
+        table.add_column(name, overflow="fold")
+    show_file = len({path for path, _ in results}) > 1
+    if show_file:
+        table.add_column("file", overflow="fold")
+    for path, result in results:
+        ev = result.inference.evidence
+        parts = [f"{ev.informative_sites} informative sites ({ev.method.value})"]
+        if ev.f is not None:
+            parts.append(f"F={ev.f:.2f}")
+        if ev.het_fraction is not None:
+            parts.append(f"het fraction {ev.het_fraction:.2f}")
+        if ev.het_ratio is not None:
+            parts.append(f"het/hom-alt {ev.het_ratio:.2f}")
+        if ev.haploid:
+            parts.append(f"{ev.haploid} haploid")
+        parts.append(f"chrY {ev.y_called}/{ev.y_sites}")
+        check = result.check.value
+        style = {"MISMATCH": "fail", "ok": "ok", "atypical": "flag"}.get(check, "muted")
+        declared = result.declared.value
+        if result.declared_source:
+            declared += f" ({result.declared_source})"
+        row = [
+            Text(result.sample),
+            Text(declared),
+            Text(result.inferred.value),
+            Text(check, style=style),
+            Text(f"{result.used.value} ({result.used_basis})"),
+            Text(", ".join(parts)),
+        ]
+        if show_file:
+            row.append(Text(path))
+        table.add_row(*row)
+    console.print(table)
