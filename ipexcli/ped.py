@@ -205,8 +205,8 @@ def parse_sample_sheet(
             if missing:
                 raise fail(
                     number,
-                    f"header lacks column(s) {', '.join(missing)} (found: {', '.join(header)}); "
-                    "is it tab-separated?",
+                    f"header lacks column(s) {', '.join(missing)} (found: {', '.join(header)}; "
+                    "columns must be separated by tabs)",
                 )
             duplicated = sorted({h for h in header if header.count(h) > 1})
             if duplicated:
