@@ -124,7 +124,16 @@ def sex(
         for check in checks:
             seen.add(check.sample)
             results.append((path, check))
-            warnings.extend(check.warnings)
+            if check.check is not sexlib.SexCheck.UNDECLARED:
+                warnings.extend(check.warnings)
+    undeclared = [c for _, c in results if c.check is sexlib.SexCheck.UNDECLARED]
+    if undeclared:
+        inferred = sum(1 for c in undeclared if c.used_basis == "inferred")
+        warnings.append(
+            f"{len(undeclared)} sample(s) without a declared sex: the inferred sex is used for "
+            f"{inferred}, both interpretations are needed for {len(undeclared) - inferred} "
+            "(declare sexes with --sex, --ped or --sample-sheet)"
+        )
     explicit = set(cli_sexes) | {row.sample for row in sheet}
     missing = sorted(explicit - seen)
     if missing:

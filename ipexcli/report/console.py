@@ -66,43 +66,51 @@ def render_refdata_info(data: RefData, console: Console | None = None) -> None:
 def render_sex_table(
     results: Sequence[tuple[str, SexCheckResult]], console: Console | None = None
 ) -> None:
-    """One row per (file, sample): declared, inferred, check and the evidence behind it."""
+    """One row per (file, sample): declared, inferred, check, sex used and the evidence."""
     from rich.table import Table
     from rich.text import Text
 
-    console = console or make_console()
-    table = Table(title="Sex check (non-PAR chrX / chrY)", title_justify="left")
-    for name in ("sample", "declared", "inferred", "check", "used", "evidence"):
-        table.add_column(name, overflow="fold")
+    if console is None:
+        console = make_console()
+        if not console.is_terminal and console.width < 120:
+            console.width = 120  # piped: no terminal to wrap for; keep one line per sample
+    table = Table(
+        title="Sex check (non-PAR chrX / chrY)",
+        title_justify="left",
+        caption=(
+            "used: the declared sex wins; the inferred one only when none is declared; "
+            "'unknown' = both interpretations given"
+        ),
+        caption_justify="left",
+    )
+    table.add_column("sample", no_wrap=True)
+    for name in ("declared", "inferred", "check", "used", "by"):
+        table.add_column(name, no_wrap=True)
+    for name in ("sites", "F", "het frac", "haploid", "chrY"):
+        table.add_column(name, justify="right")
     show_file = len({path for path, _ in results}) > 1
     if show_file:
         table.add_column("file", overflow="fold")
     for path, result in results:
         ev = result.inference.evidence
-        parts = [f"{ev.informative_sites} informative sites ({ev.method.value})"]
-        if ev.f is not None:
-            parts.append(f"F={ev.f:.2f}")
-        if ev.het_fraction is not None:
-            parts.append(f"het fraction {ev.het_fraction:.2f}")
-        if ev.het_ratio is not None:
-            parts.append(f"het/hom-alt {ev.het_ratio:.2f}")
-        if ev.haploid:
-            parts.append(f"{ev.haploid} haploid")
-        parts.append(f"chrY {ev.y_called}/{ev.y_sites}")
         check = result.check.value
         style = {"MISMATCH": "fail", "ok": "ok", "atypical": "flag"}.get(check, "muted")
-        declared = result.declared.value
-        if result.declared_source:
-            declared += f" ({result.declared_source})"
         row = [
             Text(result.sample),
-            Text(declared),
+            Text(result.declared.value),
             Text(result.inferred.value),
             Text(check, style=style),
-            Text(f"{result.used.value} ({result.used_basis})"),
-            Text(", ".join(parts)),
+            Text(result.used.value + ("*" if result.used_basis == "inferred" else "")),
+            Text(ev.method.value),
+            Text(str(ev.informative_sites)),
+            Text("." if ev.f is None else f"{ev.f:.2f}"),
+            Text("." if ev.het_fraction is None else f"{ev.het_fraction:.2f}"),
+            Text(str(ev.haploid)),
+            Text(f"{ev.y_called}/{ev.y_sites}"),
         ]
         if show_file:
             row.append(Text(path))
         table.add_row(*row)
     console.print(table)
+    if any(r.used_basis == "inferred" for _, r in results):
+        console.print(Text("* inferred from the data (no declared sex)", style="muted"))
