@@ -72,8 +72,8 @@ def render_sex_table(
 
     if console is None:
         console = make_console()
-        if not console.is_terminal and console.width < 120:
-            console.width = 120  # piped: no terminal to wrap for; keep one line per sample
+        if not console.is_terminal and console.width < 160:
+            console.width = 160  # piped: no terminal to wrap for; keep one line per sample
     table = Table(
         title="Sex check (non-PAR chrX / chrY)",
         title_justify="left",
@@ -87,7 +87,7 @@ def render_sex_table(
     for name in ("declared", "inferred", "check", "used", "by"):
         table.add_column(name, no_wrap=True)
     for name in ("sites", "F", "het frac", "haploid", "chrY"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     show_file = len({path for path, _ in results}) > 1
     if show_file:
         table.add_column("file", overflow="fold")
