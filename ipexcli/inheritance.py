@@ -18,7 +18,8 @@ male       ``1``                       hemizygous ALT
 male       ``1/1``                     hemizygous ALT (coded diploid)
 male       ``0``, ``0/0``              hemizygous REF
 male       ``0/1``, ``1/2``            heterozygous in male (flag: XXY, mosaicism, artefact)
-either     ``./1``                     partial call (ALT + missing allele)
+either     ``./1``                     partial call (ALT + missing allele); in a male read
+                                       as hemizygous ALT (1000 Genomes codes males so)
 either     ``./0``                     partial call (REF + missing allele)
 female     ``0/1``, ``1/2``            heterozygous
 female     ``1/1``                     homozygous ALT
@@ -276,6 +277,11 @@ def _variant_rule(
         return VerdictKind.UNCERTAIN if reportable else VerdictKind.NOT_ASSESSABLE, (
             _FLAG_TEXT[label]
         )
+    if label is L.PARTIAL_REF and sex is Sex.MALE and not finding.in_par:
+        return VerdictKind.NOT_CARRIED, (
+            "REF allele called, second allele missing: in a male this is a hemizygous REF "
+            "(pseudo-haploid coding, as 1000 Genomes writes males)"
+        )
     if label is L.PARTIAL_REF:
         if reportable:
             return VerdictKind.NOT_ASSESSABLE, (
@@ -316,10 +322,11 @@ def _male_rule(
             f"{what} called heterozygous in a male, {_ab_text(ab)}: {_FLAG_TEXT[label]}; "
             "confirm before interpreting"
         )
-    # PARTIAL_ALT
-    return VerdictKind.UNCERTAIN, (
-        f"{what}: the ALT allele was called but the other allele is missing; in an XY sample "
-        "this is most likely a hemizygous ALT coded diploid with a dropped allele - confirm"
+    # PARTIAL_ALT: a male has one X, so a called ALT with a missing second allele is the
+    # hemizygous ALT (pseudo-haploid coding, as 1000 Genomes/SeqArray write males)
+    return VerdictKind.CONSISTENT, (
+        f"genotype consistent with IPEX: hemizygous {what} in a male (coded with a missing "
+        "second allele; read as hemizygous because a male has one X)"
     )
 
 
@@ -559,8 +566,9 @@ class FamilyNote:
     text: str
 
 
-def _alt_state(call: Call | None) -> str:
-    """ "alt", "ref", "hom_alt" or "unknown" for a parent's call (any ploidy)."""
+def _alt_state(call: Call | None, male: bool = False) -> str:
+    """ "alt", "ref", "hom_alt" or "unknown" for a parent's call (any ploidy); in a male a
+    ``0/.`` call is a hemizygous REF."""
     if call is None or call.is_missing:
         return "unknown"
     alleles = call.alleles
@@ -570,8 +578,8 @@ def _alt_state(call: Call | None) -> str:
         return "hom_alt"
     if alt:
         return "alt"
-    if missing and not call.other_alt:
-        return "unknown"  # 0/. cannot exclude the ALT
+    if missing and not call.other_alt and not male:
+        return "unknown"  # 0/. in a female cannot exclude the ALT
     return "ref"
 
 
@@ -653,7 +661,7 @@ def _son_rule(
 ) -> FamilyNote | None:
     L = GenotypeLabel
     vid = finding.variant_id
-    mom, dad = _alt_state(mother), _alt_state(father)
+    mom, dad = _alt_state(mother), _alt_state(father, male=True)
     where = f"son {son} ({call.raw_gt}), mother {_gt(mother)}, father {_gt(father)}"
     if label.carries_alt:
         if mom in ("alt", "hom_alt"):
@@ -686,7 +694,7 @@ def _son_rule(
             son,
             f"{finding.hgvs}: maternal origin not assessable ({where})",
         )
-    if label is L.HEMIZYGOUS_REF and mom == "hom_alt":
+    if label in (L.HEMIZYGOUS_REF, L.PARTIAL_REF) and mom == "hom_alt":
         return FamilyNote(
             FamilyEvent.MENDELIAN_ERROR_X,
             vid,
@@ -707,7 +715,7 @@ def _daughter_rule(
 ) -> FamilyNote | None:
     L = GenotypeLabel
     vid = finding.variant_id
-    mom, dad = _alt_state(mother), _alt_state(father)
+    mom, dad = _alt_state(mother), _alt_state(father, male=True)
     where = f"daughter {daughter} ({call.raw_gt}), mother {_gt(mother)}, father {_gt(father)}"
 
     def note(event: FamilyEvent, text: str) -> FamilyNote:

@@ -21,8 +21,10 @@ Evidence, per sample (all counts over non-PAR chrX unless said otherwise):
     then it decides, otherwise ``het_fraction`` decides.
 
 * **Haploid coding.** A haploid GT (``0`` or ``1``) on non-PAR X is strong evidence that the
-  caller treated the sample as male. Note that callers usually take ploidy *from the declared
-  sex*, so haploid coding confirms the pipeline's belief; it cannot by itself detect a swap.
+  caller treated the sample as male. Pseudo-haploid calls with one allele missing (``1/.``,
+  ``0/.``, as 1000 Genomes/SeqArray write males) count as haploid. Note that callers usually
+  take ploidy *from the declared sex*, so haploid coding confirms the pipeline's belief; it
+  cannot by itself detect a swap.
 * **chrY calls.** The fraction of the file's non-PAR chrY records where the sample has a called
   (non-missing) genotype. Callers and gnomAD-style QC leave XX samples missing on Y.
 
@@ -169,7 +171,9 @@ class SexEvidence:
     haploid_ref: int
     haploid_alt: int
     missing: int
-    partial: int  #: diploid calls with one allele missing (``./1``), not used
+    #: diploid calls with one allele missing (``1/.``, ``0/.``); counted as haploid calls
+    #: (pseudo-haploid coding) and included in ``haploid_ref``/``haploid_alt``
+    partial: int
     informative_sites: int  #: sites used by the deciding X statistic
     het_fraction: float | None
     het_ratio: float | None  #: peddy's het / hom_alt (hemizygous ALT counted as hom_alt)
@@ -267,7 +271,7 @@ class SexCheckResult:
 
 
 def _classify(call: Call) -> int:
-    """Map a call to a counter slot (index into the order of :data:`_SLOTS`)."""
+    """Map a call to a counter slot (the ``_HOM_REF`` ... ``_OTHER`` constants below)."""
     alleles = call.alleles
     if len(alleles) == 1:
         a = alleles[0]
@@ -278,14 +282,16 @@ def _classify(call: Call) -> int:
     if a is None and b is None:
         return _MISSING
     if a is None or b is None:
-        # the missing allele may be another ALT of a split multi-allelic record: then it is het
-        return _HET if call.other_alt and (a == 1 or b == 1 or a == 0 or b == 0) else _PARTIAL
+        if call.other_alt:  # the missing allele is another ALT of a split record: het
+            return _HET
+        # one allele missing: pseudo-haploid coding (1000 Genomes/SeqArray write males "1/.")
+        return _PART_ALT if (a == 1 or b == 1) else _PART_REF
     if a == b:
         return _HOM_ALT if a == 1 else _HOM_REF
     return _HET
 
 
-_HOM_REF, _HET, _HOM_ALT, _HAP_REF, _HAP_ALT, _MISSING, _PARTIAL, _OTHER = range(8)
+_HOM_REF, _HET, _HOM_ALT, _HAP_REF, _HAP_ALT, _MISSING, _PART_REF, _PART_ALT, _OTHER = range(9)
 
 
 def non_par_test(build: Build | None) -> Callable[[str, int], bool]:
@@ -363,7 +369,11 @@ def _bump(tally: _Tally, slot: int) -> None:
         tally.hap_alt += 1
     elif slot == _MISSING:
         tally.missing += 1
-    elif slot == _PARTIAL:
+    elif slot == _PART_REF:
+        tally.hap_ref += 1
+        tally.partial += 1
+    elif slot == _PART_ALT:
+        tally.hap_alt += 1
         tally.partial += 1
     else:
         tally.other_ploidy += 1
@@ -376,6 +386,8 @@ _ALLELES = {
     _HOM_ALT: (2, 2),
     _HAP_REF: (0, 1),
     _HAP_ALT: (1, 1),
+    _PART_REF: (0, 1),
+    _PART_ALT: (1, 1),
 }
 
 
@@ -449,9 +461,10 @@ def decide(
         and (evidence.haploid_fraction or 0.0) >= t.haploid_fraction_min
     )
     if haploid:
+        pseudo = f", {evidence.partial} of them pseudo-haploid x/." if evidence.partial else ""
         hap_text = (
             f"{evidence.haploid} haploid non-PAR X calls "
-            f"({100 * (evidence.haploid_fraction or 0):.0f}% of called)"
+            f"({100 * (evidence.haploid_fraction or 0):.0f}% of called{pseudo})"
         )
         if x_state == "XX":
             return _inference(

@@ -115,3 +115,13 @@ def test_par_variant_gets_no_x_rules() -> None:
     finding = dataclasses.replace(FINDING, in_par=True)
     calls = {"son": make_call("0/1"), "mom": make_call("0/0"), "dad": make_call("0/1")}
     assert segregate(finding, calls, TRIO_SON) == ()
+
+
+def test_pseudo_haploid_coding_of_males() -> None:
+    """1000 Genomes/SeqArray write male X calls as "1/." and "0/."."""
+    calls = {"son": make_call("1/."), "mom": make_call("0/1"), "dad": make_call("0/.")}
+    assert events(segregate(FINDING, calls, TRIO_SON), "son") == [FamilyEvent.MATERNALLY_INHERITED]
+    calls = {"girl": make_call("1/1"), "mom": make_call("0/1"), "dad": make_call("0/.")}
+    assert events(segregate(FINDING, calls, TRIO_DAUGHTER), "girl") == [
+        FamilyEvent.MENDELIAN_ERROR_X  # father's 0/. is a hemizygous REF
+    ]

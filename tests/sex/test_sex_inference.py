@@ -227,3 +227,21 @@ def test_declared_wins(
     payload = result.as_dict()
     assert {"id", "declared", "inferred", "evidence"} <= set(payload)
     assert payload["mismatch"] is (check is SexCheck.MISMATCH)
+
+
+def test_pseudo_haploid_males_as_in_1000_genomes(cohort: SimCohort) -> None:
+    """Males written "1/." / "0/." (one allele missing) are read as haploid-coded males."""
+    names = [n for n in cohort.samples if cohort.kinds[n] in ("male_haploid", "female")]
+    sub = cohort.subset(names)
+    for site in sub.sites:
+        site.gts = [
+            (f"{gt}/." if gt in ("0", "1") else gt) if cohort.kinds[n] == "male_haploid" else gt
+            for n, gt in zip(sub.samples, site.gts, strict=True)
+        ]
+    results = infer_sexes(sub.samples, sub.records(), sub.build)
+    for name, result in results.items():
+        assert result.inferred is cohort.expected(name), result.reason
+        if cohort.kinds[name] == "male_haploid":
+            assert result.evidence.method is Method.HAPLOID
+            assert result.evidence.partial == result.evidence.haploid > 1000
+            assert "pseudo-haploid" in result.reason

@@ -48,15 +48,17 @@ TABLE = {
     (Sex.MALE, "0"): (NC, NC, NC, NC, NC, NC),
     (Sex.MALE, "0/0"): (NC, NC, NC, NC, NC, NC),
     (Sex.MALE, "0/1"): (U, U, U, U, U, NR),
-    (Sex.MALE, "./1"): (U, U, U, U, U, NR),
-    (Sex.MALE, "./0"): (NA, NA, NA, NC, NC, NC),
+    # a male has one X: ALT + missing allele is the hemizygous ALT (1000 Genomes writes "1/.")
+    (Sex.MALE, "./1"): (C, C, C, U, U, NR),
+    (Sex.MALE, "1/."): (C, C, C, U, U, NR),
+    (Sex.MALE, "./0"): (NC, NC, NC, NC, NC, NC),
     (Sex.MALE, "."): (NA, NA, NA, NA, NA, NA),
     (Sex.MALE, "./."): (NA, NA, NA, NA, NA, NA),
     (Sex.FEMALE, "0/1"): (K, K, K, U, U, NR),
     (Sex.FEMALE, "1/1"): (C, C, C, U, U, NR),
     (Sex.FEMALE, "0/0"): (NC, NC, NC, NC, NC, NC),
     (Sex.FEMALE, "./1"): (K, K, K, U, U, NR),
-    (Sex.FEMALE, "0/."): (NA, NA, NA, NC, NC, NC),
+    (Sex.FEMALE, "0/."): (NA, NA, NA, NC, NC, NC),  # the missing allele may be the ALT
     (Sex.FEMALE, "1"): (U, U, U, U, U, NR),
     (Sex.FEMALE, "./."): (NA, NA, NA, NA, NA, NA),
 }
