@@ -49,9 +49,9 @@ def test_cohort_methods(cohort: SimCohort, cohort_results: dict) -> None:  # typ
         kind = cohort.kinds[sample]
         expected = {
             "male_haploid": Method.HAPLOID,
-            "male_diploid": Method.F,
-            "female": Method.F,
-            "xxy": Method.F,
+            "male_diploid": Method.F_AND_HET,  # both statistics conclusive and agreeing
+            "female": Method.F_AND_HET,
+            "xxy": Method.F_AND_HET,
             "low_data": Method.NONE,
         }[kind]
         assert result.evidence.method is expected, sample
@@ -160,9 +160,19 @@ def _evidence(**changes: object) -> SexEvidence:
         (
             {"f": 0.95, "f_sites": 400, "het": 20, "hom_alt": 80, "het_fraction": 0.2},
             InferredSex.MALE,
-        ),  # F decides when present
-        ({"f": 0.5, "f_sites": 400}, InferredSex.AMBIGUOUS),
+        ),  # F conclusive, het fraction in between: F
+        ({"f": 0.5, "f_sites": 400}, InferredSex.AMBIGUOUS),  # F between, no het signal
         ({"f": 0.05, "f_sites": 400}, InferredSex.FEMALE),
+        # F between (population structure) but het fraction clearly XX: female (1000 Genomes)
+        (
+            {"f": 0.37, "f_sites": 1040, "het": 30, "hom_alt": 28, "het_fraction": 0.52},
+            InferredSex.FEMALE,
+        ),
+        # F says XY, het fraction says XX: contradictory, ambiguous
+        (
+            {"f": 0.9, "f_sites": 400, "het": 30, "hom_alt": 28, "het_fraction": 0.52},
+            InferredSex.AMBIGUOUS,
+        ),
         ({"haploid_ref": 90, "haploid_alt": 10, "hom_ref": 0}, InferredSex.MALE),
         ({"haploid_ref": 4, "hom_ref": 0}, InferredSex.INSUFFICIENT),  # < 5 haploid calls
         (  # 60% haploid is not haploid coding; 40 het of 50 non-REF calls is clearly XX
