@@ -35,10 +35,11 @@ Decision (:func:`decide`), in order:
    heterozygosity -> ambiguous;
 3. X heterozygosity: F and ``het_fraction`` are judged against their own thresholds; a
    conclusive statistic wins over an inconclusive one, two conclusive ones must agree. XY ->
-   male; XX -> female, or ``XXY-like`` when chrY is also called; in between or contradictory
-   -> ambiguous. (F alone is noisy with few common sites and in cohorts that mix populations:
-   on a real 1000 Genomes chrX subset a fifth of the females had F between 0.2 and 0.8, all
-   with ``het_fraction`` >= 0.34; see ``bench/simulate_chrx.py``);
+   male; XX -> female, or ``XXY-like`` when chrY is also called; contradictory -> ambiguous;
+   in between -> ambiguous, or male when chrY is clearly called. (F alone is noisy with few
+   common sites and in cohorts that mix populations: on a real 1000 Genomes chrX subset a
+   fifth of the females had F between 0.2 and 0.8, all with ``het_fraction`` >= 0.34; see
+   ``bench/simulate_chrx.py``);
 4. too few X sites but chrY clearly called -> male (from chrY only).
 
 Which sex is used for interpretation (:func:`compare`): a declared male/female always wins;
@@ -493,7 +494,13 @@ def decide(
                 f"{x_reason} with {y_text}: an XXY-like pattern (or contamination)",
             )
         return _inference(sample, InferredSex.FEMALE, evidence, x_method, f"{x_reason}; {y_text}")
-    if x_state == "between":
+    if x_state in ("between", "contradictory"):
+        if (
+            x_state == "between" and y_state == "present"
+        ):  # low but inconclusive X heterozygosity plus a called chrY
+            return _inference(
+                sample, InferredSex.MALE, evidence, Method.CHR_Y, f"{x_reason}; {y_text}"
+            )
         return _inference(
             sample, InferredSex.AMBIGUOUS, evidence, x_method, f"{x_reason}; {y_text}"
         )
@@ -519,7 +526,8 @@ def _inference(
 
 
 def _x_state(ev: SexEvidence, t: SexThresholds) -> tuple[str, str, Method]:
-    """("XY" | "XX" | "between" | "insufficient", reason, method) from X heterozygosity.
+    """(state, reason, method) from X heterozygosity; state is "XY", "XX", "between",
+    "contradictory" or "insufficient".
 
     F and het_fraction are judged separately; a conclusive one wins over an inconclusive
     one, two conclusive ones must agree (else "between"). F alone is noisy when few common
@@ -559,7 +567,7 @@ def _x_state(ev: SexEvidence, t: SexThresholds) -> tuple[str, str, Method]:
     if f_state in conclusive and h_state in conclusive:
         if f_state == h_state:
             return f_state, both, Method.F_AND_HET
-        return "between", f"contradictory: {both}", Method.F_AND_HET
+        return "contradictory", f"contradictory: {both}", Method.F_AND_HET
     if f_state in conclusive:
         return f_state, both, Method.F
     if h_state in conclusive:

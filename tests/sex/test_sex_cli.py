@@ -141,3 +141,24 @@ def test_bad_ped_is_a_one_line_data_error(
 def test_no_vcf_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["sex"], capsys)
     assert code == 2 and "no VCF given" in err
+
+
+def test_sample_sheet_supplies_files_and_sexes(
+    tmp_path: Path, cohort: SimCohort, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "batch1.vcf").write_text(cohort.vcf_text())
+    sheet = tmp_path / "sheet.tsv"
+    rows = ["sample\tsex\tbuild\tfile"]
+    rows += [
+        f"{s}\t{'female' if s == 'male_haploid_01' else 'unknown'}\tGRCh38\tbatch1.vcf"
+        for s in cohort.samples
+    ]
+    sheet.write_text("\n".join(rows) + "\n")
+    code, out, err = run(["sex", "--sample-sheet", str(sheet), "--format", "json"], capsys)
+    assert code == 0
+    samples = {s["id"]: s for s in json.loads(out)["samples"]}
+    assert samples["male_haploid_01"]["mismatch"] is True
+    assert samples["male_haploid_01"]["declared_source"] == "sample sheet"
+    assert samples["female_01"]["check"] == "undeclared"
+    assert samples["female_01"]["sex_used"] == "female"  # inferred, since not declared
+    assert "without a declared sex" in err

@@ -162,6 +162,12 @@ def _evidence(**changes: object) -> SexEvidence:
             InferredSex.MALE,
         ),  # F conclusive, het fraction in between: F
         ({"f": 0.5, "f_sites": 400}, InferredSex.AMBIGUOUS),  # F between, no het signal
+        # het fraction just above the male limit (3 artefact hets of 52) but chrY called: male
+        (
+            {"het": 3, "hom_alt": 49, "het_fraction": 3 / 52, "y_sites": 60, "y_called": 58},
+            InferredSex.MALE,
+        ),
+        ({"het": 3, "hom_alt": 49, "het_fraction": 3 / 52}, InferredSex.AMBIGUOUS),  # no Y
         ({"f": 0.05, "f_sites": 400}, InferredSex.FEMALE),
         # F between (population structure) but het fraction clearly XX: female (1000 Genomes)
         (
@@ -171,6 +177,18 @@ def _evidence(**changes: object) -> SexEvidence:
         # F says XY, het fraction says XX: contradictory, ambiguous
         (
             {"f": 0.9, "f_sites": 400, "het": 30, "hom_alt": 28, "het_fraction": 0.52},
+            InferredSex.AMBIGUOUS,
+        ),
+        (  # ... and stays ambiguous with chrY called (contradiction is not "in between")
+            {
+                "f": 0.9,
+                "f_sites": 400,
+                "het": 30,
+                "hom_alt": 28,
+                "het_fraction": 0.52,
+                "y_sites": 60,
+                "y_called": 58,
+            },
             InferredSex.AMBIGUOUS,
         ),
         ({"haploid_ref": 90, "haploid_alt": 10, "hom_ref": 0}, InferredSex.MALE),
