@@ -253,9 +253,17 @@ def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> Variant
         raw_gt=call.raw_gt,
         allele_balance=ab,
         kind=kind,
-        text=f"{finding.hgvs} [{cls}]: {label} ({gt}): {text}",
+        text=f"{finding.hgvs} [{_classification_text(finding)}]: {label} ({gt}): {text}",
         flags=flags,
     )
+
+
+def _classification_text(finding: VariantFinding) -> str:
+    """The classification as given, plus the null-variant prediction when it matters."""
+    text = finding.significance.value
+    if finding.null_variant:
+        text += "; predicted null variant"
+    return text
 
 
 def _ab_text(ab: float | None) -> str:
@@ -420,7 +428,6 @@ _SUMMARY = {
     VerdictKind.CARRIER: (
         "heterozygous carrier (X-linked recessive; usually unaffected, skewed X-inactivation noted)"
     ),
-    VerdictKind.UNCERTAIN: "uncertain: see reasons",
     VerdictKind.NOT_ASSESSABLE: (
         "not assessable at every reportable site: no reportable FOXP3 variant among the called "
         "genotypes"
@@ -483,6 +490,11 @@ def _interpret_one(
     if kind is VerdictKind.NOT_REPORTABLE:
         summary = f"{_NONE_SUMMARY} (only benign/likely benign variants carried)"
         kind = VerdictKind.NONE_FOUND
+    elif kind is VerdictKind.UNCERTAIN:
+        why = "; ".join(
+            f"{i.finding.hgvs}: {i.label}" for i in ranked if i.kind is VerdictKind.UNCERTAIN
+        )
+        summary = f"uncertain ({why})"
     else:
         summary = _SUMMARY.get(kind, _NONE_SUMMARY)
     if kind is VerdictKind.CONSISTENT and sex is Sex.FEMALE:

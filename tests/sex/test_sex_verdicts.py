@@ -183,6 +183,7 @@ def test_sample_female_two_alts_at_one_site_are_in_trans() -> None:
     assert "necessarily on different X chromosomes" in verdict.reasons[0]
     (male,) = interpret_sample("M3", Sex.MALE, genotypes, NO_BLOCKS)
     assert male.kind is U and "HET_IN_MALE" in male.flags
+    assert male.summary.startswith("uncertain (NM_014009.4:c.1015C>T p.Pro339Ser: heterozygous in")
 
 
 @pytest.mark.parametrize(
