@@ -23,12 +23,14 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 LAZY_COMMANDS: dict[str, str] = {
     "refdata": "ipexcli.cli.refdata_cmd:refdata",
     "lookup": "ipexcli.cli.lookup_cmd:lookup",
+    "sex": "ipexcli.cli.sex_cmd:sex",
 }
 
 #: one-line help shown by `ipex --help` without importing the command modules
 SHORT_HELP: dict[str, str] = {
     "refdata": "Show, verify or update the bundled FOXP3 reference data.",
     "lookup": "Annotate one variant by c., g., p., chrX:pos:ref:alt or rsID.",
+    "sex": "Check declared against inferred sex (chrX/chrY) for every sample.",
 }
 
 
