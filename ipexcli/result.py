@@ -170,3 +170,27 @@ class Report:
             if variant.key == key:
                 return variant
         raise KeyError(key)
+
+
+@dataclass(frozen=True, slots=True)
+class LookupHit:
+    """One variant a lookup query names, annotated in each build where it can be placed."""
+
+    c_name: str
+    variants: tuple[VariantResult, ...]  #: GRCh38 first, then GRCh37
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    """The answer to ``ipex lookup QUERY``."""
+
+    query: str
+    kind: str  #: "c", "g", "p", "vcf" or "rsid"
+    hits: tuple[LookupHit, ...]
+    notes: tuple[str, ...] = ()
+    ipexcli_version: str = ""
+    refdata_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

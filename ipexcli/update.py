@@ -51,7 +51,7 @@ from urllib.parse import unquote, urlparse
 
 from ipexcli import atomic
 from ipexcli.errors import OutOfLocusError, UpdateError
-from ipexcli.model import Build
+from ipexcli.model import Build, GenomicVariant
 
 if TYPE_CHECKING:
     from ipexcli.refdata import Locus, RefData
@@ -478,34 +478,51 @@ def _trim(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
 
 
 def derive_genomic_hgvs(locus: Locus, pos: int, ref: str, alt: str) -> str:
-    """A minimal g. formatter (substitution, del, dup, ins, delins; 3'-shifted on + strand).
+    """The g. name our HGVS engine gives this allele (3'-shifted on the + strand).
 
-    This is the default :data:`GenomicHgvsFormatter` until the full HGVS engine is wired in.
     Raises :class:`~ipexcli.errors.OutOfLocusError` when the change (or its shift) leaves the
-    bundled locus.
+    bundled locus, and when REF and ALT are the same allele.
     """
-    pos, ref, alt = _trim(pos, ref, alt)
-    prefix = f"{locus.accession}:g."
-    if ref and alt:
-        if len(ref) == len(alt) == 1:
-            return f"{prefix}{pos}{ref}>{alt}"
-        return f"{prefix}{_span(pos, pos + len(ref) - 1)}delins{alt}"
-    if ref:  # deletion: shift right while the next base equals the first deleted base
-        start = pos - 1  # 0-based
-        locus.fetch(start, start + len(ref))  # raises when outside
-        # the base after the deletion must be known to know the shift has ended: fetch raises
-        while locus.fetch(start + len(ref), start + len(ref) + 1) == ref[0]:
-            ref, start = ref[1:] + ref[0], start + 1
-        return f"{prefix}{_span(start + 1, start + len(ref))}del"
-    if alt:  # insertion before 1-based pos: shift right, then a dup if the preceding bases match
-        start = pos - 1  # 0-based insertion point (between start-1 and start)
-        while locus.fetch(start, start + 1) == alt[0]:  # raises at the end of the locus
-            alt, start = alt[1:] + alt[0], start + 1
-        if locus.contains(start - len(alt), start) and locus.fetch(start - len(alt), start) == alt:
-            return f"{prefix}{_span(start - len(alt) + 1, start)}dup"
-        locus.fetch(start - 1, start + 1)  # raises when outside
-        return f"{prefix}{start}_{start + 1}ins{alt}"
-    raise OutOfLocusError(f"REF {ref!r} and ALT {alt!r} are the same allele")
+    from ipexcli.hgvs import format_g
+    from ipexcli.refdata import load
+
+    trimmed_pos, trimmed_ref, trimmed_alt = _trim(pos, ref, alt)
+    if not trimmed_ref and not trimmed_alt:
+        raise OutOfLocusError(f"REF {ref!r} and ALT {alt!r} are the same allele")
+    start = pos - 1
+    if not locus.contains(start, start + len(ref)):
+        locus.fetch(start, start + len(ref))  # raises OutOfLocusError with the locus named
+    variant = GenomicVariant(locus.build, pos, ref, alt)
+    if len(trimmed_ref) != len(trimmed_alt):
+        from ipexcli.normalize import Shift, minimal
+
+        shifted = minimal(variant, locus, Shift.RIGHT)
+        if shifted.end >= locus.end:  # the base that ends the 3' shift is not bundled
+            raise OutOfLocusError(
+                f"chrX:{pos} {ref}>{alt or '-'}: its HGVS 3' shift reaches the end of the "
+                f"bundled locus (chrX:{locus.pos_end})"
+            )
+    try:
+        return format_g(variant, load())
+    except (IndexError, ValueError) as exc:  # the 3' shift ran off the bundled slice
+        raise OutOfLocusError(
+            f"chrX:{trimmed_pos} {trimmed_ref or '-'}>{trimmed_alt or '-'}: the HGVS 3' shift "
+            f"leaves the bundled locus ({exc})"
+        ) from exc
+
+
+def engine_names(variation: Variation) -> tuple[str, str]:
+    """(c., p.) names our engine gives a ClinVar variation (GRCh38 allele preferred)."""
+    from ipexcli.engine import annotate_variant
+
+    build = Build.GRCH38 if Build.GRCH38 in variation.records else Build.GRCH37
+    record = variation.records[build]
+    if not record.ref or not record.alt:
+        return "", ""
+    annotation = annotate_variant(GenomicVariant(build, record.pos, record.ref, record.alt))
+    c_name = (annotation.hgvs_c or "").split(":", 1)[-1]
+    p_name = (annotation.hgvs_p or "").split(":", 1)[-1]
+    return c_name, p_name
 
 
 def _span(first: int, last: int) -> str:
@@ -917,15 +934,16 @@ def _update_row(row: dict[str, str], variation: Variation, label: str, release_d
 
 def _new_row(variation: Variation, label: str, release_date: str, url: str) -> dict[str, str]:
     record = variation.primary
+    c_name, p_name = engine_names(variation)
     row = {
         **{f"{b.value.lower()}_{part}": "" for b in Build for part in ("pos", "ref", "alt")},
         "id": f"CV{variation.variation_id}",
-        "hgvs_c": "",
+        "hgvs_c": c_name,
         "hgvs_c_as_stated": "",
-        "hgvs_p": "",
+        "hgvs_p": p_name,
         "rsid": record.rsid,
         "evidence_tier": "",
-        "computed_fields": "",
+        "computed_fields": "hgvs_c,hgvs_p" if c_name else "",
         "population": "",
         "note": "; ".join(
             f"{build} CLNHGVS {r.hgvs_g}" for build, r in variation.records.items() if r.hgvs_g

@@ -11,7 +11,7 @@ variant table (cards below 80 columns), diagnostics and the disclaimer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ipexcli.refdata import RefData
-    from ipexcli.result import InputResult, Report, SampleResult, VariantResult
+    from ipexcli.result import InputResult, LookupResult, Report, SampleResult, VariantResult
+    from ipexcli.sex import SexCheckResult
 
 THEME_STYLES = {
     "impact.high": "bold red",
@@ -456,6 +457,93 @@ def _diagnostics(report: Report) -> RenderableType:
     return grid
 
 
+def render_lookup(result: LookupResult, console: Console | None = None) -> None:
+    """Print a lookup: for each hit, its names, both builds, consequence, known and evidence."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = console or make_console()
+    console.print(Text(f"ipex lookup {result.query}", style="bold"))
+    for note in result.notes:
+        console.print(Text(note, style="muted"))
+    for hit in result.hits:
+        if not hit.variants:
+            continue
+        first = hit.variants[0]
+        body = _grid()
+        body.add_row(Text("variant", style="muted"), _change_text(first))
+        for variant in hit.variants:
+            body.add_row(
+                Text(variant.build, style="muted"),
+                Text(f"{variant.hgvs_g}\nchrX:{variant.pos} {variant.ref}>{variant.alt} (VCF)"),
+            )
+        body.add_row(Text("consequence", style="muted"), _consequence_text(first))
+        body.add_row(Text("known", style="muted"), _known_text(first))
+        body.add_row(Text("", style="muted"), _evidence_text(first))
+        if first.evidence:
+            reasons = "\n".join(f"{code.code}: {code.reason}" for code in first.evidence)
+            body.add_row(Text("", style="muted"), Text(reasons, style="muted"))
+        title = Text(_bare(first.hgvs_c) or hit.c_name)
+        subtitle = Text(hit.note, style="muted") if hit.note else None
+        console.print(Panel(body, title=title, subtitle=subtitle, title_align="left"))
+    console.print(
+        Text(
+            "Evidence codes are automated, not a classification. "
+            f"ipexcli {result.ipexcli_version}, refdata {result.refdata_version}.",
+            style="muted",
+        )
+    )
+def render_sex_table(
+    results: Sequence[tuple[str, SexCheckResult]], console: Console | None = None
+) -> None:
+    """One row per (file, sample): declared, inferred, check, sex used and the evidence."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if console is None:
+        console = make_console()
+        if not console.is_terminal and console.width < 160:
+            console.width = 160  # piped: no terminal to wrap for; keep one line per sample
+    table = Table(
+        title="Sex check (non-PAR chrX / chrY)",
+        title_justify="left",
+        caption=(
+            "used: the declared sex wins; the inferred one only when none is declared; "
+            "'unknown' = both interpretations given"
+        ),
+        caption_justify="left",
+    )
+    table.add_column("sample", no_wrap=True)
+    for name in ("declared", "inferred", "check", "used", "by"):
+        table.add_column(name, no_wrap=True)
+    for name in ("sites", "F", "het frac", "haploid", "chrY"):
+        table.add_column(name, justify="right", no_wrap=True)
+    show_file = len({path for path, _ in results}) > 1
+    if show_file:
+        table.add_column("file", overflow="fold")
+    for path, result in results:
+        ev = result.inference.evidence
+        check = result.check.value
+        style = {"MISMATCH": "fail", "ok": "ok", "atypical": "flag"}.get(check, "muted")
+        row = [
+            Text(result.sample),
+            Text(result.declared.value),
+            Text(result.inferred.value),
+            Text(check, style=style),
+            Text(result.used.value + ("*" if result.used_basis == "inferred" else "")),
+            Text(ev.method.value),
+            Text(str(ev.informative_sites)),
+            Text("." if ev.f is None else f"{ev.f:.2f}"),
+            Text("." if ev.het_fraction is None else f"{ev.het_fraction:.2f}"),
+            Text(str(ev.haploid)),
+            Text(f"{ev.y_called}/{ev.y_sites}"),
+        ]
+        if show_file:
+            row.append(Text(path))
+        table.add_row(*row)
+    console.print(table)
+    if any(r.used_basis == "inferred" for _, r in results):
+        console.print(Text("* inferred from the data (no declared sex)", style="muted"))
 class ProgressSink:
     """Advance with :meth:`advance`; prints nothing. What :func:`batch_progress` gives off a TTY."""
 

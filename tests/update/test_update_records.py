@@ -339,8 +339,9 @@ def test_merge_adds_variations_missing_from_the_bundled_table(tmp_path):
     assert (added["grch38_pos"], added["grch38_ref"], added["grch38_alt"]) == ("49251441", "G", "A")
     assert (added["grch37_pos"], added["grch37_ref"], added["grch37_alt"]) == ("49107902", "G", "A")
     assert added["classification"] == "Pathogenic" and added["review_stars"] == "2"
+    assert added["hgvs_p"] == "p.(Arg397Trp)"
     assert "GRCh38 CLNHGVS NC_000023.11:g.49251441G>A" in added["note"]
-    assert added["hgvs_c"] == ""  # left for the HGVS engine
+    assert added["hgvs_c"] == "c.1189C>T"  # named by our HGVS engine
 
 
 def test_merge_keeps_the_former_classification_in_the_note(tmp_path):
