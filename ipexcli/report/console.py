@@ -544,6 +544,8 @@ def render_sex_table(
     console.print(table)
     if any(r.used_basis == "inferred" for _, r in results):
         console.print(Text("* inferred from the data (no declared sex)", style="muted"))
+
+
 class ProgressSink:
     """Advance with :meth:`advance`; prints nothing. What :func:`batch_progress` gives off a TTY."""
 
