@@ -171,12 +171,17 @@ def batch(
         tsv, _ = write_summary(result, outdir)
         where = f" -> {tsv}"
     failed = result.failed
-    click.echo(
-        f"batch: {len(result.outcomes)} files, {len(result.outcomes) - len(failed)} ok, "
-        f"{len(failed)} failed, {result.resumed} resumed from earlier runs "
-        f"({result.seconds:.1f} s){where}",
-        err=True,
+    counts = f"{len(result.outcomes)} files, {len(result.outcomes) - len(failed)} ok, " + (
+        f"{len(failed)} failed"
     )
+    if merge_only:
+        click.echo(f"batch: merged {counts}{where}", err=True)
+    else:
+        click.echo(
+            f"batch: {counts}, {result.resumed} resumed from earlier runs "
+            f"({result.seconds:.1f} s){where}",
+            err=True,
+        )
     for outcome in failed[:10]:
         shown = outcome.error
         if not shown.startswith(outcome.input):
