@@ -237,6 +237,8 @@ def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[
 
 
 def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
+    if change.ablation:
+        return "p.0?"  # the whole transcript is deleted: no protein predicted
     splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
     if splice & set(terms):
         return "p.?"

@@ -258,6 +258,9 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
 
     ``build`` is needed only for a bare ``g.`` name or a VCF-like string whose REF matches both
     builds; otherwise it is taken from the accession or from which build's reference matches.
+    A ``c.`` name is placed on GRCh38 (NC_000023.11, the MANE mapping) and lifted to GRCh37 through
+    the alignment of the two locus sequences; intronic offsets in introns 1 and 6 differ between
+    the builds, so the GRCh37 allele of such a name may carry a different ``c.`` offset there.
     """
     raw = text
     text = re.sub(r"\s+", "", text)
