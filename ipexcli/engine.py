@@ -38,7 +38,6 @@ from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import RefData, load
 from ipexcli.sequtils import reverse_complement, translate
 from ipexcli.transcript import (
-    ExonPart,
     RegionKind,
     TranscriptMap,
     lift_variant,
@@ -165,8 +164,11 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     placement = _exonic_placement(tmap, vs, ve, alt)
     change = coding_change(tmap, *placement)
     terms = consequences(change)
+    located = [change]
     if placement != (vs, ve, alt):  # report what the HGVS (junction) placement implies too
-        extra = set(consequences(coding_change(tmap, vs, ve, alt)))
+        at_junction = coding_change(tmap, vs, ve, alt)
+        located.append(at_junction)
+        extra = set(consequences(at_junction))
         extra.discard(Consequence.CODING_SEQUENCE)
         terms = tuple(t for t in Consequence if t in extra or t in terms)
     hgvs_p = _protein_name(change, terms)
@@ -184,8 +186,8 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
         hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
         consequences=terms,
         impact=worst_impact(terms),
-        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
-        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        exon=_rank(located, RegionKind.EXON, tmap.n_exons),
+        intron=_rank(located, RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos),
         cds_pos=_positions(change, tmap.cds_pos),
         aa_pos=_aa_pos(change),
@@ -246,15 +248,11 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
         return format_p(change)
     if change.overlaps_cds:  # partly exonic coding change (crosses an exon/intron boundary)
         return "p.?"
-    if change.is_insertion and any(
-        r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in change.regions
-    ):  # inserted exactly at a coding exon/intron junction: effect on splicing unknown
-        return "p.?"
     return None
 
 
-def _rank(change: CodingChange, kind: RegionKind, total: int) -> str | None:
-    numbers = sorted({r.number for r in change.regions if r.kind is kind})
+def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:
+    numbers = sorted({r.number for c in changes for r in c.regions if r.kind is kind})
     if not numbers:
         return None
     span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
@@ -375,8 +373,8 @@ def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -
     terms = consequences(change)
     annotation = _empty(
         variant, tuple(flags), consequences=terms, impact=worst_impact(terms),
-        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
-        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        exon=_rank([change], RegionKind.EXON, tmap.n_exons),
+        intron=_rank([change], RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos), cds_pos=_positions(change, tmap.cds_pos),
         distance=_distance(change),
     )
