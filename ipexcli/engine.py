@@ -252,7 +252,13 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
 
 
 def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:
-    numbers = sorted({r.number for c in changes for r in c.regions if r.kind is kind})
+    numbers = sorted({
+        r.number
+        for c in changes
+        if not (c.is_insertion and c.exonic and kind is RegionKind.INTRON)  # junction: exonic
+        for r in c.regions
+        if r.kind is kind
+    })
     if not numbers:
         return None
     span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
