@@ -230,7 +230,9 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     insert_at = _insertion_point(tmap, view_start) if is_insertion else None
     if is_insertion:
         exonic = insert_at is not None
-        overlaps_cds = exonic and tmap.cds_tx_start - 1 < insert_at < tmap.cds_tx_end
+        overlaps_cds = insert_at is not None and (
+            tmap.cds_tx_start - 1 < insert_at < tmap.cds_tx_end
+        )
     else:
         exon_ids = {tmap.exon_index(view_start), tmap.exon_index(view_end - 1)}
         exonic = None not in exon_ids and len(exon_ids) == 1
@@ -245,7 +247,7 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     if insert_at is not None:
         a = b = insert_at
     else:
-        a = tmap.tx_pos(view_start) - 1
+        a = tmap.exonic_tx_pos(view_start) - 1
         b = a + (view_end - view_start)
     cds0 = tmap.cds_tx_start - 1
     stop0 = tmap.cds_tx_end - 3  # 0-based cDNA offset of the first stop-codon base
@@ -319,7 +321,7 @@ def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
     if left is not None and right is None and tmap.tx_view_start <= view < tmap.tx_view_end:
         return tmap.tx_pos(view - 1)  # after the exon's last base, before intron +1
     if right is not None and left is None and tmap.tx_view_start < view:
-        return tmap.tx_pos(view) - 1  # after intron -1, before the exon's first base
+        return tmap.exonic_tx_pos(view) - 1  # after intron -1, before the exon's first base
     return None
 
 

@@ -18,8 +18,10 @@ along the transcript for ``c.``/``p.`` and consequences, and 3' on chrX for ``g.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any
 
 from ipexcli.consequence import (
     FLANK,
@@ -265,7 +267,7 @@ def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | No
     return f"{span}/{total}"
 
 
-def _positions(change: CodingChange, fn) -> str | None:
+def _positions(change: CodingChange, fn: Callable[[int], int | None]) -> str | None:
     if change.is_insertion:
         views = [change.view_start - 1, change.view_start]
     else:
@@ -340,8 +342,8 @@ def _overlap_flags(
     return flags
 
 
-def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields) -> VariantAnnotation:
-    base = dict(
+def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> VariantAnnotation:
+    base: dict[str, Any] = dict(
         variant=variant, normalized=None, g_shifted=None, c_shifted=None, hgvs_g=None,
         hgvs_c=None, hgvs_p=None, consequences=(), impact=None, exon=None, intron=None,
         cdna_pos=None, cds_pos=None, aa_pos=None, codons=None, amino_acids=None,

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ipexcli.consequence import CodingChange
 from ipexcli.errors import HgvsParseError
 from ipexcli.model import Build, GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
@@ -114,7 +115,7 @@ def _aa(residue: str, position: int) -> str:
     return f"{AA3[residue]}{position}"
 
 
-def format_p(change) -> str:
+def format_p(change: CodingChange) -> str:
     """The predicted protein change ``p.(...)`` of a coding :class:`CodingChange`.
 
     Substitution, nonsense (``Ter``), synonymous (``=``), deletion, duplication, insertion,

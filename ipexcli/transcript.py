@@ -234,6 +234,13 @@ class TranscriptMap:
         e = self.exons[i]
         return e.tx_start + view - e.start
 
+    def exonic_tx_pos(self, view: int) -> int:
+        """Like :meth:`tx_pos` for a view index known to be exonic (raises otherwise)."""
+        n = self.tx_pos(view)
+        if n is None:
+            raise ValueError(f"view index {view} is not exonic")
+        return n
+
     def _c_of_n(self, n: int) -> CdsPosition:
         if n < self.cds_tx_start:
             return CdsPosition(n - self.cds_tx_start)
