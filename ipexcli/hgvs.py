@@ -158,10 +158,10 @@ def format_p(change: CodingChange) -> str:
     if not rp:  # insertion; 3'-most because the shared prefix is maximal
         n = len(ap)
         if i >= n and ref[i - n : i] == ap:
-            first, last = i - n + 1, i
-            span = _aa(ref[first - 1], first)
-            if last != first:
-                span += "_" + _aa(ref[last - 1], last)
+            lo, hi = i - n + 1, i
+            span = _aa(ref[lo - 1], lo)
+            if hi != lo:
+                span += "_" + _aa(ref[hi - 1], hi)
             return f"p.({span}dup)"
         return f"p.({_aa(ref[i - 1], i)}_{_aa(ref[i], i + 1)}ins{three_letter(ap)})"
     last_index = i + len(rp)
