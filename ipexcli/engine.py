@@ -55,7 +55,7 @@ class Flag(str, Enum):
     CCDC22_LAST_EXON = "overlaps_CCDC22_last_exon"  #: also hits CCDC22 (opposite strand)
     POLYA_SIGNAL = "polyA_signal"  #: overlaps the AATAAA polyadenylation signal
     NO_OTHER_BUILD = "no_equivalent_in_other_build"  #: cannot be placed in the other build
-    HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the c. position differs from the VCF position
+    HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the input allele was moved to its HGVS c. position
     UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
 
     def __str__(self) -> str:
@@ -71,8 +71,10 @@ class VariantAnnotation:
     g_shifted: GenomicVariant | None  #: trimmed, 3'-shifted on chrX + strand (HGVS g.)
     c_shifted: GenomicVariant | None  #: trimmed, 3'-shifted along the transcript (HGVS c.)
     hgvs_g: str | None
+    #: NM_014009.4:c. name; intronic offsets count in the variant's own build (introns 1 and 6
+    #: differ in length between GRCh37 and GRCh38)
     hgvs_c: str | None
-    hgvs_p: str | None
+    hgvs_p: str | None  #: NP_054728.2:p.(...) predicted change, p.? or None (no protein effect)
     consequences: tuple[Consequence, ...]
     impact: Impact | None
     exon: str | None  #: "n/12" (or "n-m/12")
