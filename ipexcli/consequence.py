@@ -476,10 +476,14 @@ def is_utr3(c: CodingChange) -> bool:
 
 
 def is_intron(c: CodingChange) -> bool:
-    return _intronic(
-        c, lambda r: r.donor_distance > 2 and r.acceptor_distance > 2, every=c.is_insertion
-    ) or (c.is_insertion and _intronic(c, lambda r: True, every=True)
-          and not is_splice_donor(c) and not is_splice_acceptor(c))
+    if not c.is_insertion:
+        return _intronic(c, lambda r: r.donor_distance > 2 and r.acceptor_distance > 2, False)
+    # an insertion: both flanks intronic, and not wholly inside a 2-base splice site
+    return (
+        _intronic(c, lambda r: True, every=True)
+        and not _intronic(c, lambda r: r.donor_distance <= 2, every=True)
+        and not _intronic(c, lambda r: r.acceptor_distance <= 2, every=True)
+    )
 
 
 def is_upstream(c: CodingChange) -> bool:
