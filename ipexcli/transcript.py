@@ -379,6 +379,19 @@ class TranscriptMap:
         n = self.tx_pos(view)
         return None if n is None else n - self.cds_tx_start + 1
 
+    def codon_position(self, view: int) -> tuple[int, int] | None:
+        """(1-based residue, 1-based base within its codon) of a coding view index, else None.
+
+        >>> from ipexcli.refdata import load
+        >>> tm = transcript_map(load(), Build.GRCH38)
+        >>> tm.codon_position(tm.view_of_pos(49251441))  # c.1189: first base of codon 397
+        (397, 1)
+        """
+        c = self.cds_pos(view)
+        if c is None:
+            return None
+        return (c - 1) // 3 + 1, (c - 1) % 3 + 1
+
     def features_at(self, residue: int) -> tuple[str, ...]:
         """Names of the protein features covering 1-based ``residue``."""
         return tuple(f.name for f in self.transcript.features if f.contains(residue))
