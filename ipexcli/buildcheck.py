@@ -261,6 +261,9 @@ def decide(hint: HeaderHint, tally: RefTally, override: Build | None = None) -> 
             build, "ref", evidence_t, message=f"{build} (from REF agreement; no header clue)"
         )
     why = "the header contradicts itself" if hint.conflict else "the header names no build"
+    unsupported = [e for e in hint.evidence if "not supported" in e]
+    if unsupported:
+        why += f" ({'; '.join(unsupported)})"
     seen = _ref_summary(tally) if tally.grch37.total or tally.grch38.total else "no REF evidence"
     return BuildDecision(
         None,

@@ -500,7 +500,7 @@ def _alt_problem(alt: str) -> tuple[SkipReason, str] | None:
         return SkipReason.NON_REF_ALLELE, f"ALT {alt}"
     if alt == "*":
         return SkipReason.SPANNING_DELETION, "ALT * (allele deleted by an upstream deletion)"
-    if alt.startswith("<"):
+    if re.fullmatch(r"<[^<>,\s]+>", alt):
         return SkipReason.SYMBOLIC_ALLELE, f"symbolic ALT {alt[:40]}"
     if "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
         return SkipReason.BREAKEND, f"breakend ALT {alt[:40]}"
@@ -614,6 +614,7 @@ class VcfReader:
         self._stdin_rest: tuple[bytes, Iterator[bytes]] | None = None
         self._decision: BuildDecision | None = None
         self._region: list[_Raw] | None = None
+        self._spool_error: InputFileError | None = None
         self._closed = False
         try:
             self._open()
@@ -990,8 +991,18 @@ class VcfReader:
                 | {"chrX", "chrY", "X", "Y"}
             )
         patterns = [name.encode() + b"\t" for name in names]
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        if self._spool_error is not None:
+            raise self._spool_error
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
+        try:
+            self._fill(spool, patterns)
+        except InputFileError as exc:
+            spool.close()
+            self._spool_error = exc
+            raise
         self._spool = spool
+
+    def _fill(self, spool: IO[bytes], patterns: list[bytes]) -> None:
         if self.path == "-":
             assert self._stdin_rest is not None
             rest, chunks = self._stdin_rest
@@ -1161,9 +1172,12 @@ class VcfReader:
             count(SkipReason.NOT_PASS, source, raw.line, f"FILTER {raw.filter}")
             return
         n_alts = len(raw.alts)
-        usable = []
+        usable: list[tuple[int, str]] = []
         for index, alt in enumerate(raw.alts, start=1):
             problem = _alt_problem(alt)
+            if problem is not None and problem[0] is SkipReason.MALFORMED_ALT:
+                count(problem[0], source, raw.line, problem[1])
+                return
             if problem is None:
                 usable.append((index, alt.upper()))
             elif problem[0] is SkipReason.NON_REF_ALLELE and n_alts == 1:
@@ -1178,7 +1192,8 @@ class VcfReader:
             if locus.contains(raw.start, raw.end):
                 if locus.fetch(raw.start, raw.end) != raw.ref:
                     flags.append(FLAG_REF_MISMATCH)
-                    self.stats.ref_mismatches += 1
+                    if count == self.stats.count:
+                        self.stats.ref_mismatches += 1
             elif raw.start < locus.end and locus.start < raw.end:
                 flags.append(FLAG_REF_UNCHECKED)
         if n_alts > 1:
