@@ -700,7 +700,14 @@ class VcfReader:
         kind = _sniff(head)
         if kind in ("bgzf", "gzip"):
             if kind == "bgzf":
-                first = zlib.decompressobj(31).decompress(head)
+                block_size = int.from_bytes(head[16:18], "little") + 1
+                while len(head) < block_size:
+                    more = raw.read(block_size - len(head))
+                    if not more:
+                        break
+                    head += more
+                stream = _Prefixed(head, raw)
+                first = zlib.decompressobj(31).decompress(head[:block_size])
                 if first.startswith(b"BCF"):
                     self._spool_stdin_bcf(stream)
                     return
