@@ -45,6 +45,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import IO, BinaryIO
 
 from ipexcli import bgzf as bgzf_mod
@@ -529,6 +530,7 @@ def _int_or_none(text: str) -> int | None:
 _GT_SPLIT = re.compile(r"[/|]")
 
 
+@lru_cache(maxsize=4096)
 def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ...], bool, bool]:
     """Alleles of a GT relative to ALT number ``alt_index`` (1-based) of ``n_alts``.
 
@@ -1266,7 +1268,12 @@ class VcfReader:
         gt_at, ad_at = where.get("GT"), where.get("AD")
         dp_at, gq_at = where.get("DP"), where.get("GQ")
         calls = []
+        seen: dict[str, Call] = {}  # Call is immutable: equal columns share one object
         for column in raw.fields[1:]:
+            known = seen.get(column)
+            if known is not None:
+                calls.append(known)
+                continue
             values = column.split(":")
             raw_gt = values[gt_at] if gt_at is not None and gt_at < len(values) else ""
             if raw_gt:
@@ -1280,7 +1287,9 @@ class VcfReader:
                     ad = (_int_or_none(depths[0]), _int_or_none(depths[index]))
             dp = _int_or_none(values[dp_at]) if dp_at is not None and dp_at < len(values) else None
             gq = _int_or_none(values[gq_at]) if gq_at is not None and gq_at < len(values) else None
-            calls.append(Call(alleles, phased, raw_gt, ad, dp, gq, other))
+            call = Call(alleles, phased, raw_gt, ad, dp, gq, other)
+            seen[column] = call
+            calls.append(call)
         return tuple(calls)
 
     # -- lifetime --------------------------------------------------------------------------------
