@@ -209,16 +209,6 @@ def bisect_blocks(
 # -- tabix / CSI indexes -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IndexInfo:
-    """What a ``.tbi`` or ``.csi`` index says about one region."""
-
-    kind: str  #: "tbi" or "csi"
-    names: tuple[str, ...]  #: sequence names in index order ("" when the index has none)
-    min_shift: int
-    depth: int
-
-
 def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
     """Bins overlapping 0-based half-open ``[start, end)`` (the SAM specification's scheme).
 
@@ -236,71 +226,107 @@ def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
     return bins
 
 
-def read_index(path: str) -> bytes:
-    """The decompressed bytes of a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
+_I32 = struct.Struct("<i")
+
+
+class TabixIndex:
+    """A ``.tbi`` or ``.csi`` index, read once: sequence names and where each one's bins are.
+
+    Only the bins of a queried sequence are decoded; the others are skipped with a tight loop
+    (a whole-genome index holds a few hundred thousand bins).
+    """
+
+    def __init__(self, data: bytes, header_names: tuple[str, ...] = ()) -> None:
+        self.data = data
+        magic = data[:4]
+        if magic == b"TBI\x01":
+            self.csi = False
+            n_ref = _I32.unpack_from(data, 4)[0]
+            l_nm = _I32.unpack_from(data, 32)[0]
+            self.names = tuple(n.decode() for n in data[36 : 36 + l_nm].split(b"\x00") if n)
+            cursor = 36 + l_nm
+            self.min_shift, self.depth = 14, 5
+        elif magic == b"CSI\x01":
+            self.csi = True
+            self.min_shift, self.depth, l_aux = struct.unpack_from("<iii", data, 4)
+            aux = data[16 : 16 + l_aux]
+            if l_aux >= 28:
+                l_nm = _I32.unpack_from(aux, 24)[0]
+                self.names = tuple(n.decode() for n in aux[28 : 28 + l_nm].split(b"\x00") if n)
+            else:  # BCF-style CSI: the sequences are the header's contigs, in order
+                self.names = header_names
+            cursor = 16 + l_aux
+            n_ref = _I32.unpack_from(data, cursor)[0]
+            cursor += 4
+        else:
+            raise BgzfError("not a tabix or CSI index")
+        self.starts: list[int] = []
+        unpack = _I32.unpack_from
+        bin_head, count_at = (16, 12) if self.csi else (8, 4)
+        try:
+            for _ in range(n_ref):
+                self.starts.append(cursor)
+                n_bin = unpack(data, cursor)[0]
+                cursor += 4
+                for _ in range(n_bin):
+                    cursor += bin_head + 16 * unpack(data, cursor + count_at)[0]
+                if not self.csi:
+                    cursor += 4 + 8 * unpack(data, cursor)[0]
+        except struct.error as exc:
+            raise BgzfError(f"index is truncated ({exc})") from None
+
+    def start_offset(self, name: str, start: int, end: int) -> int | None:
+        """The virtual offset to read from for records overlapping ``[start, end)`` on
+        ``name`` (0-based half-open), or None when the index has nothing there."""
+        if name not in self.names:
+            return None
+        ref = self.names.index(name)
+        if ref >= len(self.starts):
+            return None
+        data, cursor = self.data, self.starts[ref]
+        wanted = set(reg2bins(start, end, self.min_shift, self.depth))
+        n_bin = _I32.unpack_from(data, cursor)[0]
+        cursor += 4
+        chunks: list[tuple[int, int]] = []
+        loffsets: dict[int, int] = {}
+        for _ in range(n_bin):
+            if self.csi:
+                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
+                cursor += 16
+                loffsets[bin_id] = loffset
+            else:
+                bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
+                cursor += 8
+            if bin_id in wanted and n_chunk:
+                values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
+                chunks.extend(zip(values[0::2], values[1::2], strict=True))
+            cursor += 16 * n_chunk
+        min_off = 0
+        if self.csi:
+            # the loffset of the smallest existing bin holding ``start``
+            level_first = ((1 << (3 * self.depth)) - 1) // 7
+            bin_id = level_first + (start >> self.min_shift)
+            while bin_id > 0 and bin_id not in loffsets:
+                bin_id = (bin_id - 1) >> 3
+            min_off = loffsets.get(bin_id, 0)
+        else:
+            n_intv = _I32.unpack_from(data, cursor)[0]
+            if n_intv:
+                window = min(start >> 14, n_intv - 1)
+                min_off = struct.unpack_from("<Q", data, cursor + 4 + 8 * window)[0]
+        kept = [beg for beg, stop in chunks if stop > min_off]
+        if not kept:
+            return None
+        return max(min(kept), min_off)
+
+
+def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:
+    """Read and decompress a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
     import gzip
 
     with open(path, "rb") as handle:
         raw = handle.read()
     try:
-        return gzip.decompress(raw)
+        return TabixIndex(gzip.decompress(raw), header_names)
     except (OSError, EOFError, zlib.error) as exc:
         raise BgzfError(f"index {path} is corrupt ({exc})") from exc
-
-
-def index_start(
-    data: bytes, ref_name: str, header_names: tuple[str, ...], start: int, end: int
-) -> tuple[int | None, tuple[str, ...]]:
-    """The smallest virtual offset of any chunk overlapping ``[start, end)`` on ``ref_name``.
-
-    ``data`` is a decompressed ``.tbi`` or ``.csi`` index; ``header_names`` are the VCF header's
-    contig names, used when a CSI index carries no names (BCF style). Returns ``(virtual offset
-    or None when nothing overlaps, names in index order)``.
-    """
-    magic = data[:4]
-    if magic == b"TBI\x01":
-        n_ref = struct.unpack_from("<i", data, 4)[0]
-        l_nm = struct.unpack_from("<i", data, 32)[0]
-        names = tuple(n.decode() for n in data[36 : 36 + l_nm].split(b"\x00") if n)
-        cursor = 36 + l_nm
-        min_shift, depth, csi = 14, 5, False
-    elif magic == b"CSI\x01":
-        min_shift, depth, l_aux = struct.unpack_from("<iii", data, 4)
-        aux = data[16 : 16 + l_aux]
-        if l_aux >= 28:
-            l_nm = struct.unpack_from("<i", aux, 24)[0]
-            names = tuple(n.decode() for n in aux[28 : 28 + l_nm].split(b"\x00") if n)
-        else:
-            names = header_names
-        cursor = 16 + l_aux
-        n_ref = struct.unpack_from("<i", data, cursor)[0]
-        cursor += 4
-        csi = True
-    else:
-        raise BgzfError("not a tabix or CSI index")
-    if ref_name not in names:
-        return None, names
-    wanted = names.index(ref_name)
-    wanted_bins = set(reg2bins(start, end, min_shift, depth))
-    best: int | None = None
-    for ref in range(min(n_ref, len(names))):
-        n_bin = struct.unpack_from("<i", data, cursor)[0]
-        cursor += 4
-        for _ in range(n_bin):
-            if csi:
-                bin_id, _loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
-                cursor += 16
-            else:
-                bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
-                cursor += 8
-            if ref == wanted and bin_id in wanted_bins and n_chunk:
-                begs = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)[0::2]
-                low = min(begs)
-                best = low if best is None else min(best, low)
-            cursor += 16 * n_chunk
-        if not csi:
-            n_intv = struct.unpack_from("<i", data, cursor)[0]
-            cursor += 4 + 8 * n_intv
-        if ref == wanted:
-            break
-    return best, names

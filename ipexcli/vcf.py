@@ -40,7 +40,6 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +58,8 @@ from ipexcli.model import Build, Call, VariantRecord
 WINDOW_MARGIN = 1000
 #: how many skipped records are kept as examples
 MAX_EXAMPLES = 20
-_CHUNK = 1 << 20
+_CHUNK = 1 << 20  #: bytes read at a time
+_OUT_MAX = 4 << 20  #: largest decompressed chunk
 
 FLAG_REF_MISMATCH = "REF_MISMATCH"  #: REF differs from the bundled sequence
 FLAG_REF_UNCHECKED = "REF_UNCHECKED"  #: REF reaches outside the bundled sequence
@@ -310,20 +310,24 @@ class _Prefixed:
 
 
 def _decompressed_chunks(stream: _Prefixed | BinaryIO, path: str) -> Iterator[bytes]:
-    """Decompress a (multi-member) gzip or BGZF stream chunk by chunk."""
+    """Decompress a (multi-member) gzip or BGZF stream in chunks of at most 4 MiB."""
     decoder = zlib.decompressobj(31)
     pending = False  # inside a member
+
+    def corrupt(exc: zlib.error) -> InputFileError:
+        return InputFileError(
+            path, f"corrupt gzip data ({exc})", "Re-download or re-compress the file"
+        )
+
     while True:
         raw = stream.read(_CHUNK)
         if not raw:
             break
         while raw:
             try:
-                out = decoder.decompress(raw)
+                out = decoder.decompress(raw, _OUT_MAX)
             except zlib.error as exc:
-                raise InputFileError(
-                    path, f"corrupt gzip data ({exc})", "Re-download or re-compress the file"
-                ) from None
+                raise corrupt(exc) from None
             pending = True
             if out:
                 yield out
@@ -338,8 +342,16 @@ def _decompressed_chunks(stream: _Prefixed | BinaryIO, path: str) -> Iterator[by
                         )
                     raw = b""
             else:
-                raw = b""
-    if pending:
+                raw = decoder.unconsumed_tail
+    while pending and not decoder.eof:  # output zlib still holds after the last input
+        try:
+            out = decoder.decompress(b"", _OUT_MAX)
+        except zlib.error as exc:
+            raise corrupt(exc) from None
+        if not out:
+            break
+        yield out
+    if pending and not decoder.eof:
         raise InputFileError(
             path,
             "the gzip data is truncated (no end-of-stream marker)",
@@ -612,6 +624,7 @@ class VcfReader:
         self._tempfiles: list[str] = []
         self._variant_file = None  # pysam.VariantFile for BCF
         self._index_path: str | None = None
+        self._tabix: bgzf_mod.TabixIndex | None = None
         self._data_start: tuple[int, int] = (0, 0)  # BGZF virtual position of the first record
         self._stdin_rest: tuple[bytes, Iterator[bytes]] | None = None
         self._decision: BuildDecision | None = None
@@ -731,6 +744,8 @@ class VcfReader:
         self.stats.region_method = "stream"
 
     def _spool_stdin_bcf(self, stream: _Prefixed) -> None:
+        import tempfile
+
         handle = tempfile.NamedTemporaryFile(suffix=".bcf", delete=False)  # noqa: SIM115
         with handle:
             for chunk in _plain_chunks(stream):
@@ -809,9 +824,8 @@ class VcfReader:
         names = [c.name for c in self.header.contigs if self._canonical(c.name) == chrom]
         if not names and self._index_path:
             try:
-                data = bgzf_mod.read_index(self._index_path)
-                _, index_names = bgzf_mod.index_start(data, "", (), 0, 1)
-            except (bgzf_mod.BgzfError, ValueError, IndexError):
+                index_names = self._index().names
+            except bgzf_mod.BgzfError:
                 index_names = ()
             names = [n for n in index_names if self._canonical(n) == chrom]
         return names
@@ -872,12 +886,10 @@ class VcfReader:
     def _index_lines(
         self, names: list[str], start: int, end: int
     ) -> Iterator[tuple[int | None, bytes]]:
-        assert self._index_path is not None
-        data = bgzf_mod.read_index(self._index_path)
-        header_names = tuple(c.name for c in self.header.contigs)
+        index = self._index()
         lo = max(0, start - WINDOW_MARGIN)
         for name in names:
-            voff, _ = bgzf_mod.index_start(data, name, header_names, lo, end)
+            voff = index.start_offset(name, lo, end)
             if voff is None:
                 continue
             target = name.encode()
@@ -896,6 +908,14 @@ class VcfReader:
                         yield None, line
             except bgzf_mod.BgzfError as exc:
                 raise InputFileError(self.path, str(exc), "Re-compress with bgzip") from None
+
+    def _index(self) -> bgzf_mod.TabixIndex:
+        """The parsed index (read once)."""
+        if self._tabix is None:
+            assert self._index_path is not None
+            header_names = tuple(c.name for c in self.header.contigs)
+            self._tabix = bgzf_mod.read_index(self._index_path, header_names)
+        return self._tabix
 
     def _bisect_lines(
         self, names: list[str], start: int, end: int
@@ -980,15 +1000,20 @@ class VcfReader:
         spool.seek(0)
         lo = max(0, start - WINDOW_MARGIN)
         names = {n.encode() for n, c in self._aliases.items() if c == chrom}
-        for entry in spool:
-            number, _, line = entry.rstrip(b"\n").partition(b"\t")
-            contig, _, rest = line.partition(b"\t")
-            if contig not in names:
-                continue
-            pos_text = rest.split(b"\t", 1)[0]
-            if pos_text.isdigit() and not lo < int(pos_text) <= end:
-                continue
-            yield int(number), line
+        while True:
+            head = spool.readline()
+            if not head:
+                return
+            first_line, size = (int(x) for x in head.split())
+            block = spool.read(size)
+            for number, line in enumerate(block.split(b"\n"), start=first_line):
+                contig, _, rest = line.partition(b"\t")
+                if contig not in names:
+                    continue
+                pos_text = rest.split(b"\t", 1)[0]
+                if pos_text.isdigit() and not lo < int(pos_text) <= end:
+                    continue
+                yield number, line.rstrip(b"\r")
 
     def _fill_spool(self) -> None:
         """One pass over the whole file keeping the lines on chrX/chrY (any alias)."""
@@ -1002,6 +1027,8 @@ class VcfReader:
         patterns = [name.encode() + b"\t" for name in names]
         if self._spool_error is not None:
             raise self._spool_error
+        import tempfile
+
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
         try:
             self._fill(spool, patterns)
@@ -1012,54 +1039,73 @@ class VcfReader:
         self._spool = spool
 
     def _fill(self, spool: IO[bytes], patterns: list[bytes]) -> None:
+        """Copy the stretches of the file holding chrX/chrY lines into ``spool``.
+
+        Each decompressed chunk is searched (at C speed) for the first and the last line that
+        starts with one of ``patterns``; that stretch is written as one block
+        (``"<first line number> <bytes>\\n"`` then the bytes). Other lines inside a stretch
+        (unsorted files) are filtered when the spool is read.
+        """
         if self.path == "-":
             assert self._stdin_rest is not None
             rest, chunks = self._stdin_rest
             line_no = self.header.n_lines
         else:
             rest, chunks, line_no = self._reopen_body()
+        needles = [b"\n" + pattern for pattern in patterns]
         buffer = b""
-        seen_x: str | None = None
         for chunk in _chain(rest, chunks):
             buffer += chunk
             cut = buffer.rfind(b"\n")
             if cut < 0:
                 continue
             body, buffer = buffer[: cut + 1], buffer[cut + 1 :]
-            hits: list[int] = []
-            for pattern in patterns:
-                if body.startswith(pattern):
-                    hits.append(0)
-                needle = b"\n" + pattern
-                at = body.find(needle)
-                while at >= 0:
-                    hits.append(at + 1)
-                    at = body.find(needle, at + 1)
-            if hits:
-                hits.sort()
-                counted_to = 0
-                for hit in hits:
-                    line_no += body.count(b"\n", counted_to, hit)
-                    counted_to = hit
-                    stop = body.find(b"\n", hit)
-                    line = body[hit:stop].rstrip(b"\r")
-                    spool.write(b"%d\t%s\n" % (line_no + 1, line))
-                    if seen_x is None:
-                        contig = line.split(b"\t", 1)[0].decode()
-                        if self._canonical(contig) == "X":
-                            seen_x = contig
-                line_no += body.count(b"\n", counted_to)
-            else:
-                line_no += body.count(b"\n")
-        if buffer.strip():
-            line = buffer.rstrip(b"\r\n")
-            if any(line.startswith(p) for p in patterns):
-                spool.write(b"%d\t%s\n" % (line_no + 1, line))
+            line_no = self._spool_block(spool, body, line_no, patterns, needles)
+        if buffer:
+            self._spool_block(spool, buffer + b"\n", line_no, patterns, needles)
         spool.flush()
-        if self.stats.contig_name is None and seen_x:
-            self.stats.contig_name = seen_x
-            self._hint = self._header_hint([seen_x])
-            self.stats.header_build_hint = self._hint.build
+        spool.seek(0)
+        if self.stats.contig_name is None:
+            seen = self._first_x_contig(spool)
+            if seen:
+                self.stats.contig_name = seen
+                self._hint = self._header_hint([seen])
+                self.stats.header_build_hint = self._hint.build
+
+    @staticmethod
+    def _spool_block(
+        spool: IO[bytes], body: bytes, line_no: int, patterns: list[bytes], needles: list[bytes]
+    ) -> int:
+        """Spool the chrX/chrY stretch of ``body`` (whole lines); returns the new line count."""
+        first, last = -1, -1
+        for pattern, needle in zip(patterns, needles, strict=True):
+            if body.startswith(pattern):
+                at = 0
+            else:
+                at = body.find(needle)
+                if at < 0:
+                    continue
+                at += 1
+            first = at if first < 0 else min(first, at)
+            final = body.rfind(needle)
+            last = max(last, final + 1 if final >= 0 else at)
+        if first >= 0:
+            stop = body.find(b"\n", last)
+            block = body[first:stop]
+            spool.write(b"%d %d\n" % (line_no + 1 + body.count(b"\n", 0, first), len(block)))
+            spool.write(block)
+        return line_no + body.count(b"\n")
+
+    def _first_x_contig(self, spool: IO[bytes]) -> str | None:
+        head = spool.readline()
+        while head:
+            _, size = (int(x) for x in head.split())
+            for line in spool.read(size).split(b"\n"):
+                contig = line.split(b"\t", 1)[0].decode("utf-8", "replace")
+                if self._canonical(contig) == "X":
+                    return contig
+            head = spool.readline()
+        return None
 
     def _reopen_body(self) -> tuple[bytes, Iterator[bytes], int]:
         assert self._handle is not None
