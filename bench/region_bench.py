@@ -7,7 +7,7 @@ Writes a whole-genome-like VCF under ``bench/out/`` (gitignored): chr1..chr22, c
 header order, GRCh38 ``##contig`` lines (chrX/chrY lengths from the bundled assembly facts; the
 autosomes without length, which the project does not bundle), one sample, records evenly spaced.
 REF is ``N`` except inside the bundled GRCh38 FOXP3 slice, where it is the real bundled base (so the
-build check has evidence). Four encodings of the same records are timed:
+build check has evidence). Three encodings of the same records are timed:
 
 * BGZF + ``.tbi``  : ipexcli (index)          vs ``bcftools view -r REGION``   target <= 3x
 * BGZF, no index   : ipexcli (bisection)      vs ``bcftools view -t REGION``   target <= 0.2x
@@ -15,7 +15,8 @@ build check has evidence). Four encodings of the same records are timed:
 * peak RSS of every run                                                        target <= 150 MB
 
 Each command runs as a child process under ``/usr/bin/time`` (wall time and peak RSS), ``--repeat``
-times, and the best (minimum) wall time is reported for both tools (other load only adds time). ipexcli's figure is the whole process (interpreter start,
+times; the best (minimum) wall time is reported for both tools (other load only adds time).
+ipexcli's figure is the whole process (interpreter start,
 imports, open, build decision over both FOXP3 windows, records yielded); the time spent inside
 the process after imports is shown as well. The REGION given to bcftools is the same span
 ipexcli reads (both builds' FOXP3 windows plus the deletion margin). The same is done for the
@@ -26,8 +27,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -105,8 +106,11 @@ def prepare(out: Path, n_records: int) -> dict[str, Path]:
         return files
     started = time.perf_counter()
     generate(text, n_records)
-    print(f"generated {text.name} ({text.stat().st_size / 1e6:.0f} MB) in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"generated {text.name} ({text.stat().st_size / 1e6:.0f} MB) in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     with files["bgzf"].open("wb") as handle:
         subprocess.run(["bgzip", "-@2", "-c", str(text)], stdout=handle, check=True)
     shutil.copy(files["bgzf"], files["indexed"])
@@ -159,11 +163,15 @@ def main() -> None:
     jobs = [("FOXP3", "locus", region)]
     if not args.skip_chrx:
         jobs.append(("chrX", "chrom", "chrX"))
-    print(f"\n{args.records:,} records; FOXP3 region {region}; best of {args.repeat} runs; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
-    header = (f"{'what':6} {'file':15} {'ipexcli s':>9} {'(in-proc)':>9} {'bcftools s':>10} "
-              f"{'ratio':>6} {'target':>6} {'ok':>3} {'ipex MB':>7} {'bcf MB':>6} "
-              f"{'records':>8} {'bcf recs':>8}  method")
+    print(
+        f"\n{args.records:,} records; FOXP3 region {region}; best of {args.repeat} runs; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+    )
+    header = (
+        f"{'what':6} {'file':15} {'ipexcli s':>9} {'(in-proc)':>9} {'bcftools s':>10} "
+        f"{'ratio':>6} {'target':>6} {'ok':>3} {'ipex MB':>7} {'bcf MB':>6} "
+        f"{'records':>8} {'bcf recs':>8}  method"
+    )
     print(header)
     print("-" * len(header))
     for what, mode, reg in jobs:
@@ -176,12 +184,17 @@ def main() -> None:
             n, method, _imports, inside = ours[2].split()
             ratio = ours[0] / theirs[0] if theirs[0] else float("inf")
             ok = "yes" if ratio <= target and ours[1] <= 150 else "NO"
-            print(f"{what:6} {label:15} {ours[0]:9.3f} {float(inside):9.3f} {theirs[0]:10.3f} "
-                  f"{ratio:6.2f} {target:6.1f} {ok:>3} {ours[1]:7.0f} {theirs[1]:6.0f} "
-                  f"{n:>8} {theirs[2].strip():>8}  {method}", flush=True)
-    print("\nipexcli s: whole child process; (in-proc): open + iterate after imports. "
-          "records: VariantRecords yielded (FOXP3: the decided build's window only; bcftools "
-          "counts lines in the region given, which spans both builds' windows).")
+            print(
+                f"{what:6} {label:15} {ours[0]:9.3f} {float(inside):9.3f} {theirs[0]:10.3f} "
+                f"{ratio:6.2f} {target:6.1f} {ok:>3} {ours[1]:7.0f} {theirs[1]:6.0f} "
+                f"{n:>8} {theirs[2].strip():>8}  {method}",
+                flush=True,
+            )
+    print(
+        "\nipexcli s: whole child process; (in-proc): open + iterate after imports. "
+        "records: VariantRecords yielded (FOXP3: the decided build's window only; bcftools "
+        "counts lines in the region given, which spans both builds' windows)."
+    )
 
 
 if __name__ == "__main__":
