@@ -768,7 +768,7 @@ class VcfReader:
         self._variant_file = variant_file
         text = str(variant_file.header).rstrip("\n").split("\n")
         self.header = parse_header([line.rstrip("\r") for line in text], shown)
-        has_index = any(os.path.exists(real_path + ext) for ext in (".csi", ".tbi"))
+        has_index = self._usable_index(real_path) is not None
         self.stats.region_method = "index" if has_index else "stream"
 
     def _open_bgzf_text(self) -> None:
@@ -811,11 +811,22 @@ class VcfReader:
             raise InputFileError(self.path, "the file is empty", "Give a VCF with records")
         _check_header_end(lines, self.path)
         self.header = parse_header(lines, self.path)
-        for ext in (".tbi", ".csi"):
-            if os.path.exists(self.path + ext):
-                self._index_path = self.path + ext
-                break
+        self._index_path = self._usable_index(self.path)
         self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
+
+    def _usable_index(self, data_path: str) -> str | None:
+        """``data_path`` + ``.tbi``/``.csi`` when present and not older than the data file."""
+        for ext in (".tbi", ".csi"):
+            index = data_path + ext
+            if os.path.exists(index):
+                if os.path.getmtime(index) + 1 < os.path.getmtime(data_path):
+                    self.stats.notes.append(
+                        f"{os.path.basename(index)} is older than the file and was not used "
+                        f"(re-index: tabix -f -p vcf FILE, or bcftools index -f FILE)"
+                    )
+                    continue
+                return index
+        return None
 
     # -- contig names and build ------------------------------------------------------------------
 
@@ -1017,13 +1028,14 @@ class VcfReader:
 
     def _fill_spool(self) -> None:
         """One pass over the whole file keeping the lines on chrX/chrY (any alias)."""
-        names = self._x_names + self._names_for("Y")
-        if not names:
-            names = sorted(
-                {n for n in self._aliases if self._aliases[n] in ("X", "Y") and n.lower() != n}
-                | {n for n in self._aliases if n.isdigit()}
-                | {"chrX", "chrY", "X", "Y"}
-            )
+        # the header's names plus every accepted alias: records may use a name the header
+        # does not declare (htslib accepts that too)
+        names = sorted(
+            set(self._x_names + self._names_for("Y"))
+            | {n for n in self._aliases if self._aliases[n] in ("X", "Y") and n.lower() != n}
+            | {n for n in self._aliases if n.isdigit()}
+            | {"chrX", "chrY", "X", "Y"}
+        )
         patterns = [name.encode() + b"\t" for name in names]
         if self._spool_error is not None:
             raise self._spool_error

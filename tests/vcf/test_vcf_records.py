@@ -395,3 +395,26 @@ def test_errors_are_one_line_ipex_errors(tmp_path: Path) -> None:
     garbage.write_bytes(b"\x1f\x8b\x08\x00" + os.urandom(200))
     with pytest.raises(IpexError, match="corrupt gzip data"), open_vcf(garbage) as reader:
         list(reader.locus_records())
+
+
+def test_stale_index_is_not_trusted(tmp_path: Path) -> None:
+    data = tmp_path / "g.vcf.gz"
+    index = tmp_path / "g.vcf.gz.tbi"
+    data.write_bytes((DATA / "grch38_genotypes.tbi.vcf.gz").read_bytes())
+    index.write_bytes((DATA / "grch38_genotypes.tbi.vcf.gz.tbi").read_bytes())
+    os.utime(index, (1_000_000_000, 1_000_000_000))  # index from 2001, data from now
+    with open_vcf(data) as reader:
+        assert len(list(reader.locus_records())) == 6
+        assert reader.stats.region_method == "bgzf-bisection"
+        assert "older than the file" in reader.stats.notes[0]
+
+
+def test_records_on_an_undeclared_alias_are_still_found(tmp_path: Path) -> None:
+    """The header declares chrX but the records say X (htslib accepts this too)."""
+    text = (DATA / "grch38_genotypes.vcf").read_text().replace("\nchrX\t", "\nX\t")
+    path = tmp_path / "renamed.vcf"
+    path.write_text(text)
+    with open_vcf(path) as reader:
+        got = list(reader.locus_records())
+    assert [r.contig for r in got] == ["X"] * 6
+    assert [key(r)[1:] for r in got] == [key(r)[1:] for r in records("grch38_genotypes.vcf")]
