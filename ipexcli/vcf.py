@@ -629,6 +629,7 @@ class VcfReader:
         self._stdin_rest: tuple[bytes, Iterator[bytes]] | None = None
         self._decision: BuildDecision | None = None
         self._region: list[_Raw] | None = None
+        self._locus: list[VariantRecord] | None = None
         self._spool_error: InputFileError | None = None
         self._closed = False
         try:
@@ -1179,18 +1180,20 @@ class VcfReader:
             if decision.mismatch or self._region:
                 raise BuildMismatchError(f"{self.path}: {decision.message}")
             return
-        locus = self._ref.locus(build)
-        stats = self.stats
-        for raw in self._region:
-            if not (raw.start < locus.end and locus.start < max(raw.end, raw.start + 1)):
-                continue
-            stats.records_in_region += 1
-            yield from self._expand(raw, build, stats.count, check_ref=True)
+        if self._locus is None:  # expanded (and counted) once; the region is small
+            locus = self._ref.locus(build)
+            found: list[VariantRecord] = []
+            for raw in self._region:
+                if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
+                    self.stats.records_in_region += 1
+                    found.extend(self._expand(raw, build, self.stats.count, check_ref=True))
+            self._locus = found
+        yield from self._locus
 
     def chrom_records(self, chrom: str = "X", *, non_par: bool = True) -> Iterator[VariantRecord]:
         """Every record on chrX or chrY (any alias), split per ALT; PAR records left out when
-        ``non_par``. REF is checked where the bundled locus covers it. Skips are counted in
-        ``stats.chrom_skipped``.
+        ``non_par``. REF is checked where the bundled locus covers it. Records read and skips
+        add up over calls in ``stats.chrom_records_read`` and ``stats.chrom_skipped``.
         """
         canonical = self._canonical(chrom)
         if canonical not in ("X", "Y"):

@@ -154,6 +154,14 @@ def test_skipped_records_name_file_line_and_reason() -> None:
     assert any("line 21: malformed_columns: 11" in t for t in text)
 
 
+def test_locus_records_twice_counts_once() -> None:
+    with open_vcf(DATA / "malformed_records.vcf") as reader:
+        first = list(reader.locus_records())
+        stats = (reader.stats.records_in_region, dict(reader.stats.skipped))
+        assert list(reader.locus_records()) == first
+        assert (reader.stats.records_in_region, reader.stats.skipped) == stats
+
+
 def test_pass_only() -> None:
     assert [r.filters for r in records("filters.vcf")] == [
         ("PASS",),
