@@ -21,14 +21,15 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 #: the empty block every BGZF file ends with
 EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _MAGIC = b"\x1f\x8b\x08\x04"
 _MAX_BLOCK = 1 << 16
 
-K = TypeVar("K")
+#: a sort key: anything ordered (e.g. ``(contig rank, pos)``)
+K = Any
 
 
 class BgzfError(Exception):
@@ -217,7 +218,7 @@ def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
     >>> reg2bins(0, 1, 14, 5)
     [0, 1, 9, 73, 585, 4681]
     """
-    bins = []
+    bins: list[int] = []
     end -= 1
     shift = min_shift + depth * 3
     first = 0

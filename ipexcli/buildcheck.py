@@ -109,23 +109,23 @@ def header_hint(
                 what = f" ({other}, not supported)" if other else ""
                 notes.append(f"##contig {name} length {length:,} matches neither build{what}")
         if contig_assembly:
-            build, other = build_in_text(contig_assembly)
-            if build is not None:
-                votes[build].append(f"##contig {name} assembly={contig_assembly}")
+            named, other = build_in_text(contig_assembly)
+            if named is not None:
+                votes[named].append(f"##contig {name} assembly={contig_assembly}")
             elif other:
                 notes.append(f"##contig {name} assembly={contig_assembly} ({other}, not supported)")
     for kind, values in (("##reference", reference), ("##assembly", assembly)):
         for value in values:
-            build, other = build_in_text(value)
-            if build is not None:
-                votes[build].append(f"{kind}={value}")
+            named, other = build_in_text(value)
+            if named is not None:
+                votes[named].append(f"{kind}={value}")
             elif other:
                 notes.append(f"{kind}={value} names {other} (not supported)")
-    named = [b for b in Build if votes[b]]
+    voted = [b for b in Build if votes[b]]
     evidence = tuple(votes[Build.GRCH38] + votes[Build.GRCH37] + notes)
-    if len(named) == 1:
-        return HeaderHint(named[0], evidence)
-    return HeaderHint(None, evidence, conflict=len(named) == 2)
+    if len(voted) == 1:
+        return HeaderHint(voted[0], evidence)
+    return HeaderHint(None, evidence, conflict=len(voted) == 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,9 +254,9 @@ def decide(hint: HeaderHint, tally: RefTally, override: Build | None = None) -> 
             )
         method = "header+ref" if tally.of(named).agrees else "header"
         return BuildDecision(named, method, evidence_t, message=f"{named} (from the header)")
-    fits = [b for b in Build if tally.of(b).agrees and not tally.of(b.other).agrees]
-    if len(fits) == 1 and not tally.of(fits[0]).disagrees:
-        build = fits[0]
+    fitting = [b for b in Build if tally.of(b).agrees and not tally.of(b.other).agrees]
+    if len(fitting) == 1 and not tally.of(fitting[0]).disagrees:
+        build = fitting[0]
         return BuildDecision(
             build, "ref", evidence_t, message=f"{build} (from REF agreement; no header clue)"
         )

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from ipexcli import bgzf as bgzf_mod
 from ipexcli import buildcheck
@@ -622,7 +622,7 @@ class VcfReader:
         self._handle: BinaryIO | None = None
         self._spool: IO[bytes] | None = None
         self._tempfiles: list[str] = []
-        self._variant_file = None  # pysam.VariantFile for BCF
+        self._variant_file: Any = None  # pysam.VariantFile for BCF
         self._index_path: str | None = None
         self._tabix: bgzf_mod.TabixIndex | None = None
         self._data_start: tuple[int, int] = (0, 0)  # BGZF virtual position of the first record
