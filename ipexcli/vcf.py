@@ -680,7 +680,10 @@ class VcfReader:
                 self._open_bcf(path)
                 return
             self.file_format = "bgzf"
-            self._open_bgzf_text()
+            try:
+                self._open_bgzf_text()
+            except bgzf_mod.BgzfError as exc:
+                raise InputFileError(path, str(exc), "Re-compress the file with bgzip") from None
         elif kind == "gzip":
             self.file_format = "gzip"
             handle.seek(0)
