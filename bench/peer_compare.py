@@ -9,6 +9,32 @@ short names to SO terms) and, for substitutions, the amino-acid change.
 
 Run from the repository root:  python bench/peer_compare.py [--indels 400] [--seed 7]
 Prints the agreement rate and each disagreement class with a count and an example.
+
+Result (seed 7, 3,888 CDS SNVs + 400 indels, bcftools 1.x csq -l): SNVs 100% (consequence sets
+and all 2,925 amino-acid changes agree); indels 87.5%; overall 98.8%. Every indel disagreement
+class, and which tool is right:
+
+* ours + intron_variant (splice-region/donor-region indels inside an intron): both tools put the
+  variant in the splice region; we also give the location term intron_variant, as VEP does. The
+  variant is in an intron (SO), so both are correct; csq keeps only the most specific term.
+* ours + splice_region_variant next to splice_donor/acceptor (deletions covering +1/+2 and
+  neighbouring bases): the deleted bases include exon 1-3 / intron 3-8 positions, which is the SO
+  definition of splice_region_variant; csq reports only the site. Ours is SO-complete.
+* ours + stop_gained on a frameshift whose first changed residue is the stop
+  (p.(Tyr342Ter)): HGVS writes these as nonsense, SO stop_gained applies, and VEP reports
+  stop_gained&frameshift_variant; csq reports frameshift only.
+* deletions spanning an exon/intron boundary (csq: inframe_deletion or frameshift + splice site;
+  ours: splice site + coding_sequence_variant with p.?): which splice site is used is unknown, so
+  the coding effect cannot be predicted; HGVS gives p.? and VEP coding_sequence_variant. Ours.
+* insertion exactly at an acceptor junction (c.455-1_455insCACGCA; csq splice_acceptor, ours
+  inframe_insertion + splice_region): the AG at -2/-1 is intact and adjacent, so the bases are
+  spliced into the exon - csq itself treats the donor-side case that way (the donor-side
+  junction insertions agree). Ours is the consistent reading; neither is proven without RNA.
+* c.454+1dup (csq splice_donor; ours splice_donor + frameshift + splice_region, p.?): HGVS puts
+  the duplicated G inside the donor site, but the same haplotype is a G added to the exon end
+  with an intact GT; we report both readings and p.? for the uncertainty.
+* c.-3_2dup (csq start_lost; ours start_lost + frameshift_variant): the 5-base insertion does
+  shift the frame of the CDS; SO-wise both apply (VEP reports both).
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ Location lookup order inside one base: upstream/downstream flank -> exon (CDS, 5
 intron (splice sites and regions). Definitions implemented (VEP / Sequence Ontology wording):
 
 * splice_donor_variant / splice_acceptor_variant: the first / last 2 bases of an intron (+1,+2 /
-  -1,-2). An insertion counts only when both flanking bases are in the site.
+  -1,-2). An insertion counts only when both flanking bases are in the site; one exactly at an
+  exon/intron junction leaves the GT/AG intact and is treated as an exonic insertion (with
+  splice_region_variant).
 * splice_donor_5th_base_variant: intron base +5 (VEP >= 105).
 * splice_donor_region_variant: intron bases +3..+6 (VEP >= 105).
 * splice_region_variant: within 1-3 bases of the exon or 3-8 bases of the intron at a splice site
@@ -225,11 +227,16 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     ablation = (
         not is_insertion and view_start <= tmap.tx_view_start and view_end >= tmap.tx_view_end
     )
-    in_cds = [r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in regions]
-    overlaps_cds = all(in_cds) if is_insertion else any(in_cds)
-    exon_ids = {tmap.exon_index(v) for v in ((view_start - 1, view_start) if is_insertion
-                                             else (view_start, view_end - 1))}
-    exonic = None not in exon_ids and len(exon_ids) == 1
+    insert_at = _insertion_point(tmap, view_start) if is_insertion else None
+    if is_insertion:
+        exonic = insert_at is not None
+        overlaps_cds = insert_at is not None and (
+            tmap.cds_tx_start - 1 < insert_at < tmap.cds_tx_end
+        )
+    else:
+        exon_ids = {tmap.exon_index(view_start), tmap.exon_index(view_end - 1)}
+        exonic = None not in exon_ids and len(exon_ids) == 1
+        overlaps_cds = any(r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in regions)
     coding = exonic and overlaps_cds
     if not coding:
         return CodingChange(
@@ -237,11 +244,10 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
             exonic, False, n_exons=tmap.n_exons,
         )
     tx = tmap.transcript
-    if is_insertion:
-        a = tmap.tx_pos(view_start - 1)  # 1-based n. of the base before: 0-based offset after it
-        b = a
+    if insert_at is not None:
+        a = b = insert_at
     else:
-        a = tmap.tx_pos(view_start) - 1
+        a = tmap.exonic_tx_pos(view_start) - 1
         b = a + (view_end - view_start)
     cds0 = tmap.cds_tx_start - 1
     stop0 = tmap.cds_tx_end - 3  # 0-based cDNA offset of the first stop-codon base
@@ -301,6 +307,24 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     )
 
 
+def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
+    """0-based cDNA offset of an insertion before view index ``view``, or None if not exonic.
+
+    An insertion inside an exon is exonic. So is one at an exon/intron junction: the canonical
+    GT (donor) or AG (acceptor) stays intact and adjacent, so the inserted bases are expected to
+    be spliced into the exon (this is how bcftools csq treats the donor side). Insertions at the
+    transcript's ends or inside introns are not exonic.
+    """
+    left, right = tmap.exon_index(view - 1), tmap.exon_index(view)
+    if left is not None and left == right:
+        return tmap.tx_pos(view - 1)
+    if left is not None and right is None and tmap.tx_view_start <= view < tmap.tx_view_end:
+        return tmap.tx_pos(view - 1)  # after the exon's last base, before intron +1
+    if right is not None and left is None and tmap.tx_view_start < view:
+        return tmap.exonic_tx_pos(view) - 1  # after intron -1, before the exon's first base
+    return None
+
+
 # -- location helpers (not predicates) ----------------------------------------------------------
 
 
@@ -312,7 +336,7 @@ def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool)
 
 
 def _exon_part(change: CodingChange, part: ExonPart) -> bool:
-    if change.is_insertion and any(r.kind is not RegionKind.EXON for r in change.regions):
+    if change.is_insertion and not change.exonic:
         return False
     return any(r.kind is RegionKind.EXON and r.part is part for r in change.regions)
 
@@ -452,10 +476,14 @@ def is_utr3(c: CodingChange) -> bool:
 
 
 def is_intron(c: CodingChange) -> bool:
-    return _intronic(
-        c, lambda r: r.donor_distance > 2 and r.acceptor_distance > 2, every=c.is_insertion
-    ) or (c.is_insertion and _intronic(c, lambda r: True, every=True)
-          and not is_splice_donor(c) and not is_splice_acceptor(c))
+    if not c.is_insertion:
+        return _intronic(c, lambda r: r.donor_distance > 2 and r.acceptor_distance > 2, False)
+    # an insertion: both flanks intronic, and not wholly inside a 2-base splice site
+    return (
+        _intronic(c, lambda r: True, every=True)
+        and not _intronic(c, lambda r: r.donor_distance <= 2, every=True)
+        and not _intronic(c, lambda r: r.acceptor_distance <= 2, every=True)
+    )
 
 
 def is_upstream(c: CodingChange) -> bool:

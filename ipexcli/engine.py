@@ -18,8 +18,10 @@ along the transcript for ``c.``/``p.`` and consequences, and 3' on chrX for ``g.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any
 
 from ipexcli.consequence import (
     FLANK,
@@ -38,7 +40,6 @@ from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import RefData, load
 from ipexcli.sequtils import reverse_complement, translate
 from ipexcli.transcript import (
-    ExonPart,
     RegionKind,
     TranscriptMap,
     lift_variant,
@@ -54,7 +55,7 @@ class Flag(str, Enum):
     CCDC22_LAST_EXON = "overlaps_CCDC22_last_exon"  #: also hits CCDC22 (opposite strand)
     POLYA_SIGNAL = "polyA_signal"  #: overlaps the AATAAA polyadenylation signal
     NO_OTHER_BUILD = "no_equivalent_in_other_build"  #: cannot be placed in the other build
-    HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the c. position differs from the VCF position
+    HGVS_SHIFTED = "hgvs_3prime_shifted"  #: the input allele was moved to its HGVS c. position
     UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
 
     def __str__(self) -> str:
@@ -70,8 +71,10 @@ class VariantAnnotation:
     g_shifted: GenomicVariant | None  #: trimmed, 3'-shifted on chrX + strand (HGVS g.)
     c_shifted: GenomicVariant | None  #: trimmed, 3'-shifted along the transcript (HGVS c.)
     hgvs_g: str | None
+    #: NM_014009.4:c. name; intronic offsets count in the variant's own build (introns 1 and 6
+    #: differ in length between GRCh37 and GRCh38)
     hgvs_c: str | None
-    hgvs_p: str | None
+    hgvs_p: str | None  #: NP_054728.2:p.(...) predicted change, p.? or None (no protein effect)
     consequences: tuple[Consequence, ...]
     impact: Impact | None
     exon: str | None  #: "n/12" (or "n-m/12")
@@ -165,8 +168,11 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     placement = _exonic_placement(tmap, vs, ve, alt)
     change = coding_change(tmap, *placement)
     terms = consequences(change)
+    located = [change]
     if placement != (vs, ve, alt):  # report what the HGVS (junction) placement implies too
-        extra = set(consequences(coding_change(tmap, vs, ve, alt)))
+        at_junction = coding_change(tmap, vs, ve, alt)
+        located.append(at_junction)
+        extra = set(consequences(at_junction))
         extra.discard(Consequence.CODING_SEQUENCE)
         terms = tuple(t for t in Consequence if t in extra or t in terms)
     hgvs_p = _protein_name(change, terms)
@@ -184,8 +190,8 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
         hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
         consequences=terms,
         impact=worst_impact(terms),
-        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
-        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        exon=_rank(located, RegionKind.EXON, tmap.n_exons),
+        intron=_rank(located, RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos),
         cds_pos=_positions(change, tmap.cds_pos),
         aa_pos=_aa_pos(change),
@@ -237,6 +243,8 @@ def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[
 
 
 def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
+    if change.ablation:
+        return "p.0?"  # the whole transcript is deleted: no protein predicted
     splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
     if splice & set(terms):
         return "p.?"
@@ -244,22 +252,24 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
         return format_p(change)
     if change.overlaps_cds:  # partly exonic coding change (crosses an exon/intron boundary)
         return "p.?"
-    if change.is_insertion and any(
-        r.kind is RegionKind.EXON and r.part is ExonPart.CDS for r in change.regions
-    ):  # inserted exactly at a coding exon/intron junction: effect on splicing unknown
-        return "p.?"
     return None
 
 
-def _rank(change: CodingChange, kind: RegionKind, total: int) -> str | None:
-    numbers = sorted({r.number for r in change.regions if r.kind is kind})
+def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:
+    numbers = sorted({
+        r.number
+        for c in changes
+        if not (c.is_insertion and c.exonic and kind is RegionKind.INTRON)  # junction: exonic
+        for r in c.regions
+        if r.kind is kind
+    })
     if not numbers:
         return None
     span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
     return f"{span}/{total}"
 
 
-def _positions(change: CodingChange, fn) -> str | None:
+def _positions(change: CodingChange, fn: Callable[[int], int | None]) -> str | None:
     if change.is_insertion:
         views = [change.view_start - 1, change.view_start]
     else:
@@ -334,8 +344,8 @@ def _overlap_flags(
     return flags
 
 
-def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields) -> VariantAnnotation:
-    base = dict(
+def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> VariantAnnotation:
+    base: dict[str, Any] = dict(
         variant=variant, normalized=None, g_shifted=None, c_shifted=None, hgvs_g=None,
         hgvs_c=None, hgvs_p=None, consequences=(), impact=None, exon=None, intron=None,
         cdna_pos=None, cds_pos=None, aa_pos=None, codons=None, amino_acids=None,
@@ -373,8 +383,8 @@ def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -
     terms = consequences(change)
     annotation = _empty(
         variant, tuple(flags), consequences=terms, impact=worst_impact(terms),
-        exon=_rank(change, RegionKind.EXON, tmap.n_exons),
-        intron=_rank(change, RegionKind.INTRON, tmap.n_exons - 1),
+        exon=_rank([change], RegionKind.EXON, tmap.n_exons),
+        intron=_rank([change], RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos), cds_pos=_positions(change, tmap.cds_pos),
         distance=_distance(change),
     )

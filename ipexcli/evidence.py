@@ -12,8 +12,9 @@ Rules implemented (thresholds as automated by Exomiser, docs/field-notes.md sect
   stop lies in the last exon or in the last 50 nt of the penultimate exon; then the strength is
   lowered to Strong (as Exomiser does). Start loss is given at Moderate (alternative starts not
   assessed).
-* PS1 - same amino-acid change as a known pathogenic variant with a different nucleotide change
-  (Strong with >= 2 review stars, Moderate with 1, Supporting otherwise).
+* PS1 - a missense change giving the same amino-acid change as a known pathogenic variant with a
+  different nucleotide change (Strong with >= 2 review stars, Moderate with 1, Supporting
+  otherwise).
 * PM5 - missense at a residue where a different missense is known pathogenic (Moderate with >= 2
   review stars, Supporting otherwise).
 * PM4 - protein length change: in-frame deletion/insertion or stop loss.
@@ -105,7 +106,7 @@ def assess(
     if null:
         out.append(_pvs1(null[0], change, exon_starts, cds_tx_start))
     pathogenic_same_p = [h for h in known.same_protein_change if h.significance.is_pathogenic]
-    if pathogenic_same_p:
+    if pathogenic_same_p and Consequence.MISSENSE in term_set:
         best = _best(pathogenic_same_p)
         strength = _by_stars(best, Strength.STRONG, Strength.MODERATE, Strength.SUPPORTING)
         out.append(
@@ -159,6 +160,12 @@ def _pvs1(
         return Evidence(
             "PVS1", Strength.VERY_STRONG,
             f"canonical splice site ({term.term}); exon skipping/in-frame effect not predicted",
+        )
+    if change is not None and change.coding and "*" not in change.alt_protein:
+        return Evidence(
+            "PVS1_Strong", Strength.STRONG,
+            f"{term.term}; no stop codon before the end of the transcript (non-stop), so NMD "
+            "is not expected",
         )
     nmd = None if change is None else nmd_expected(change, cds_start, exon_starts)
     if nmd is False:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ipexcli.consequence import CodingChange
 from ipexcli.errors import HgvsParseError
 from ipexcli.model import Build, GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
@@ -114,7 +115,7 @@ def _aa(residue: str, position: int) -> str:
     return f"{AA3[residue]}{position}"
 
 
-def format_p(change) -> str:
+def format_p(change: CodingChange) -> str:
     """The predicted protein change ``p.(...)`` of a coding :class:`CodingChange`.
 
     Substitution, nonsense (``Ter``), synonymous (``=``), deletion, duplication, insertion,
@@ -157,10 +158,10 @@ def format_p(change) -> str:
     if not rp:  # insertion; 3'-most because the shared prefix is maximal
         n = len(ap)
         if i >= n and ref[i - n : i] == ap:
-            first, last = i - n + 1, i
-            span = _aa(ref[first - 1], first)
-            if last != first:
-                span += "_" + _aa(ref[last - 1], last)
+            lo, hi = i - n + 1, i
+            span = _aa(ref[lo - 1], lo)
+            if hi != lo:
+                span += "_" + _aa(ref[hi - 1], hi)
             return f"p.({span}dup)"
         return f"p.({_aa(ref[i - 1], i)}_{_aa(ref[i], i + 1)}ins{three_letter(ap)})"
     last_index = i + len(rp)
@@ -258,6 +259,9 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
 
     ``build`` is needed only for a bare ``g.`` name or a VCF-like string whose REF matches both
     builds; otherwise it is taken from the accession or from which build's reference matches.
+    A ``c.`` name is placed on GRCh38 (NC_000023.11, the MANE mapping) and lifted to GRCh37 through
+    the alignment of the two locus sequences; intronic offsets in introns 1 and 6 differ between
+    the builds, so the GRCh37 allele of such a name may carry a different ``c.`` offset there.
     """
     raw = text
     text = re.sub(r"\s+", "", text)

@@ -234,6 +234,13 @@ class TranscriptMap:
         e = self.exons[i]
         return e.tx_start + view - e.start
 
+    def exonic_tx_pos(self, view: int) -> int:
+        """Like :meth:`tx_pos` for a view index known to be exonic (raises otherwise)."""
+        n = self.tx_pos(view)
+        if n is None:
+            raise ValueError(f"view index {view} is not exonic")
+        return n
+
     def _c_of_n(self, n: int) -> CdsPosition:
         if n < self.cds_tx_start:
             return CdsPosition(n - self.cds_tx_start)
@@ -371,6 +378,19 @@ class TranscriptMap:
             return None
         n = self.tx_pos(view)
         return None if n is None else n - self.cds_tx_start + 1
+
+    def codon_position(self, view: int) -> tuple[int, int] | None:
+        """(1-based residue, 1-based base within its codon) of a coding view index, else None.
+
+        >>> from ipexcli.refdata import load
+        >>> tm = transcript_map(load(), Build.GRCH38)
+        >>> tm.codon_position(tm.view_of_pos(49251441))  # c.1189: first base of codon 397
+        (397, 1)
+        """
+        c = self.cds_pos(view)
+        if c is None:
+            return None
+        return (c - 1) // 3 + 1, (c - 1) % 3 + 1
 
     def features_at(self, residue: int) -> tuple[str, ...]:
         """Names of the protein features covering 1-based ``residue``."""

@@ -13,10 +13,22 @@ from ipexcli.consequence import Consequence
 from ipexcli.engine import annotate_variant
 from ipexcli.model import Build, GenomicVariant
 from ipexcli.refdata import load
-from ipexcli.sequtils import AA3, CODON_TABLE, reverse_complement
+from ipexcli.sequtils import reverse_complement
 
 DATA = load()
 COMPLEMENT = {"A": "T", "C": "G", "G": "C", "T": "A"}
+# the standard genetic code (NCBI table 1), written out here so the test does not use the
+# production codon table: codons in TCAG order, first base slowest
+_ORDER = "TCAG"
+_CODE = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+CODON_TABLE = {
+    a + b + c: _CODE[16 * i + 4 * j + k]
+    for i, a in enumerate(_ORDER)
+    for j, b in enumerate(_ORDER)
+    for k, c in enumerate(_ORDER)
+}
+_THREE = "AlaCysAspGluPheGlyHisIleLysLeuMetAsnProGlnArgSerThrValTrpTyrTer"
+AA3 = {one: _THREE[3 * i : 3 * i + 3] for i, one in enumerate("ACDEFGHIKLMNPQRSTVWY*")}
 
 
 def cds_positions(build: Build) -> list[int]:

@@ -96,3 +96,17 @@ def test_c_name_round_trips_through_the_parser(build, data):
     assert g.alleles[build] == GenomicVariant(build, pos, ref, alt)
     if parsed is not None:
         assert parsed.alleles[build] == GenomicVariant(build, pos, ref, alt)
+
+
+@settings(max_examples=200, deadline=None)
+@given(indels())
+def test_indel_names_round_trip_through_the_parser(variant):
+    """g. and c. names of any indel parse back to the same VCF-normalised allele."""
+    from ipexcli.hgvs import parse
+
+    locus = DATA.locus(variant.build)
+    expected = normalize_vcf(variant, locus)
+    a = annotate_variant(variant, DATA)
+    assert parse(a.hgvs_g, DATA).alleles[variant.build] == expected
+    if variant.build is Build.GRCH38:  # c. names are placed on GRCh38
+        assert parse(a.hgvs_c, DATA).alleles[variant.build] == expected

@@ -1,0 +1,342 @@
+"""BGZF and tabix/CSI index access in pure Python (``zlib`` and ``struct`` only).
+
+BGZF (the SAM/BAM specification, section 4.1) is a series of gzip members ("blocks") of at
+most 64 KiB, each carrying its own compressed size in a ``BC`` extra subfield; a file ends with a
+fixed 28-byte empty block (the EOF marker). That makes three things cheap without htslib:
+
+* finding a block boundary from any byte offset (:meth:`BgzfFile.next_block`),
+* reading from a *virtual offset* ``(compressed block offset << 16) | offset in block``
+  (what ``.tbi``/``.csi`` indexes store),
+* bisection over a coordinate-sorted file (:func:`bisect_blocks`).
+
+Nothing here knows about VCF: callers pass a ``key`` function that turns a line into a sortable
+key. :mod:`ipexcli.vcf` is the only user.
+"""
+
+from __future__ import annotations
+
+import array
+import struct
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+#: the empty block every BGZF file ends with
+EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+_MAGIC = b"\x1f\x8b\x08\x04"
+_MAX_BLOCK = 1 << 16
+
+#: a sort key: anything ordered (e.g. ``(contig rank, pos)``)
+K = Any
+
+
+class BgzfError(Exception):
+    """The bytes are not valid BGZF (corrupt or truncated block)."""
+
+
+class UnsortedError(Exception):
+    """Bisection met keys out of order: the file is not sorted as assumed."""
+
+
+def is_bgzf(head: bytes) -> bool:
+    """True when ``head`` (the first 18+ bytes of a file) starts a BGZF block.
+
+    >>> is_bgzf(EOF_MARKER), is_bgzf(b"\\x1f\\x8b\\x08\\x00" + bytes(14))
+    (True, False)
+    """
+    return (
+        len(head) >= 18
+        and head[:4] == _MAGIC
+        and head[12:14] == b"BC"
+        and struct.unpack_from("<H", head, 14)[0] == 2
+    )
+
+
+def has_eof_marker(handle: BinaryIO) -> bool:
+    """True when the (seekable) file ends with the BGZF EOF block."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    if size < len(EOF_MARKER):
+        return False
+    handle.seek(size - len(EOF_MARKER))
+    return handle.read(len(EOF_MARKER)) == EOF_MARKER
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One decompressed BGZF block; ``offset`` is its compressed file offset."""
+
+    offset: int
+    next_offset: int
+    data: bytes
+
+
+class BgzfFile:
+    """Random access to the blocks of a seekable BGZF file."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        handle.seek(0, 2)
+        self.size = handle.tell()
+
+    def read_block(self, offset: int) -> Block:
+        """Decompress the block starting at compressed ``offset``."""
+        handle = self.handle
+        handle.seek(offset)
+        head = handle.read(18)
+        if not is_bgzf(head):
+            raise BgzfError(f"no BGZF block at byte {offset}")
+        xlen = struct.unpack_from("<H", head, 10)[0]
+        bsize = struct.unpack_from("<H", head, 16)[0] + 1
+        rest = handle.read(bsize - 18)
+        if len(rest) != bsize - 18:
+            raise BgzfError(f"BGZF block at byte {offset} is cut short (truncated file)")
+        payload = rest[xlen - 6 : -8]
+        try:
+            data = zlib.decompress(payload, -15)
+        except zlib.error as exc:
+            raise BgzfError(f"BGZF block at byte {offset} is corrupt ({exc})") from exc
+        return Block(offset, offset + bsize, data)
+
+    def next_block(self, offset: int) -> int:
+        """Offset of the first block starting at or after ``offset`` (``self.size`` if none)."""
+        handle = self.handle
+        while offset < self.size:
+            handle.seek(offset)
+            window = handle.read(2 * _MAX_BLOCK + 18)
+            start = 0
+            while True:
+                hit = window.find(_MAGIC, start)
+                if hit < 0 or hit + 18 > len(window):
+                    break
+                if is_bgzf(window[hit : hit + 18]) and self._plausible(offset + hit):
+                    return offset + hit
+                start = hit + 1
+            if len(window) < 2 * _MAX_BLOCK + 18:
+                return self.size
+            offset += 2 * _MAX_BLOCK
+        return self.size
+
+    def _plausible(self, offset: int) -> bool:
+        """A block header whose successor is also a block header (or the file end)."""
+        self.handle.seek(offset)
+        head = self.handle.read(18)
+        bsize = struct.unpack_from("<H", head, 16)[0] + 1
+        following = offset + bsize
+        if following == self.size:
+            return True
+        if following > self.size:
+            return False
+        self.handle.seek(following)
+        return is_bgzf(self.handle.read(18))
+
+    def iter_blocks(self, offset: int) -> Iterator[Block]:
+        """Blocks from ``offset`` to the end of the file."""
+        while offset < self.size:
+            block = self.read_block(offset)
+            yield block
+            offset = block.next_offset
+
+    def iter_lines(self, offset: int, within: int = 0, skip_partial: bool = False) -> Iterator[
+        bytes
+    ]:
+        """Lines (without terminator) from virtual position (``offset``, ``within``) onwards.
+
+        With ``skip_partial`` the text up to the first newline is dropped (a block found by
+        :meth:`next_block` usually starts inside a line).
+        """
+        carry = b""
+        first = True
+        for block in self.iter_blocks(offset):
+            data = block.data[within:] if first else block.data
+            if first and skip_partial:
+                cut = data.find(b"\n")
+                if cut < 0:
+                    continue  # the partial line goes on into the next block
+                data = data[cut + 1 :]
+            first = False
+            if not data:
+                continue
+            lines = data.split(b"\n")
+            lines[0] = carry + lines[0]
+            carry = lines.pop()
+            yield from lines
+        if carry:
+            yield carry
+
+    def first_line_key(self, offset: int, key: Callable[[bytes], K | None]) -> K | None:
+        """Key of the first complete line starting after the first newline of block ``offset``.
+
+        Lines for which ``key`` returns None (header lines) are passed over.
+        """
+        for line in self.iter_lines(offset, skip_partial=True):
+            found = key(line)
+            if found is not None:
+                return found
+        return None
+
+
+def bisect_blocks(
+    bgzf: BgzfFile, lo: int, target: K, key: Callable[[bytes], K | None]
+) -> int:
+    """The offset of the last block whose first complete record sorts before ``target``.
+
+    ``lo`` is the block holding the first record (scanning from there is always safe). Every
+    probed key must lie between the keys already seen on either side; otherwise the file is not
+    sorted and :class:`UnsortedError` is raised (the caller then streams the whole file).
+    """
+    hi = bgzf.size
+    key_lo: K | None = None
+    key_hi: K | None = None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        probe = bgzf.next_block(mid)
+        if probe >= hi:
+            hi = mid
+            continue
+        found = bgzf.first_line_key(probe, key)
+        if found is None:  # no record after this point
+            hi = probe
+            continue
+        if (key_lo is not None and found < key_lo) or (key_hi is not None and found > key_hi):
+            raise UnsortedError(f"records out of order near byte {probe}")
+        if found < target:
+            lo, key_lo = probe, found
+        else:
+            hi, key_hi = probe, found
+    return lo
+
+
+# -- tabix / CSI indexes -------------------------------------------------------------------------
+
+
+def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
+    """Bins overlapping 0-based half-open ``[start, end)`` (the SAM specification's scheme).
+
+    >>> reg2bins(0, 1, 14, 5)
+    [0, 1, 9, 73, 585, 4681]
+    """
+    bins: list[int] = []
+    end -= 1
+    shift = min_shift + depth * 3
+    first = 0
+    for level in range(depth + 1):
+        bins.extend(range(first + (start >> shift), first + (end >> shift) + 1))
+        shift -= 3
+        first += 1 << (level * 3)
+    return bins
+
+
+_I32 = struct.Struct("<i")
+
+
+class TabixIndex:
+    """A ``.tbi`` or ``.csi`` index, read once: sequence names and where each one's bins are.
+
+    Only the bins of a queried sequence are decoded; the others are skipped with a tight loop
+    (a whole-genome index holds a few hundred thousand bins).
+    """
+
+    def __init__(self, data: bytes, header_names: tuple[str, ...] = ()) -> None:
+        self.data = data
+        magic = data[:4]
+        if magic == b"TBI\x01":
+            self.csi = False
+            n_ref = _I32.unpack_from(data, 4)[0]
+            l_nm = _I32.unpack_from(data, 32)[0]
+            self.names = tuple(n.decode() for n in data[36 : 36 + l_nm].split(b"\x00") if n)
+            cursor = 36 + l_nm
+            self.min_shift, self.depth = 14, 5
+        elif magic == b"CSI\x01":
+            self.csi = True
+            self.min_shift, self.depth, l_aux = struct.unpack_from("<iii", data, 4)
+            aux = data[16 : 16 + l_aux]
+            if l_aux >= 28:
+                l_nm = _I32.unpack_from(aux, 24)[0]
+                self.names = tuple(n.decode() for n in aux[28 : 28 + l_nm].split(b"\x00") if n)
+            else:  # BCF-style CSI: the sequences are the header's contigs, in order
+                self.names = header_names
+            cursor = 16 + l_aux
+            n_ref = _I32.unpack_from(data, cursor)[0]
+            cursor += 4
+        else:
+            raise BgzfError("not a tabix or CSI index")
+        self.starts = self._ref_starts(data, cursor, n_ref)
+
+    def _ref_starts(self, data: bytes, cursor: int, n_ref: int) -> list[int]:
+        """Byte offset of each sequence's bins. Every field after the names is a multiple of
+        4 bytes long, so the rest of the index is read as an array of int32 (fast to index)."""
+        base = cursor % 4
+        words = array.array("i")
+        words.frombytes(data[base : base + (len(data) - base) // 4 * 4])
+        if sys.byteorder != "little":  # pragma: no cover - indexes are little-endian
+            words.byteswap()
+        at = (cursor - base) // 4
+        bin_words, count_at = (4, 3) if self.csi else (2, 1)
+        starts = []
+        try:
+            for _ in range(n_ref):
+                starts.append(at * 4 + base)
+                n_bin = words[at]
+                at += 1
+                for _ in range(n_bin):
+                    at += bin_words + 4 * words[at + count_at]
+                if not self.csi:
+                    at += 1 + 2 * words[at]
+        except IndexError:
+            raise BgzfError("index is truncated") from None
+        return starts
+
+    def start_offset(self, name: str, start: int, end: int) -> int | None:
+        """The virtual offset to read from for records overlapping ``[start, end)`` on
+        ``name`` (0-based half-open), or None when the index has nothing there."""
+        if name not in self.names:
+            return None
+        ref = self.names.index(name)
+        if ref >= len(self.starts):
+            return None
+        data, cursor = self.data, self.starts[ref]
+        wanted = set(reg2bins(start, end, self.min_shift, self.depth))
+        n_bin = _I32.unpack_from(data, cursor)[0]
+        cursor += 4
+        chunks: list[tuple[int, int]] = []
+        loffsets: dict[int, int] = {}
+        for _ in range(n_bin):
+            if self.csi:
+                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
+                cursor += 16
+                loffsets[bin_id] = loffset
+            else:
+                bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
+                cursor += 8
+            if bin_id in wanted and n_chunk:
+                values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
+                chunks.extend(zip(values[0::2], values[1::2], strict=True))
+            cursor += 16 * n_chunk
+        min_off = 0
+        if self.csi:
+            # the loffset of the smallest existing bin holding ``start``
+            level_first = ((1 << (3 * self.depth)) - 1) // 7
+            bin_id = level_first + (start >> self.min_shift)
+            while bin_id > 0 and bin_id not in loffsets:
+                bin_id = (bin_id - 1) >> 3
+            min_off = loffsets.get(bin_id, 0)
+        else:
+            n_intv = _I32.unpack_from(data, cursor)[0]
+            if n_intv:
+                window = min(start >> 14, n_intv - 1)
+                min_off = struct.unpack_from("<Q", data, cursor + 4 + 8 * window)[0]
+        kept = [beg for beg, stop in chunks if stop > min_off]
+        if not kept:
+            return None
+        return max(min(kept), min_off)
+
+
+def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:
+    """Read and decompress a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
+    with open(path, "rb") as handle:
+        reader = BgzfFile(handle)
+        data = b"".join(block.data for block in reader.iter_blocks(0))
+    return TabixIndex(data, header_names)
