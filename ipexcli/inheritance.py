@@ -165,6 +165,9 @@ class VariantFinding:
     significance: Significance
     null_variant: bool = False
     in_par: bool = False
+    #: predicted low impact (intron/UTR/synonymous away from splice sites, no known regulatory
+    #: element): an unclassified low-impact variant is not reportable rather than uncertain
+    low_impact: bool = False
 
 
 class EvidenceClass(str, Enum):
@@ -173,6 +176,7 @@ class EvidenceClass(str, Enum):
     PATHOGENIC = "P/LP"
     NULL_UNCLASSIFIED = "predicted null, not classified"
     UNCERTAIN = "uncertain"
+    LOW_IMPACT_UNCLASSIFIED = "not classified, predicted low impact"
     BENIGN = "B/LB"
 
     def __str__(self) -> str:
@@ -187,8 +191,11 @@ def evidence_class(finding: VariantFinding) -> EvidenceClass:
         return EvidenceClass.PATHOGENIC
     if significance.is_benign:
         return EvidenceClass.BENIGN
-    if finding.null_variant and significance in (Significance.NOT_CLASSIFIED, Significance.OTHER):
+    unclassified = significance in (Significance.NOT_CLASSIFIED, Significance.OTHER)
+    if finding.null_variant and unclassified:
         return EvidenceClass.NULL_UNCLASSIFIED
+    if finding.low_impact and unclassified:
+        return EvidenceClass.LOW_IMPACT_UNCLASSIFIED
     return EvidenceClass.UNCERTAIN
 
 
@@ -301,6 +308,11 @@ def _variant_rule(
         return VerdictKind.NOT_CARRIED, "this ALT allele is not carried"
     if cls is EvidenceClass.BENIGN:
         return VerdictKind.NOT_REPORTABLE, "benign/likely benign: not reportable"
+    if cls is EvidenceClass.LOW_IMPACT_UNCLASSIFIED:
+        return VerdictKind.NOT_REPORTABLE, (
+            "not classified and predicted low impact (non-coding, away from splice sites): "
+            "not reportable"
+        )
     what = (
         "pathogenic/likely pathogenic"
         if cls is EvidenceClass.PATHOGENIC
@@ -488,7 +500,17 @@ def _interpret_one(
     if kind in (VerdictKind.NOT_REPORTABLE, VerdictKind.NONE_FOUND, VerdictKind.NOT_ASSESSABLE):
         reasons.append(coverage.meaning())
     if kind is VerdictKind.NOT_REPORTABLE:
-        summary = f"{_NONE_SUMMARY} (only benign/likely benign variants carried)"
+        benign_only = all(
+            evidence_class(i.finding) is EvidenceClass.BENIGN
+            for i in carried
+            if i.kind is VerdictKind.NOT_REPORTABLE
+        )
+        carried_words = (
+            "only benign/likely benign variants carried"
+            if benign_only
+            else "only benign or unclassified low-impact variants carried"
+        )
+        summary = f"{_NONE_SUMMARY} ({carried_words})"
         kind = VerdictKind.NONE_FOUND
     elif kind is VerdictKind.UNCERTAIN:
         why = "; ".join(

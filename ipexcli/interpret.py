@@ -7,17 +7,20 @@ The output is made of :mod:`ipexcli.result` objects, ready for any renderer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Build, GenomicVariant, Sex, VariantRecord
 from ipexcli.result import (
     EvidenceCode,
+    GenotypeResult,
     InputResult,
     KnownMatch,
     SampleResult,
+    SexResult,
     VariantResult,
+    Verdict,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +54,7 @@ def _known_match(hit: KnownHit, match: str) -> KnownMatch:
         review_status=row.review_status,
         review_stars=row.review_stars,
         condition=row.condition,
-        source=row.classification_source or row.source,
+        source=row.classification_source,
         date=row.classification_date,
         evidence_tier=row.evidence_tier,
         rsid=row.rsid,
@@ -121,6 +124,109 @@ def genomic_variant(record: VariantRecord, build: Build) -> GenomicVariant:
     return GenomicVariant(build, record.pos, record.ref.upper(), record.alt.upper(), record.chrom)
 
 
+_VERDICT_CATEGORY = {
+    "consistent with IPEX": "consistent_with_ipex",
+    "carrier": "carrier",
+    "uncertain": "uncertain",
+    "not assessable": "not_assessed",
+    "not reportable": "no_reportable_variant",
+    "not carried": "no_reportable_variant",
+    "no reportable variant": "no_reportable_variant",
+}
+
+
+def _finding(annotation: VariantAnnotation, result: VariantResult, in_par: bool) -> object:
+    """The inheritance module's view of one annotated variant."""
+    from ipexcli.inheritance import VariantFinding
+    from ipexcli.model import Significance
+
+    exact = annotation.known.exact
+    significance = (
+        exact[0].significance if exact else Significance.NOT_CLASSIFIED
+    )
+    null = any(e.code.startswith("PVS1") for e in annotation.evidence)
+    low_impact = (
+        result.impact == "MODIFIER"
+        or (result.impact == "LOW" and not any("splice" in t for t in result.consequences))
+    ) and "polyA_signal" not in result.flags
+    name = result.hgvs_c.split(":", 1)[-1] or result.key
+    if result.hgvs_p:
+        name += f" {result.hgvs_p.split(':', 1)[-1]}"
+    return VariantFinding(
+        result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact
+    )
+
+
+def _sex_result(check: object | None, declared: tuple[Sex, str] | None) -> SexResult:
+    if check is None:  # inference not run
+        sex, source = declared or (Sex.UNKNOWN, "")
+        return SexResult(sex.value, source, "not_run", sex.value, {}, False)
+    inferred = check.inferred.value.lower().replace(" ", "_").replace("-", "_")  # type: ignore[attr-defined]
+    return SexResult(
+        declared=check.declared.value,  # type: ignore[attr-defined]
+        declared_source=check.declared_source,  # type: ignore[attr-defined]
+        inferred=inferred,
+        used=check.used.value,  # type: ignore[attr-defined]
+        evidence=dict(check.inference.evidence.as_dict()),  # type: ignore[attr-defined]
+        mismatch=check.check.value == "MISMATCH",  # type: ignore[attr-defined]
+    )
+
+
+def _genotype(key: str, call: object, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
+    from ipexcli.inheritance import label_genotype
+
+    if sex is Sex.UNKNOWN:
+        male = label_genotype(call, Sex.MALE, in_par)  # type: ignore[arg-type]
+        female = label_genotype(call, Sex.FEMALE, in_par)  # type: ignore[arg-type]
+        label, text = "sex_unknown", f"if male: {male.value}; if female: {female.value}"
+        flags: tuple[str, ...] = ()
+    else:
+        found = label_genotype(call, sex, in_par)  # type: ignore[arg-type]
+        label, text = found.code.lower(), found.value
+        flags = (found.code,) if found.code in _FLAGGED else ()
+    return GenotypeResult(
+        variant_key=key,
+        raw_gt=call.raw_gt,  # type: ignore[attr-defined]
+        label=label,
+        label_text=text,
+        allele_balance=call.allele_balance,  # type: ignore[attr-defined]
+        depth=call.dp,  # type: ignore[attr-defined]
+        genotype_quality=call.gq,  # type: ignore[attr-defined]
+        flags=flags,
+        split_gt=split_gt,
+    )
+
+
+_FLAGGED = {
+    "HET_IN_MALE", "HAPLOID_ALT_IN_FEMALE", "HAPLOID_REF_IN_FEMALE", "PARTIAL_ALT",
+    "PARTIAL_REF", "UNEXPECTED_PLOIDY",
+}
+
+
+def _split_gt(call: object) -> str:
+    alleles = ["." if a is None else str(a) for a in call.alleles]  # type: ignore[attr-defined]
+    return ("|" if call.phased else "/").join(alleles)  # type: ignore[attr-defined]
+
+
+def _verdicts(sample_verdicts: Sequence[object]) -> tuple[Verdict, ...]:
+    out = []
+    for verdict in sample_verdicts:
+        kind = verdict.kind.value  # type: ignore[attr-defined]
+        category = _VERDICT_CATEGORY[kind]
+        if category == "consistent_with_ipex" and verdict.sex is Sex.FEMALE:  # type: ignore[attr-defined]
+            category = "consistent_with_disease_female"
+        assumed = verdict.sex.value if verdict.sex_basis.startswith("assumed") else ""  # type: ignore[attr-defined]
+        out.append(
+            Verdict(
+                category=category,
+                text=verdict.summary,  # type: ignore[attr-defined]
+                reasons=tuple(verdict.reasons),  # type: ignore[attr-defined]
+                assumed_sex=assumed,
+            )
+        )
+    return tuple(out)
+
+
 def interpret_file(
     path: str,
     options: AnnotateOptions,
@@ -128,4 +234,129 @@ def interpret_file(
     pedigree: object | None,
     data: RefData | None = None,
 ) -> FileOutcome:
-    raise NotImplementedError  # filled in once ipexcli.vcf and ipexcli.inheritance land
+    """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
+    from ipexcli import refdata
+    from ipexcli.engine import annotate_variant
+    from ipexcli.inheritance import Coverage, interpret_sample, segregate
+    from ipexcli.vcf import open_vcf
+
+    data = data or refdata.load()
+    warnings: list[str] = []
+    info_fields = (options.af_field,) if options.af_field else ()
+    with open_vcf(
+        path, build=options.build, pass_only=options.pass_only, info_fields=info_fields
+    ) as reader:
+        records = list(reader.locus_records())
+        decision = reader.build_decision
+        build = decision.build
+        samples = tuple(reader.samples)
+        checks: dict[str, object] = {}
+        if options.infer_sex and samples:
+            from ipexcli import sex as sexlib
+
+            inferences = sexlib.infer_sexes(
+                samples,
+                chain_iterables(
+                    reader.chrom_records("X", non_par=True),
+                    reader.chrom_records("Y", non_par=True),
+                ),
+                build,
+            )
+            for sample, inference in inferences.items():
+                sex, source = declared.get(sample, (Sex.UNKNOWN, ""))
+                check = sexlib.compare(inference, sex, source)
+                checks[sample] = check
+                warnings.extend(f"{path}: {w}" for w in check.warnings)
+        stats = reader.stats
+        if decision.mismatch and decision.message:
+            warnings.append(f"{path}: {decision.message}")
+        warnings.extend(f"{path}: {note}" for note in stats.notes)
+        file_format = reader.file_format
+    locus = data.locus(build) if build else None
+    region = (
+        f"the FOXP3 locus ({build} chrX:{locus.pos_start:,}-{locus.pos_end:,})"
+        if build and locus
+        else "the FOXP3 locus"
+    )
+    coverage = Coverage(stats.skipped.get("gvcf_reference_block", 0) > 0, region)
+    # annotate each distinct allele once
+    results: dict[str, VariantResult] = {}
+    findings: dict[str, object] = {}
+    per_record: list[tuple[VariantRecord, str]] = []
+    assembly = data.assemblies[build] if build else None
+    for record in records:
+        assert build is not None
+        variant = genomic_variant(record, build)
+        annotation = annotate_variant(variant, data, allele_frequency(record, options.af_field))
+        result = variant_result(annotation, record)
+        in_par = bool(assembly and assembly.in_par(record.chrom, record.pos))
+        if result.key not in results:
+            results[result.key] = result
+            findings[result.key] = _finding(annotation, result, in_par)
+        per_record.append((record, result.key))
+    sample_results = []
+    used_sexes: dict[str, Sex] = {}
+    for index, sample in enumerate(samples):
+        check = checks.get(sample)
+        sex_result = _sex_result(check, declared.get(sample))
+        used = Sex(sex_result.used)
+        used_sexes[sample] = used
+        genotypes = []
+        pairs = []
+        for record, key in per_record:
+            call = record.calls[index]
+            finding = findings[key]
+            genotypes.append(
+                _genotype(key, call, used, finding.in_par, _split_gt(call))  # type: ignore[attr-defined]
+            )
+            pairs.append((finding, call))
+        basis = "declared" if sex_result.declared_source else "inferred"
+        verdicts = interpret_sample(sample, used, pairs, coverage, basis)  # type: ignore[arg-type]
+        sample_results.append(
+            SampleResult(
+                id=sample,
+                input=path,
+                sex=sex_result,
+                genotypes=tuple(genotypes),
+                verdicts=_verdicts(verdicts),
+            )
+        )
+    if pedigree is not None and samples:
+        notes: dict[str, list[str]] = {}
+        from ipexcli.inheritance import EvidenceClass, evidence_class
+
+        quiet = (EvidenceClass.BENIGN, EvidenceClass.LOW_IMPACT_UNCLASSIFIED)
+        for record, key in per_record:
+            finding = findings[key]
+            if evidence_class(finding) in quiet:  # type: ignore[arg-type]
+                continue  # segregation of a benign/low-impact allele is not reported
+            calls = dict(zip(samples, record.calls, strict=True))
+            for note in segregate(finding, calls, pedigree, used_sexes):  # type: ignore[arg-type]
+                prefix = "FLAG: " if note.event.is_flag else ""
+                notes.setdefault(note.individual, []).append(f"{prefix}{note.text}")
+        sample_results = [
+            replace(s, family=tuple(notes.get(s.id, ()))) if s.id in notes else s
+            for s in sample_results
+        ]
+    input_result = InputResult(
+        path=path,
+        file_format=file_format,
+        build=build.value if build else "",
+        build_method=decision.message or decision.method,
+        contig=stats.contig_name or "",
+        region_method=stats.region_method,
+        records_read=stats.records_read,
+        records_in_region=stats.records_in_region,
+        skipped=dict(stats.skipped),
+        ref_mismatches=stats.ref_mismatches,
+        samples=samples,
+        coverage_note=coverage.meaning(),
+        warnings=tuple(warnings),
+    )
+    return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
+                       tuple(warnings))
+
+
+def chain_iterables(*iterables: Iterable[VariantRecord]) -> Iterator[VariantRecord]:
+    for iterable in iterables:
+        yield from iterable

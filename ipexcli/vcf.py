@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from ipexcli import bgzf as bgzf_mod
@@ -1385,3 +1386,29 @@ class VcfReader:
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
+
+
+def write_bgzf_indexed(text: str, path: str | os.PathLike[str]) -> None:
+    """Write VCF ``text`` to ``path`` bgzipped, with a tabix index beside it (``path.tbi``).
+
+    Both files are built in a hidden temporary directory next to ``path`` and renamed into
+    place, so an interrupted run leaves neither a partial file nor a stale pair.
+    """
+    import shutil
+    import tempfile
+
+    import pysam
+
+    dest = Path(path)
+    with tempfile.TemporaryDirectory(dir=dest.parent or ".", prefix=".ipex-") as tmp:
+        plain = Path(tmp) / "out.vcf"
+        plain.write_text(text)
+        compressed = Path(tmp) / "out.vcf.gz"
+        try:
+            pysam.tabix_compress(str(plain), str(compressed), force=True)
+            pysam.tabix_index(str(compressed), preset="vcf", force=True)
+        except (OSError, ValueError) as exc:
+            raise InputFileError(str(dest), f"cannot bgzip/index the output ({exc})") from exc
+        os.replace(compressed, dest)
+        os.replace(Path(str(compressed) + ".tbi"), Path(str(dest) + ".tbi"))
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -21,6 +21,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 #: command name -> "module:attribute"; imported on first use (keeps `ipex --help` fast)
 LAZY_COMMANDS: dict[str, str] = {
+    "annotate": "ipexcli.cli.annotate_cmd:annotate",
     "refdata": "ipexcli.cli.refdata_cmd:refdata",
     "lookup": "ipexcli.cli.lookup_cmd:lookup",
     "sex": "ipexcli.cli.sex_cmd:sex",
@@ -29,6 +30,7 @@ LAZY_COMMANDS: dict[str, str] = {
 
 #: one-line help shown by `ipex --help` without importing the command modules
 SHORT_HELP: dict[str, str] = {
+    "annotate": "Annotate FOXP3 variants in VCFs and interpret each sample (X-linked).",
     "refdata": "Show, verify or update the bundled FOXP3 reference data.",
     "lookup": "Annotate one variant by c., g., p., chrX:pos:ref:alt or rsID.",
     "sex": "Check declared against inferred sex (chrX/chrY) for every sample.",

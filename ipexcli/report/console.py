@@ -58,7 +58,7 @@ VERDICT_STYLES = {
 }
 
 #: below this width the variant table becomes one card per variant
-TABLE_MIN_WIDTH = 80
+TABLE_MIN_WIDTH = 100
 #: above this many samples in one input, genotypes are listed in one column
 MAX_SAMPLE_COLUMNS = 4
 #: from this width, each sample of an input gets its own genotype column
