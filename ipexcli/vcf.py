@@ -649,7 +649,7 @@ class VcfReader:
     def _open(self) -> None:
         path = self.path
         if path == "-":
-            self._open_stdin()
+            self._open_pipe(sys.stdin.buffer)
             return
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed in close()
@@ -660,6 +660,9 @@ class VcfReader:
         except OSError as exc:
             raise InputFileError(path, f"cannot open ({exc.strerror})") from None
         self._handle = handle
+        if not handle.seekable():  # a named pipe or process substitution: like stdin
+            self._open_pipe(handle)
+            return
         head = handle.read(64)
         if not head:
             raise InputFileError(path, "the file is empty", "Give a VCF with a header and records")
@@ -705,8 +708,9 @@ class VcfReader:
                 f"Decompress it and compress with bgzip: {kind} -dc FILE | bgzip > FILE.vcf.gz",
             )
 
-    def _open_stdin(self) -> None:
-        raw = sys.stdin.buffer
+    def _open_pipe(self, raw: BinaryIO) -> None:
+        """Standard input or another stream that cannot seek: read once, front to back."""
+        shown = self.path
         head = raw.read(64)
         while len(head) < 64:
             more = raw.read(64 - len(head))
@@ -714,7 +718,7 @@ class VcfReader:
                 break
             head += more
         if not head:
-            raise InputFileError("-", "standard input is empty", "Pipe a VCF into ipex")
+            raise InputFileError(shown, "the input is empty", "Give a VCF with records")
         stream = _Prefixed(head, raw)
         kind = _sniff(head)
         if kind in ("bgzf", "gzip"):
@@ -731,7 +735,7 @@ class VcfReader:
                     self._spool_stdin_bcf(stream)
                     return
             self.file_format = kind
-            chunks = _decompressed_chunks(stream, "-")
+            chunks = _decompressed_chunks(stream, shown)
         elif kind == "text":
             self.file_format = "vcf"
             chunks = _plain_chunks(stream)
@@ -740,14 +744,15 @@ class VcfReader:
             return
         else:
             raise InputFileError(
-                "-", f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
+                shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
             )
-        lines, rest = _read_header(chunks, "-")
-        self.header = parse_header(lines, "-")
+        lines, rest = _read_header(chunks, shown)
+        self.header = parse_header(lines, shown)
         self._stdin_rest = (rest, chunks)
         self.stats.region_method = "stream"
 
     def _spool_stdin_bcf(self, stream: _Prefixed) -> None:
+        """BCF from a stream: copied to a temporary file, which pysam can read."""
         import tempfile
 
         handle = tempfile.NamedTemporaryFile(suffix=".bcf", delete=False)  # noqa: SIM115
@@ -755,7 +760,7 @@ class VcfReader:
             for chunk in _plain_chunks(stream):
                 handle.write(chunk)
         self._tempfiles.append(handle.name)
-        self._open_bcf(handle.name, shown_as="-")
+        self._open_bcf(handle.name, shown_as=self.path)
 
     def _open_bcf(self, real_path: str, shown_as: str | None = None) -> None:
         import pysam  # the one pysam import; BCF only
@@ -1063,8 +1068,7 @@ class VcfReader:
         (``"<first line number> <bytes>\\n"`` then the bytes). Other lines inside a stretch
         (unsorted files) are filtered when the spool is read.
         """
-        if self.path == "-":
-            assert self._stdin_rest is not None
+        if self._stdin_rest is not None:  # a stream: its first pass is the only one
             rest, chunks = self._stdin_rest
             line_no = self.header.n_lines
         else:

@@ -426,3 +426,26 @@ def test_records_on_an_undeclared_alias_are_still_found(tmp_path: Path) -> None:
         got = list(reader.locus_records())
     assert [r.contig for r in got] == ["X"] * 6
     assert [key(r)[1:] for r in got] == [key(r)[1:] for r in records("grch38_genotypes.vcf")]
+
+
+@pytest.mark.parametrize("name", ["grch38_genotypes.plain.vcf.gz", "grch38_genotypes.bcf"])
+def test_named_pipe_is_read_like_stdin(tmp_path: Path, name: str) -> None:
+    """bash process substitution (``<(zcat ...)``) gives a path that cannot seek."""
+    import threading
+
+    fifo = tmp_path / "pipe.vcf"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as sink:
+            sink.write((DATA / name).read_bytes())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with open_vcf(fifo) as reader:
+            got = [key(r) for r in reader.locus_records()]
+            assert reader.stats.region_method == "stream"
+    finally:
+        writer.join(timeout=30)
+    assert got == [key(r) for r in records("grch38_genotypes.vcf")]
