@@ -157,7 +157,7 @@ class VcfHeader:
     n_lines: int  #: number of header lines (the first record is on line n_lines + 1)
 
 
-_TEXT_START = re.compile(rb"^\s*#")
+_BOM = b"\xef\xbb\xbf"  #: a UTF-8 byte-order mark some Windows editors put first
 
 
 def parse_structured(value: str) -> dict[str, str]:
@@ -376,6 +376,8 @@ def _read_header(
     pos = 0
     for chunk in chunks:
         if not lines and not buf and chunk:
+            if chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM) :]
             _check_text_start(chunk, path)
         buf = buf[pos:] + chunk
         pos = 0
@@ -599,7 +601,19 @@ def open_vcf(
 
 
 class VcfReader:
-    """An open VCF/BCF. Use as a context manager; :meth:`close` is idempotent."""
+    """An open VCF/BCF. Use as a context manager; :meth:`close` is idempotent.
+
+    Attributes: ``path`` (as given, ``"-"`` for stdin), ``samples`` (header order),
+    ``file_format`` (``"vcf"``, ``"bgzf"``, ``"gzip"`` or ``"bcf"``), ``header``
+    (:class:`VcfHeader`), ``stats`` (:class:`IngestStats`, filled as records are read) and
+    :attr:`build_decision`. Nothing past the header is read until records or the build
+    decision are asked for.
+    """
+
+    path: str
+    samples: tuple[str, ...]
+    file_format: str
+    header: VcfHeader
 
     def __init__(
         self,
@@ -789,6 +803,8 @@ class VcfReader:
         for block in reader.iter_blocks(0):
             data = carry + block.data
             base = len(carry)
+            if block.offset == 0 and data.startswith(_BOM):
+                data, base = data[len(_BOM) :], base - len(_BOM)
             pos = 0
             done = False
             while pos < len(data):

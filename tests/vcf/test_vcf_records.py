@@ -449,3 +449,15 @@ def test_named_pipe_is_read_like_stdin(tmp_path: Path, name: str) -> None:
     finally:
         writer.join(timeout=30)
     assert got == [key(r) for r in records("grch38_genotypes.vcf")]
+
+
+def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    text = tmp_path / "bom.vcf"
+    text.write_bytes(b"\xef\xbb\xbf" + (DATA / "grch38_genotypes.vcf").read_bytes())
+    packed = tmp_path / "bom.vcf.gz"
+    with packed.open("wb") as handle:
+        subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
+    expected = [key(r) for r in records("grch38_genotypes.vcf")]
+    for path in (text, packed):
+        with open_vcf(path) as reader:
+            assert [key(r) for r in reader.locus_records()] == expected
