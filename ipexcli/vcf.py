@@ -367,9 +367,7 @@ def _plain_chunks(stream: _Prefixed | BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _read_header(
-    chunks: Iterator[bytes], path: str
-) -> tuple[list[str], bytes]:
+def _read_header(chunks: Iterator[bytes], path: str) -> tuple[list[str], bytes]:
     """Header lines (decoded, without newline) and the undecoded rest of the first chunks."""
     buf = b""
     lines: list[str] = []
@@ -1330,9 +1328,9 @@ class VcfReader:
                 out[key] = value if sep else ""
         return out
 
-    def _split_info(self, info: dict[str, str], index: int, n_alts: int) -> Iterator[
-        tuple[str, str]
-    ]:
+    def _split_info(
+        self, info: dict[str, str], index: int, n_alts: int
+    ) -> Iterator[tuple[str, str]]:
         for key in self.info_fields:
             if key not in info:
                 continue
