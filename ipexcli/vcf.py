@@ -1168,7 +1168,10 @@ class VcfReader:
             try:
                 raw = _parse_raw(text, line_no, n_samples)
             except _Bad as bad:
-                self.stats.count(bad.reason, self.path, line_no, bad.detail)
+                detail = bad.detail
+                if line_no is None:  # index, bisection, BCF: say which record instead
+                    detail += f" (record {text[:40]!r}...)"
+                self.stats.count(bad.reason, self.path, line_no, detail)
                 continue
             raws.append(raw)
             if not set(raw.ref) <= _ACGT:

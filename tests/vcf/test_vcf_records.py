@@ -461,3 +461,22 @@ def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     for path in (text, packed):
         with open_vcf(path) as reader:
             assert [key(r) for r in reader.locus_records()] == expected
+
+
+def test_skipped_record_without_line_number_is_named(tmp_path: Path) -> None:
+    """Index and bisection do not know line numbers: the record text identifies it."""
+    lines = (DATA / "malformed_records.vcf").read_text().splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    body = [line for line in lines if not line.startswith("#")]
+    body.sort(key=lambda line: int(p) if (p := line.split("\t")[1]).isdigit() else 0)
+    text = tmp_path / "bad.vcf"
+    text.write_text("\n".join(header + body) + "\n")
+    packed = tmp_path / "bad.vcf.gz"
+    with packed.open("wb") as handle:
+        subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
+    with open_vcf(packed) as reader:
+        assert len(list(reader.locus_records())) == 5
+        assert reader.stats.region_method == "bgzf-bisection"
+        skipped = reader.stats.skipped_examples
+    example = next(e for e in skipped if e.reason.value == "malformed_qual")
+    assert example.line is None and "fifty" in str(example) and "record 'chrX" in str(example)
