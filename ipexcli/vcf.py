@@ -53,6 +53,20 @@ from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
 from ipexcli.errors import BuildMismatchError, InputFileError, UsageError, VcfFormatError
 from ipexcli.model import Build, Call, VariantRecord
 
+__all__ = [
+    "FLAG_MULTIALLELIC",
+    "FLAG_REF_MISMATCH",
+    "FLAG_REF_UNCHECKED",
+    "BuildDecision",
+    "IngestStats",
+    "SkipReason",
+    "SkippedRecord",
+    "VcfHeader",
+    "VcfReader",
+    "open_vcf",
+    "parse_gt",
+]
+
 #: records starting up to this many bases before a window are read so that a deletion
 #: reaching into the window is seen (its overlap is then computed exactly from REF)
 WINDOW_MARGIN = 1000
