@@ -103,6 +103,9 @@ class SkipReason(str, Enum):
         return self.value
 
 
+_REASON_NAMES = {reason: reason.value for reason in SkipReason}  # .value is slow in a hot loop
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedRecord:
     """One example of a skipped record; ``line`` is 1-based, None when not known."""
@@ -139,7 +142,8 @@ class IngestStats:
     chrom_skipped: dict[str, int] = field(default_factory=dict)
 
     def count(self, reason: SkipReason, source: str, line: int | None, detail: str) -> None:
-        self.skipped[reason.value] = self.skipped.get(reason.value, 0) + 1
+        name = _REASON_NAMES[reason]
+        self.skipped[name] = self.skipped.get(name, 0) + 1
         if len(self.skipped_examples) < MAX_EXAMPLES:
             self.skipped_examples.append(SkippedRecord(source, line, reason, detail))
 
@@ -1248,7 +1252,8 @@ class VcfReader:
         stats = self.stats
 
         def count(reason: SkipReason, source: str, line: int | None, detail: str) -> None:
-            stats.chrom_skipped[reason.value] = stats.chrom_skipped.get(reason.value, 0) + 1
+            name = _REASON_NAMES[reason]
+            stats.chrom_skipped[name] = stats.chrom_skipped.get(name, 0) + 1
 
         n_samples = len(self.samples)
         for line_no, line in self._lines(canonical, 0, length):
