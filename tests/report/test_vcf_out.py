@@ -98,7 +98,10 @@ def test_split_multiallelic_genotypes_stay_valid() -> None:
     first, second = sample.genotypes
     odd = replace(
         sample,
-        genotypes=(replace(first, raw_gt="1/2", split_gt="1/."), replace(second, raw_gt="2/3", split_gt="")),
+        genotypes=(
+            replace(first, raw_gt="1/2", split_gt="1/."),
+            replace(second, raw_gt="2/3", split_gt=""),
+        ),
     )
     body = [x for x in vcf_out.render(replace(report, samples=(odd,))).splitlines()
             if not x.startswith("#")]
