@@ -41,8 +41,8 @@ def refdata_summary() -> dict[str, object]:
         "protein": data.transcript(Build.GRCH38).protein_id,
         "known_variants": {
             "rows": len(data.known),
-            "table": data.known_origin,
-            "classification_dates": [dates[0], dates[-1]] if dates else [],
+            "active_table": data.known_origin,
+            "snapshot": f"classifications dated {dates[0]} to {dates[-1]}" if dates else "",
         },
     }
 

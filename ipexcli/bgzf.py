@@ -139,9 +139,9 @@ class BgzfFile:
             yield block
             offset = block.next_offset
 
-    def iter_lines(self, offset: int, within: int = 0, skip_partial: bool = False) -> Iterator[
-        bytes
-    ]:
+    def iter_lines(
+        self, offset: int, within: int = 0, skip_partial: bool = False
+    ) -> Iterator[bytes]:
         """Lines (without terminator) from virtual position (``offset``, ``within``) onwards.
 
         With ``skip_partial`` the text up to the first newline is dropped (a block found by
@@ -178,9 +178,7 @@ class BgzfFile:
         return None
 
 
-def bisect_blocks(
-    bgzf: BgzfFile, lo: int, target: K, key: Callable[[bytes], K | None]
-) -> int:
+def bisect_blocks(bgzf: BgzfFile, lo: int, target: K, key: Callable[[bytes], K | None]) -> int:
     """The offset of the last block whose first complete record sorts before ``target``.
 
     ``lo`` is the block holding the first record (scanning from there is always safe). Every

@@ -62,6 +62,15 @@ def _known_match(hit: KnownHit, match: str) -> KnownMatch:
     )
 
 
+#: NM_014009.4 cDNA, CDS (stop included) and NP_054728.2 lengths, for the ANN "pos/length" fields
+_CDNA_LENGTH, _CDS_LENGTH, _PROTEIN_LENGTH = 2264, 1296, 431
+
+
+def _with_length(position: str | None, length: int) -> str:
+    """``"1261"`` -> ``"1261/2264"`` (the ANN ``pos / length`` form); '' stays ''."""
+    return f"{position}/{length}" if position else ""
+
+
 def variant_result(
     annotation: VariantAnnotation, record: VariantRecord | None = None
 ) -> VariantResult:
@@ -89,9 +98,9 @@ def variant_result(
         exon=annotation.exon or "",
         intron=annotation.intron or "",
         protein_feature="; ".join(annotation.protein_features),
-        cdna_pos=annotation.cdna_pos or "",
-        cds_pos=annotation.cds_pos or "",
-        aa_pos=annotation.aa_pos or "",
+        cdna_pos=_with_length(annotation.cdna_pos, _CDNA_LENGTH),
+        cds_pos=_with_length(annotation.cds_pos, _CDS_LENGTH),
+        aa_pos=_with_length(annotation.aa_pos, _PROTEIN_LENGTH),
         distance=annotation.distance,
         known=matches,
         evidence=tuple(

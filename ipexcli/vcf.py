@@ -54,6 +54,20 @@ from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
 from ipexcli.errors import BuildMismatchError, InputFileError, UsageError, VcfFormatError
 from ipexcli.model import Build, Call, VariantRecord
 
+__all__ = [
+    "FLAG_MULTIALLELIC",
+    "FLAG_REF_MISMATCH",
+    "FLAG_REF_UNCHECKED",
+    "BuildDecision",
+    "IngestStats",
+    "SkipReason",
+    "SkippedRecord",
+    "VcfHeader",
+    "VcfReader",
+    "open_vcf",
+    "parse_gt",
+]
+
 #: records starting up to this many bases before a window are read so that a deletion
 #: reaching into the window is seen (its overlap is then computed exactly from REF)
 WINDOW_MARGIN = 1000
@@ -88,6 +102,9 @@ class SkipReason(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+_REASON_NAMES = {reason: reason.value for reason in SkipReason}  # .value is slow in a hot loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +143,8 @@ class IngestStats:
     chrom_skipped: dict[str, int] = field(default_factory=dict)
 
     def count(self, reason: SkipReason, source: str, line: int | None, detail: str) -> None:
-        self.skipped[reason.value] = self.skipped.get(reason.value, 0) + 1
+        name = _REASON_NAMES[reason]
+        self.skipped[name] = self.skipped.get(name, 0) + 1
         if len(self.skipped_examples) < MAX_EXAMPLES:
             self.skipped_examples.append(SkippedRecord(source, line, reason, detail))
 
@@ -158,7 +176,7 @@ class VcfHeader:
     n_lines: int  #: number of header lines (the first record is on line n_lines + 1)
 
 
-_TEXT_START = re.compile(rb"^\s*#")
+_BOM = b"\xef\xbb\xbf"  #: a UTF-8 byte-order mark some Windows editors put first
 
 
 def parse_structured(value: str) -> dict[str, str]:
@@ -368,15 +386,15 @@ def _plain_chunks(stream: _Prefixed | BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _read_header(
-    chunks: Iterator[bytes], path: str
-) -> tuple[list[str], bytes]:
+def _read_header(chunks: Iterator[bytes], path: str) -> tuple[list[str], bytes]:
     """Header lines (decoded, without newline) and the undecoded rest of the first chunks."""
     buf = b""
     lines: list[str] = []
     pos = 0
     for chunk in chunks:
         if not lines and not buf and chunk:
+            if chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM) :]
             _check_text_start(chunk, path)
         buf = buf[pos:] + chunk
         pos = 0
@@ -600,7 +618,19 @@ def open_vcf(
 
 
 class VcfReader:
-    """An open VCF/BCF. Use as a context manager; :meth:`close` is idempotent."""
+    """An open VCF/BCF. Use as a context manager; :meth:`close` is idempotent.
+
+    Attributes: ``path`` (as given, ``"-"`` for stdin), ``samples`` (header order),
+    ``file_format`` (``"vcf"``, ``"bgzf"``, ``"gzip"`` or ``"bcf"``), ``header``
+    (:class:`VcfHeader`), ``stats`` (:class:`IngestStats`, filled as records are read) and
+    :attr:`build_decision`. Nothing past the header is read until records or the build
+    decision are asked for.
+    """
+
+    path: str
+    samples: tuple[str, ...]
+    file_format: str
+    header: VcfHeader
 
     def __init__(
         self,
@@ -650,7 +680,7 @@ class VcfReader:
     def _open(self) -> None:
         path = self.path
         if path == "-":
-            self._open_stdin()
+            self._open_pipe(sys.stdin.buffer)
             return
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed in close()
@@ -661,6 +691,9 @@ class VcfReader:
         except OSError as exc:
             raise InputFileError(path, f"cannot open ({exc.strerror})") from None
         self._handle = handle
+        if not handle.seekable():  # a named pipe or process substitution: like stdin
+            self._open_pipe(handle)
+            return
         head = handle.read(64)
         if not head:
             raise InputFileError(path, "the file is empty", "Give a VCF with a header and records")
@@ -706,8 +739,9 @@ class VcfReader:
                 f"Decompress it and compress with bgzip: {kind} -dc FILE | bgzip > FILE.vcf.gz",
             )
 
-    def _open_stdin(self) -> None:
-        raw = sys.stdin.buffer
+    def _open_pipe(self, raw: BinaryIO) -> None:
+        """Standard input or another stream that cannot seek: read once, front to back."""
+        shown = self.path
         head = raw.read(64)
         while len(head) < 64:
             more = raw.read(64 - len(head))
@@ -715,7 +749,7 @@ class VcfReader:
                 break
             head += more
         if not head:
-            raise InputFileError("-", "standard input is empty", "Pipe a VCF into ipex")
+            raise InputFileError(shown, "the input is empty", "Give a VCF with records")
         stream = _Prefixed(head, raw)
         kind = _sniff(head)
         if kind in ("bgzf", "gzip"):
@@ -732,7 +766,7 @@ class VcfReader:
                     self._spool_stdin_bcf(stream)
                     return
             self.file_format = kind
-            chunks = _decompressed_chunks(stream, "-")
+            chunks = _decompressed_chunks(stream, shown)
         elif kind == "text":
             self.file_format = "vcf"
             chunks = _plain_chunks(stream)
@@ -741,14 +775,15 @@ class VcfReader:
             return
         else:
             raise InputFileError(
-                "-", f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
+                shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
             )
-        lines, rest = _read_header(chunks, "-")
-        self.header = parse_header(lines, "-")
+        lines, rest = _read_header(chunks, shown)
+        self.header = parse_header(lines, shown)
         self._stdin_rest = (rest, chunks)
         self.stats.region_method = "stream"
 
     def _spool_stdin_bcf(self, stream: _Prefixed) -> None:
+        """BCF from a stream: copied to a temporary file, which pysam can read."""
         import tempfile
 
         handle = tempfile.NamedTemporaryFile(suffix=".bcf", delete=False)  # noqa: SIM115
@@ -756,7 +791,7 @@ class VcfReader:
             for chunk in _plain_chunks(stream):
                 handle.write(chunk)
         self._tempfiles.append(handle.name)
-        self._open_bcf(handle.name, shown_as="-")
+        self._open_bcf(handle.name, shown_as=self.path)
 
     def _open_bcf(self, real_path: str, shown_as: str | None = None) -> None:
         import pysam  # the one pysam import; BCF only
@@ -785,6 +820,8 @@ class VcfReader:
         for block in reader.iter_blocks(0):
             data = carry + block.data
             base = len(carry)
+            if block.offset == 0 and data.startswith(_BOM):
+                data, base = data[len(_BOM) :], base - len(_BOM)
             pos = 0
             done = False
             while pos < len(data):
@@ -1064,8 +1101,7 @@ class VcfReader:
         (``"<first line number> <bytes>\\n"`` then the bytes). Other lines inside a stretch
         (unsorted files) are filtered when the spool is read.
         """
-        if self.path == "-":
-            assert self._stdin_rest is not None
+        if self._stdin_rest is not None:  # a stream: its first pass is the only one
             rest, chunks = self._stdin_rest
             line_no = self.header.n_lines
         else:
@@ -1151,7 +1187,10 @@ class VcfReader:
             try:
                 raw = _parse_raw(text, line_no, n_samples)
             except _Bad as bad:
-                self.stats.count(bad.reason, self.path, line_no, bad.detail)
+                detail = bad.detail
+                if line_no is None:  # index, bisection, BCF: say which record instead
+                    detail += f" (record {text[:40]!r}...)"
+                self.stats.count(bad.reason, self.path, line_no, detail)
                 continue
             raws.append(raw)
             if not set(raw.ref) <= _ACGT:
@@ -1214,7 +1253,8 @@ class VcfReader:
         stats = self.stats
 
         def count(reason: SkipReason, source: str, line: int | None, detail: str) -> None:
-            stats.chrom_skipped[reason.value] = stats.chrom_skipped.get(reason.value, 0) + 1
+            name = _REASON_NAMES[reason]
+            stats.chrom_skipped[name] = stats.chrom_skipped.get(name, 0) + 1
 
         n_samples = len(self.samples)
         for line_no, line in self._lines(canonical, 0, length):
@@ -1311,9 +1351,9 @@ class VcfReader:
                 out[key] = value if sep else ""
         return out
 
-    def _split_info(self, info: dict[str, str], index: int, n_alts: int) -> Iterator[
-        tuple[str, str]
-    ]:
+    def _split_info(
+        self, info: dict[str, str], index: int, n_alts: int
+    ) -> Iterator[tuple[str, str]]:
         for key in self.info_fields:
             if key not in info:
                 continue

@@ -13,8 +13,6 @@ from sexsim import SimCohort, simulate_cohort
 
 from ipexcli.cli import main
 
-pytest.importorskip("ipexcli.vcf")
-
 SWAPPED = "female_03"  # declared male in the PED: the deliberate swap
 DECLARED = {"male_haploid": 1, "male_diploid": 1, "female": 2, "xxy": 1, "low_data": 2}
 COUNTS = {"male_haploid": 4, "male_diploid": 4, "female": 6, "xxy": 1, "low_data": 1}

@@ -426,3 +426,57 @@ def test_records_on_an_undeclared_alias_are_still_found(tmp_path: Path) -> None:
         got = list(reader.locus_records())
     assert [r.contig for r in got] == ["X"] * 6
     assert [key(r)[1:] for r in got] == [key(r)[1:] for r in records("grch38_genotypes.vcf")]
+
+
+@pytest.mark.parametrize("name", ["grch38_genotypes.plain.vcf.gz", "grch38_genotypes.bcf"])
+def test_named_pipe_is_read_like_stdin(tmp_path: Path, name: str) -> None:
+    """bash process substitution (``<(zcat ...)``) gives a path that cannot seek."""
+    import threading
+
+    fifo = tmp_path / "pipe.vcf"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as sink:
+            sink.write((DATA / name).read_bytes())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with open_vcf(fifo) as reader:
+            got = [key(r) for r in reader.locus_records()]
+            assert reader.stats.region_method == "stream"
+    finally:
+        writer.join(timeout=30)
+    assert got == [key(r) for r in records("grch38_genotypes.vcf")]
+
+
+def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    text = tmp_path / "bom.vcf"
+    text.write_bytes(b"\xef\xbb\xbf" + (DATA / "grch38_genotypes.vcf").read_bytes())
+    packed = tmp_path / "bom.vcf.gz"
+    with packed.open("wb") as handle:
+        subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
+    expected = [key(r) for r in records("grch38_genotypes.vcf")]
+    for path in (text, packed):
+        with open_vcf(path) as reader:
+            assert [key(r) for r in reader.locus_records()] == expected
+
+
+def test_skipped_record_without_line_number_is_named(tmp_path: Path) -> None:
+    """Index and bisection do not know line numbers: the record text identifies it."""
+    lines = (DATA / "malformed_records.vcf").read_text().splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    body = [line for line in lines if not line.startswith("#")]
+    body.sort(key=lambda line: int(p) if (p := line.split("\t")[1]).isdigit() else 0)
+    text = tmp_path / "bad.vcf"
+    text.write_text("\n".join(header + body) + "\n")
+    packed = tmp_path / "bad.vcf.gz"
+    with packed.open("wb") as handle:
+        subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
+    with open_vcf(packed) as reader:
+        assert len(list(reader.locus_records())) == 5
+        assert reader.stats.region_method == "bgzf-bisection"
+        skipped = reader.stats.skipped_examples
+    example = next(e for e in skipped if e.reason.value == "malformed_qual")
+    assert example.line is None and "fifty" in str(example) and "record 'chrX" in str(example)
