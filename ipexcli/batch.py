@@ -476,9 +476,17 @@ def resumable(job: BatchJob, settings: BatchSettings) -> FileOutcome | None:
 # -- the pool ------------------------------------------------------------------------------------
 
 
+#: set in a worker process while it works on a file (see :func:`_init_worker`)
+_IN_JOB = [False]
+
+
 def _init_worker() -> None:
-    """Per worker process: load the reference data and the pipeline modules once; make SIGTERM
-    unwind like Ctrl-C so atomic writers clean up."""
+    """Per worker process: load the reference data and the pipeline modules once.
+
+    SIGTERM and SIGINT (the parent stopping the pool; Ctrl-C reaches the whole process group)
+    unwind a file in progress like Ctrl-C, so that atomic writers remove their temporary files;
+    an idle worker just exits, quietly.
+    """
     import signal
 
     from ipexcli import refdata
@@ -488,15 +496,25 @@ def _init_worker() -> None:
         importlib.import_module(module)
 
     def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        if _IN_JOB[0]:
+            raise KeyboardInterrupt
+        os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
 
 
 def _process_chunk(chunk: list[tuple[int, BatchJob]], settings: BatchSettings) -> list[
     tuple[int, FileOutcome]
 ]:
-    return [(index, process_job(job, settings)) for index, job in chunk]
+    done = []
+    for index, job in chunk:
+        _IN_JOB[0] = True
+        try:
+            done.append((index, process_job(job, settings)))
+        finally:
+            _IN_JOB[0] = False
+    return done
 
 
 def _chunk_size(files: int, workers: int) -> int:
@@ -632,19 +650,53 @@ def run_batch(
     def bar() -> contextlib.AbstractContextManager[Any]:
         return progress(len(pending)) if progress else contextlib.nullcontext(_NoProgress())
 
+    names = {job.name for _, job in pending}
+    sweep_temporary_files(settings.outdir, names)  # left by a run killed with SIGKILL
     workers = min(settings.workers or default_workers(), len(pending))
-    if workers <= 1:
-        with bar() as sink:
-            for index, job in pending:
-                done(index, process_job(job, settings))
-                sink.advance(1)
-    else:
-        for index, job in _run_pool(pending, settings, workers, done, bar):
-            done(index, _run_isolated(job, settings))
+    try:
+        if workers <= 1:
+            with bar() as sink:
+                for index, job in pending:
+                    done(index, process_job(job, settings))
+                    sink.advance(1)
+        else:
+            for index, job in _run_pool(pending, settings, workers, done, bar):
+                done(index, _run_isolated(job, settings))
+    except BaseException:
+        # an interruption landing between a temporary file's creation and its `with` block
+        # leaves it behind; nothing else writes these names, so they can go
+        sweep_temporary_files(settings.outdir, names)
+        raise
     if pending:
         os.sync()  # reports and markers are written without fsync each (see process_job)
     final = tuple(o for o in outcomes if o is not None)
     return BatchResult(final, time.perf_counter() - started)
+
+
+def sweep_temporary_files(outdir: str, names: set[str]) -> int:
+    """Remove the hidden temporary files (``.DEST.XXXX.tmp``, see :mod:`ipexcli.atomic`) of the
+    outputs of ``names`` in ``outdir``; returns how many. Other jobs' files are left alone, so
+    concurrent runs on other inputs (workflow chunks) are safe."""
+    suffixes = (*FORMAT_SUFFIXES.values(), ".vcf.gz.tbi")
+    removed = 0
+    for sub in (REPORTS_DIR, STATE_DIR):
+        try:
+            entries = list(os.scandir(Path(outdir) / sub))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+                continue
+            destination = entry.name[1:-4].rsplit(".", 1)[0]
+            if not any(
+                destination.endswith(suffix) and destination[: -len(suffix)] in names
+                for suffix in suffixes
+            ):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
 
 
 class _NoProgress:

@@ -72,3 +72,19 @@ def test_files_and_manifest_together_is_a_usage_error(ipex, tmp_path: Path) -> N
     sheet.write_text("path\na.vcf\n")
     result = ipex("batch", "a.vcf", "--manifest", str(sheet), "--outdir", str(tmp_path))
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+def test_sweep_removes_only_the_temporary_files_of_the_given_jobs(tmp_path: Path) -> None:
+    from ipexcli.batch import sweep_temporary_files
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "state").mkdir()
+    ours = [tmp_path / "reports" / ".s1-0a1b2c3d.tsv.k2j3.tmp",
+            tmp_path / "state" / ".s1-0a1b2c3d.json.x9y8.tmp"]
+    others = [tmp_path / "reports" / ".s2-ffffffff.tsv.k2j3.tmp",  # another job's
+              tmp_path / "reports" / "s1-0a1b2c3d.tsv",  # a finished report
+              tmp_path / "reports" / ".s1-0a1b2c3d.tsv.keep"]  # not ours
+    for path in ours + others:
+        path.write_text("x")
+    assert sweep_temporary_files(str(tmp_path), {"s1-0a1b2c3d"}) == 2
+    assert not any(p.exists() for p in ours) and all(p.exists() for p in others)
