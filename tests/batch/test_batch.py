@@ -234,3 +234,27 @@ def test_merge_only_rebuilds_the_same_summary(ipex, make_batch, tmp_path: Path) 
     assert merged.exit_code == 0
     _, data = summary(outdir)
     assert data["counts"]["files"] == 7 and data["counts"]["failed"] == 1
+
+
+def test_a_worker_crash_fails_only_the_file_it_was_reading(
+    make_batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hard crash (as from a C library) kills the worker; the pool is rebuilt file by file.
+    Workers are forked, so they inherit this patched function."""
+    import ipexcli.annotate
+
+    paths = make_batch(8)
+    real = ipexcli.annotate.annotate_files
+
+    def crashing(files, options):  # type: ignore[no-untyped-def]
+        if files[0] == str(paths[3]):
+            os._exit(70)
+        return real(files, options)
+
+    monkeypatch.setattr(ipexcli.annotate, "annotate_files", crashing)
+    settings = BatchSettings(str(tmp_path / "out"), workers=2)
+    result = run_batch(jobs_from_paths(map(str, paths)), settings)
+    assert [o.input for o in result.failed] == [str(paths[3])]
+    assert result.failed[0].error.startswith("unexpected crash")
+    assert len(result.outcomes) == 8
+    assert all(o.rows for o in result.outcomes if o.status.value == "ok")
