@@ -32,6 +32,7 @@ the caller decides the exit code from :attr:`BatchResult.failed`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import json
@@ -265,6 +266,7 @@ class BatchResult:
 # -- summary rows (computed in the worker, from the report) -------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # few distinct GT strings; called per sample x variant
 def _carries_alt(gt: str) -> bool:
     """True when a (split, per-ALT) GT carries allele 1: ``0/1``, ``1``, ``./1``, ``1|0``."""
     return "1" in re.split(r"[/|]", gt)
