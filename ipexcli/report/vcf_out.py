@@ -200,7 +200,8 @@ def render(report: Report, input_path: str | None = None) -> str:
     tx = data.transcript(build)
     by_id = {s.id: s for s in report.samples if s.input == item.path}
     samples: list[SampleResult] = [by_id[name] for name in item.samples if name in by_id]
-    samples += [s for s in by_id.values() if s not in samples]
+    placed = {s.id for s in samples}  # by id: comparing whole results is O(n^2) deep ==
+    samples += [s for s in by_id.values() if s.id not in placed]
     variants = sorted(
         (v for v in report.variants
          if item.path in v.inputs or (not v.inputs and v.build == item.build)),
