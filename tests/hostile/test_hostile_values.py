@@ -59,3 +59,34 @@ def test_allele_frequency_is_none_or_within_0_and_1(text: str):
     value = allele_frequency(record, "AF")
     assert value is None or 0.0 <= value <= 1.0
     record_case("interpret.allele_frequency", "None" if value is None else "frequency")
+
+
+def _hostile_names_vcf(tmp_path, sample: str, filter_id: str = "PASS") -> str:
+    path = tmp_path / "names.vcf"
+    path.write_text(header([sample]) +
+                    f"chrX\t{POS}\t.\t{REF}\t{ALT}\t50\t{filter_id}\t.\tGT\t0/1\n")
+    return str(path)
+
+
+def test_html_report_escapes_names_and_filters_from_the_vcf(run_cli, tmp_path):
+    source = _hostile_names_vcf(tmp_path, "<script>alert(1)</script>",
+                                "<img/src=x/onerror=alert(2)>")
+    out = tmp_path / "r.html"
+    code, _, err = run_cli("annotate", source, "-o", str(out))
+    assert code == 0, err
+    html = out.read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "<img/src" not in html
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "report/console.py passes VCF text (sample names, FILTER, paths) to rich.Text, which keeps "
+    "ESC (0x1b) and other C0 controls, so a sample named 'a\\x1b[2Jb' clears the user's "
+    "terminal in `ipex annotate --format table` / `ipex sex`; fix: replace C0/C1 controls "
+    "(except \\t\\n) by '?' or \\x escapes before building Text"))
+@pytest.mark.parametrize("command", ["annotate", "sex"])
+def test_terminal_output_carries_no_escape_sequence_from_the_vcf(run_cli, tmp_path, command):
+    source = _hostile_names_vcf(tmp_path, "a\x1b[2Jb")
+    code, out, err = run_cli(command, source, "--format", "table")
+    assert code == 0, err
+    assert "\x1b" not in out + err
