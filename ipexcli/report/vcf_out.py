@@ -195,6 +195,14 @@ def render(report: Report, input_path: str | None = None) -> str:
     from ipexcli.model import Build
 
     item = _input(report, input_path)
+    if not item.build:  # no header hint and no record to place: nothing to say which build
+        from ipexcli.errors import BuildMismatchError
+
+        raise BuildMismatchError(
+            f"{item.path}: cannot write an annotated VCF: the genome build is unknown (the "
+            "header names none and no record lies in a FOXP3 window)",
+            "Give --build GRCh38 or --build GRCh37",
+        )
     build = Build.parse(item.build)
     data = refdata.load()
     tx = data.transcript(build)
@@ -218,8 +226,10 @@ def render(report: Report, input_path: str | None = None) -> str:
         f"##ipexcli_refdata={report.refdata.get('version', '')}",
         f"##ipexcli_input={escape(item.path)}",
         f"##reference={build}",
-        f"##contig=<ID={item.contig},length={data.assemblies[build].lengths['X']},"
-        f"assembly={build}>",
+        *(  # no chrX contig in the input's header and no record: no contig line (ID= empty)
+            [f"##contig=<ID={item.contig},length={data.assemblies[build].lengths['X']},"
+             f"assembly={build}>"] if item.contig else []
+        ),
         '##FILTER=<ID=PASS,Description="All filters passed">',
         *(f'##FILTER=<ID={f},Description="Filter from the input VCF">' for f in filters),
         *(

@@ -180,14 +180,20 @@ def test_reader_gives_records_or_a_named_error(case: tuple[bytes, str], build: B
             record_case("vcf.open_vcf", "records" if records else "no locus records")
 
 
+OPTIONS = st.lists(st.sampled_from([("--af-field", "AF"), ("--pass-only",), ("--build", "hg19"),
+                                     ("--no-sex-inference",), ("--sex", "S0=female")]),
+                   max_size=3, unique=True)
+
+
 @settings(FUZZ, max_examples=40)
-@given(vcf_files())
-def test_annotate_cli_exits_cleanly(run_cli, case: tuple[bytes, str]):
+@given(vcf_files(), OPTIONS, st.sampled_from(["json", "html", "vcf", "table"]))
+def test_annotate_cli_exits_cleanly(run_cli, case: tuple[bytes, str], options, fmt: str):
     data, packing = case
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(Path(tmp), data, packing)
-        out = Path(tmp) / "report.json"
-        code, _, err = run_cli("annotate", str(path), "--format", "json", "-o", str(out))
+        out = Path(tmp) / "report.out"
+        extra = [word for option in options for word in option]
+        code, _, err = run_cli("annotate", str(path), "--format", fmt, "-o", str(out), *extra)
         if code == 0:
             assert out.is_file()
             record_case("cli annotate (fuzzed VCF)", "exit 0")
@@ -195,3 +201,17 @@ def test_annotate_cli_exits_cleanly(run_cli, case: tuple[bytes, str]):
             assert_clean_error(code, err)
             assert not out.exists()
             record_case("cli annotate (fuzzed VCF)", f"exit {code}")
+
+
+@settings(FUZZ, max_examples=30)
+@given(vcf_files())
+def test_sex_cli_exits_cleanly(run_cli, case: tuple[bytes, str]):
+    data, packing = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _write(Path(tmp), data, packing)
+        code, out, err = run_cli("sex", str(path), "--format", "json")
+        if code == 0:
+            assert out.startswith(("{", "["))
+        else:
+            assert_clean_error(code, err)
+        record_case("cli sex (fuzzed VCF)", f"exit {code}")

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import stat
+import subprocess
 import threading
 
 from .conftest import ROOT, assert_clean_error
@@ -73,3 +74,36 @@ def test_disk_full_while_writing_is_one_line_and_leaves_nothing(run_cli, tmp_pat
     assert_clean_error(code, err, str(out))
     assert code == 1 and "No space left on device" in err
     assert list(tmp_path.iterdir()) == []
+
+
+NO_HINTS = "##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+
+
+def test_vcf_output_of_a_file_whose_build_is_unknown(run_cli, tmp_path):
+    """Found by fuzzing: a header without build hints or FOXP3 records, --format vcf, raised
+    'unexpected ValueError: unknown genome build'; with --build the header said ID= (empty)."""
+    source = tmp_path / "nohints.vcf"
+    source.write_text(NO_HINTS)
+    code, out, err = run_cli("annotate", str(source), "--format", "vcf")
+    assert_clean_error(code, err, str(source))
+    assert code == 1 and "--build" in err and out == ""
+
+    out_path = tmp_path / "out.vcf"
+    code, _, err = run_cli("annotate", str(source), "--build", "GRCh38", "-o", str(out_path))
+    assert code == 0, err
+    text = out_path.read_text()
+    assert "##reference=GRCh38" in text and "ID=," not in text
+    bcftools = subprocess.run(["bcftools", "view", "-h", str(out_path)], capture_output=True,
+                              text=True)
+    assert bcftools.returncode == 0 and not bcftools.stderr, bcftools.stderr
+
+
+def test_html_output_of_a_file_whose_build_is_unknown(run_cli, tmp_path):
+    """Found by fuzzing: same input with a sample, --format html: 'unexpected ValueError'."""
+    source = tmp_path / "nohints.vcf"
+    source.write_text(NO_HINTS.replace("\tINFO\n", "\tINFO\tFORMAT\tS0\n"))
+    out = tmp_path / "r.html"
+    code, _, err = run_cli("annotate", str(source), "-o", str(out))
+    assert code == 0, err
+    html = out.read_text()
+    assert "Sample S0" in html and "No variant in the FOXP3 locus." in html
