@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -54,6 +55,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _is_special(path: Path) -> bool:
+    """True for an existing destination that is neither a regular file nor a directory."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _unlink_quietly(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -69,6 +79,9 @@ def atomic_write(
     durable: bool = True,
 ) -> Iterator[IO]:
     """Open a temporary sibling of ``path`` for writing; rename it to ``path`` on success.
+
+    A symbolic link is followed (its target is replaced, the link kept). A destination that
+    is a device or a named pipe (``/dev/null``, ``/dev/stdout``) is written directly.
 
     ``mode`` is ``"w"`` (text) or ``"wb"`` (binary). The file gets the permissions a normal
     ``open(path, "w")`` would give (those of an existing destination, else 0666 minus umask).
@@ -86,6 +99,18 @@ def atomic_write(
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     destination = Path(path)
+    if _is_special(destination):
+        # /dev/null, /dev/stdout, a named pipe...: renaming over it would replace the device node
+        # itself (as root even /dev/null); there is no previous content to protect, write to it
+        if mode == "wb":
+            special: IO = open(destination, "wb")  # noqa: SIM115 - closed by the with below
+        else:
+            special = open(destination, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+        with special:
+            yield special
+        return
+    if destination.is_symlink():  # replace the file the link points to, keep the link
+        destination = Path(os.path.realpath(destination))
     directory = destination.parent
     fd, temp_name = tempfile.mkstemp(
         dir=directory, prefix=f"{TEMP_PREFIX}{destination.name}.", suffix=".tmp"

@@ -319,6 +319,7 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
                 f"The locus is chrX:{locus.pos_start}-{locus.pos_end}",
             )
         variant = _variant_from_plus(data, build, s - 1, e, n, raw)
+    _require_change(variant, raw)
     alleles = _both_builds(variant, data)
     c_name = _c_name(variant, data)
     return ParsedVariant(raw, kind, MappingProxyType(alleles), c_name)
@@ -389,6 +390,17 @@ def _variant_from_plus(
     return GenomicVariant(build, start + 1, ref, alt)
 
 
+def _require_change(variant: GenomicVariant, raw: str) -> None:
+    """Refuse a name whose alleles are equal (``c.1189C>C``, ``chrX:49251441:G:G``): there is
+    nothing to annotate, and normalising an empty allele would name a neighbouring base."""
+    v = trim(variant)
+    if not v.ref and not v.alt:
+        raise HgvsParseError(
+            f"{raw!r} describes no change (the new bases equal the reference)",
+            "Give the changed base(s), e.g. c.1189C>T",
+        )
+
+
 def _both_builds(variant: GenomicVariant, data: RefData) -> dict[Build, GenomicVariant]:
     out = {variant.build: normalize_vcf(variant, data.locus(variant.build))}
     other = lift_variant(variant, data, variant.build.other)
@@ -429,6 +441,7 @@ def _parse_vcflike(raw: str, m: re.Match, data: RefData, build: Build | None) ->
             "Say which build (e.g. --build GRCh38)",
         )
     variant = GenomicVariant(matching[0], pos, ref, alt)
+    _require_change(variant, raw)
     alleles = _both_builds(variant, data)
     return ParsedVariant(raw, "vcf", MappingProxyType(alleles), _c_name(variant, data))
 

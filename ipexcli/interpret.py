@@ -7,6 +7,7 @@ The output is made of :mod:`ipexcli.result` objects, ready for any renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -116,17 +117,42 @@ def variant_result(
     )
 
 
+#: a VCF Float written in ASCII decimal (Python's float() also takes "inf", "1_0", "٣"...)
+_VCF_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def allele_frequency(record: VariantRecord, af_field: str | None) -> float | None:
-    """The population allele frequency the user pointed at with ``--af-field``, if usable."""
+    """The population allele frequency the user pointed at with ``--af-field``, if usable:
+    a decimal number from 0 to 1 (anything else, e.g. ``inf``, ``5`` or ``-0.5``, is None, so
+    that no frequency evidence code is derived from it; see :func:`unusable_frequency`).
+
+    >>> from ipexcli.model import VariantRecord
+    >>> rec = lambda af: VariantRecord("x.vcf", 9, "chrX", "X", 1, "A", "G", info=(("AF", af),))
+    >>> [allele_frequency(rec(v), "AF") for v in ("0.25", "1e-5", "inf", "5", "1_0", ".")]
+    [0.25, 1e-05, None, None, None, None]
+    """
+    text = _frequency_text(record, af_field)
+    if text is None or not _VCF_FLOAT.fullmatch(text):
+        return None
+    value = float(text)
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def unusable_frequency(record: VariantRecord, af_field: str | None) -> str | None:
+    """The ``--af-field`` value of ``record`` when it is present but not a frequency."""
+    text = _frequency_text(record, af_field)
+    if text is None or allele_frequency(record, af_field) is not None:
+        return None
+    return text
+
+
+def _frequency_text(record: VariantRecord, af_field: str | None) -> str | None:
     if not af_field:
         return None
     value = record.info_value(af_field)
     if value in (None, "", "."):
         return None
-    try:
-        return float(value.split(",")[0])  # type: ignore[union-attr]
-    except ValueError:
-        return None
+    return value.split(",")[0].strip()  # type: ignore[union-attr]
 
 
 def genomic_variant(record: VariantRecord, build: Build) -> GenomicVariant:
@@ -292,17 +318,27 @@ def interpret_file(
     results: dict[str, VariantResult] = {}
     findings: dict[str, object] = {}
     per_record: list[tuple[VariantRecord, str]] = []
+    bad_frequencies: list[str] = []
     assembly = data.assemblies[build] if build else None
     for record in records:
         assert build is not None
         variant = genomic_variant(record, build)
         annotation = annotate_variant(variant, data, allele_frequency(record, options.af_field))
+        bad_frequency = unusable_frequency(record, options.af_field)
+        if bad_frequency is not None:
+            bad_frequencies.append(f"{record.pos} {bad_frequency[:20]!r}")
         result = variant_result(annotation, record)
         in_par = bool(assembly and assembly.in_par(record.chrom, record.pos))
         if result.key not in results:
             results[result.key] = result
             findings[result.key] = _finding(annotation, result, in_par)
         per_record.append((record, result.key))
+    if bad_frequencies:
+        warnings.append(
+            f"{path}: {options.af_field} is not a frequency from 0 to 1 in "
+            f"{len(bad_frequencies)} record(s) (first: pos {bad_frequencies[0]}); no frequency "
+            "evidence code was derived from those values"
+        )
     sample_results = []
     used_sexes: dict[str, Sex] = {}
     for index, sample in enumerate(samples):

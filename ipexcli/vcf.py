@@ -1026,14 +1026,19 @@ class VcfReader:
         lo = max(0, start - WINDOW_MARGIN)
         try:
             if self.stats.region_method == "index":
-                for name in names:
-                    try:
-                        records = variant_file.fetch(name, lo, end)
-                    except ValueError:
-                        continue
-                    for rec in records:
-                        yield None, str(rec).encode()
-                return
+                contigs = set(variant_file.header.contigs)
+                try:
+                    fetched = [
+                        variant_file.fetch(name, lo, end) for name in names if name in contigs
+                    ]
+                except ValueError as exc:  # a contig the header declares: the index is bad
+                    self.stats.notes.append(f"index unusable ({exc}); reading the whole BCF")
+                    self.stats.region_method = "stream"
+                else:
+                    for records in fetched:
+                        for rec in records:
+                            yield None, str(rec).encode()
+                    return
             variant_file.reset()
             wanted = set(names) or {n for n, c in self._aliases.items() if c == chrom}
             for rec in variant_file:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ipexcli.cli import CONTEXT_SETTINGS
-from ipexcli.cli.options import build_option, sample_options
+from ipexcli.cli.options import build_option, check_output_folder, sample_options
 
 FORMATS = ("table", "tsv", "json", "vcf", "html")
 _SUFFIX_FORMATS = {
@@ -85,6 +85,7 @@ def annotate(
     from ipexcli.annotate import AnnotateOptions, annotate_files
     from ipexcli.report.output import write_report
 
+    check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
     options = AnnotateOptions(
         build=build,  # type: ignore[arg-type]
@@ -95,7 +96,18 @@ def annotate(
         infer_sex=not no_sex_inference,
     )
     report = annotate_files(list(vcfs), options)
-    write_report(report, fmt, output)
+    try:
+        write_report(report, fmt, output)
+    except BrokenPipeError:  # `ipex annotate ... | head`: handled quietly by the CLI edge
+        raise
+    except OSError as exc:  # disk full, permission denied, folder removed meanwhile...
+        from ipexcli.errors import IpexError
+
+        where = output if output and output != "-" else "standard output"
+        raise IpexError(
+            f"{where}: cannot write the report ({exc.strerror or exc})",
+            "Check that the folder exists and is writable and that the disk is not full",
+        ) from None
     if fail_on and report_has_finding(report, fail_on):
         sys.exit(EXIT_FINDING)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -70,3 +71,17 @@ def sample_options(function: F) -> F:
         help="PED file: family structure and sex (column 5: 1=male, 2=female, 0=unknown).",
     )(function)
     return function
+
+
+def check_output_folder(output: str | None) -> None:
+    """Fail before any work when ``-o``'s folder does not exist (``None``/``-``: stdout)."""
+    from ipexcli.errors import UsageError
+
+    if not output or output == "-":
+        return
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"{output}: the folder {folder} does not exist",
+            "Create it first (mkdir -p) or choose another -o",
+        )

@@ -11,9 +11,11 @@ variant table (cards below 80 columns), diagnostics and the disclaimer.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -99,10 +101,46 @@ def render_refdata_info(data: RefData, console: Console | None = None) -> None:
 # -- annotate report ---------------------------------------------------------------------------
 
 
+def printable(value: T) -> T:
+    """``value`` with every control character in its strings shown as ``\\xNN``.
+
+    Text from input files (sample names, FILTER, paths, INFO) reaches the terminal; an ESC byte
+    there could clear or re-colour the user's screen. Works on strings and recursively on
+    (frozen) dataclasses, tuples, lists and dicts; enums and numbers pass through.
+
+    >>> printable("a\\x1b[2Jb"), printable(("ok", 3))
+    ('a\\\\x1b[2Jb', ('ok', 3))
+    """
+    if type(value) is str:
+        if _CONTROL.search(value) is None:
+            return value
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(printable(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [printable(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: printable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+    return value
+
+
+#: C0 controls except TAB and LF, DEL and the C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+T = TypeVar("T")
+
+
 def render_report(report: Report, console: Console | None = None) -> None:
     """Print ``report`` for a person at a terminal (width-aware; colour only on a TTY)."""
     from rich.theme import Theme
 
+    report = printable(report)
     console = console or make_console()
     console.push_theme(Theme(THEME_STYLES))
     try:
@@ -462,6 +500,7 @@ def render_lookup(result: LookupResult, console: Console | None = None) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    result = printable(result)
     console = console or make_console()
     console.print(Text(f"ipex lookup {result.query}", style="bold"))
     for note in result.notes:
@@ -499,6 +538,8 @@ def render_sex_table(
     """One row per (file, sample): declared, inferred, check, sex used and the evidence."""
     from rich.table import Table
     from rich.text import Text
+
+    results = printable(list(results))
 
     if console is None:
         console = make_console()

@@ -443,7 +443,8 @@ def render(report: Report) -> str:
     ]
     for sample in report.samples:
         item = next((i for i in report.inputs if i.path == sample.input), None)
-        build = Build.parse(item.build) if item else Build.GRCH38
+        # the plot needs only the protein (same in both builds); the build may be unknown
+        build = Build.parse(item.build) if item and item.build else Build.GRCH38
         tx = data.transcript(build)
         variants = _variants_of(report, item) if item else []
         plot = lollipop_svg(sample, variants, tx.features, len(tx.protein), context)

@@ -195,12 +195,21 @@ def render(report: Report, input_path: str | None = None) -> str:
     from ipexcli.model import Build
 
     item = _input(report, input_path)
+    if not item.build:  # no header hint and no record to place: nothing to say which build
+        from ipexcli.errors import BuildMismatchError
+
+        raise BuildMismatchError(
+            f"{item.path}: cannot write an annotated VCF: the genome build is unknown (the "
+            "header names none and no record lies in a FOXP3 window)",
+            "Give --build GRCh38 or --build GRCh37",
+        )
     build = Build.parse(item.build)
     data = refdata.load()
     tx = data.transcript(build)
     by_id = {s.id: s for s in report.samples if s.input == item.path}
     samples: list[SampleResult] = [by_id[name] for name in item.samples if name in by_id]
-    samples += [s for s in by_id.values() if s not in samples]
+    placed = {s.id for s in samples}  # by id: comparing whole results is O(n^2) deep ==
+    samples += [s for s in by_id.values() if s.id not in placed]
     variants = sorted(
         (v for v in report.variants
          if item.path in v.inputs or (not v.inputs and v.build == item.build)),
@@ -217,8 +226,10 @@ def render(report: Report, input_path: str | None = None) -> str:
         f"##ipexcli_refdata={report.refdata.get('version', '')}",
         f"##ipexcli_input={escape(item.path)}",
         f"##reference={build}",
-        f"##contig=<ID={item.contig},length={data.assemblies[build].lengths['X']},"
-        f"assembly={build}>",
+        *(  # no chrX contig in the input's header and no record: no contig line (ID= empty)
+            [f"##contig=<ID={item.contig},length={data.assemblies[build].lengths['X']},"
+             f"assembly={build}>"] if item.contig else []
+        ),
         '##FILTER=<ID=PASS,Description="All filters passed">',
         *(f'##FILTER=<ID={f},Description="Filter from the input VCF">' for f in filters),
         *(

@@ -1,0 +1,85 @@
+"""Hostile-input fixtures: fuzz case counters and the socket guard of tests/reliability."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_netguard():
+    """tests/reliability/netguard.py, loaded by path (same module object as its conftest's)."""
+    name = "ipex_tests_netguard"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, ROOT / "tests" / "reliability" / "netguard.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+#: fuzz target -> generated cases run; printed at the end of the session (see with ``-s``)
+FUZZ_COUNTS: Counter[str] = Counter()
+#: fuzz target -> outcome ("ok", or the IpexError class name) -> cases
+FUZZ_OUTCOMES: dict[str, Counter[str]] = {}
+
+
+def record_case(target: str, outcome: str) -> None:
+    FUZZ_COUNTS[target] += 1
+    FUZZ_OUTCOMES.setdefault(target, Counter())[outcome] += 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _print_fuzz_counts() -> Iterator[None]:
+    yield
+    if FUZZ_COUNTS:
+        print("\nfuzz cases per target (0 unhandled exceptions, else the test failed):")
+        for target, count in sorted(FUZZ_COUNTS.items()):
+            outcomes = ", ".join(f"{k}={v}" for k, v in FUZZ_OUTCOMES[target].most_common())
+            print(f"  {target}: {count} cases ({outcomes})")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse and record every IP connection (loopback too); fail the test if any was tried."""
+    attempts: list[str] = []
+    load_netguard().install(attempts, monkeypatch, allow_loopback=False)
+    yield attempts
+    assert not attempts, f"network access attempted: {attempts}"
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``ipex ARGS`` in-process through :func:`ipexcli.cli.main`: (exit code, out, err)."""
+    from ipexcli.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def assert_clean_error(code: int, err: str, name: str | None = None) -> None:
+    """Exit 1/2, one ``error: ...`` line (click usage errors: their ``Error:`` line), the file
+    named, no traceback and no "unexpected" (an unhandled exception caught at the edge)."""
+    assert code in (1, 2), (code, err)
+    assert "Traceback" not in err and "unexpected" not in err, err
+    lines = [line for line in err.splitlines() if line.lower().startswith("error:")]
+    assert len(lines) == 1, err
+    if name is not None:
+        assert name in lines[0], err
