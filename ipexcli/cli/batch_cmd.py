@@ -166,10 +166,12 @@ def batch(
         from ipexcli.report.console import batch_progress
 
         result = run_batch(job_list, settings, progress=batch_progress)
+    from ipexcli.report.console import printable
+
     where = ""
     if not no_summary:
         tsv, _ = write_summary(result, outdir)
-        where = f" -> {tsv}"
+        where = f" -> {printable(str(tsv))}"
     failed = result.failed
     counts = f"{len(result.outcomes)} files, {len(result.outcomes) - len(failed)} ok, " + (
         f"{len(failed)} failed"
@@ -186,7 +188,7 @@ def batch(
         shown = outcome.error
         if not shown.startswith(outcome.input):
             shown = f"{outcome.input}: {shown}"
-        click.echo(f"failed: {shown}", err=True)
+        click.echo(f"failed: {printable(shown)}", err=True)  # no ESC from file names/content
     if len(failed) > 10:
         click.echo(f"... and {len(failed) - 10} more failed files (see the summary)", err=True)
     if failed and not allow_failures:
