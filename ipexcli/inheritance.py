@@ -35,7 +35,7 @@ used; a haploid call there is "unexpected ploidy".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -454,18 +454,28 @@ def interpret_sample(
     genotypes: Sequence[tuple[VariantFinding, Call]],
     coverage: Coverage,
     sex_basis: str = "declared",
+    interpret: Interpreter | None = None,
 ) -> tuple[SampleVerdict, ...]:
     """Verdict(s) for ``sample`` from its genotypes at the engine's findings.
 
     Returns one verdict for a male or female, and two ("IF MALE", "IF FEMALE") when ``sex`` is
-    unknown. ``genotypes`` pairs each finding with this sample's call at it.
+    unknown. ``genotypes`` pairs each finding with this sample's call at it. ``interpret``
+    replaces :func:`interpret_genotype` (same contract), e.g. with a memoised version for
+    cohorts, where the same few calls repeat for thousands of samples.
     """
+    interpret = interpret or interpret_genotype
     if sex is Sex.UNKNOWN:
         return tuple(
-            _interpret_one(sample, assumed, genotypes, coverage, "assumed: sex unknown")
+            _interpret_one(
+                sample, assumed, genotypes, coverage, "assumed: sex unknown", interpret
+            )
             for assumed in (Sex.MALE, Sex.FEMALE)
         )
-    return (_interpret_one(sample, sex, genotypes, coverage, sex_basis),)
+    return (_interpret_one(sample, sex, genotypes, coverage, sex_basis, interpret),)
+
+
+#: the signature of :func:`interpret_genotype`
+Interpreter = Callable[[VariantFinding, Call, Sex], "VariantInterpretation"]
 
 
 def _interpret_one(
@@ -474,8 +484,9 @@ def _interpret_one(
     genotypes: Sequence[tuple[VariantFinding, Call]],
     coverage: Coverage,
     sex_basis: str,
+    interpret: Interpreter = interpret_genotype,
 ) -> SampleVerdict:
-    interpretations = tuple(interpret_genotype(f, call, sex) for f, call in genotypes)
+    interpretations = tuple(interpret(f, call, sex) for f, call in genotypes)
     reasons: list[str] = []
     flags: list[str] = []
     for item in interpretations:

@@ -272,7 +272,7 @@ def interpret_file(
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
     from ipexcli import refdata
     from ipexcli.engine import annotate_variant
-    from ipexcli.inheritance import Coverage, interpret_sample, segregate
+    from ipexcli.inheritance import Coverage, interpret_genotype, interpret_sample, segregate
     from ipexcli.vcf import open_vcf
 
     data = data or refdata.load()
@@ -341,6 +341,21 @@ def interpret_file(
         )
     sample_results = []
     used_sexes: dict[str, Sex] = {}
+    # a cohort repeats the same few genotypes per record thousands of times (the reader shares
+    # one Call object between equal sample columns): label and interpret each distinct
+    # (variant, call, sex) once, keyed by identity; the cached value keeps the objects alive
+    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, object]] = {}
+    verdict_cache: dict[tuple[int, int, str], tuple[object, object, object]] = {}
+
+    def interpret_memo(finding: object, call: object, sex: Sex) -> object:
+        memo_key = (id(finding), id(call), sex.value)  # str hashes are cached, enums' are not
+        hit = verdict_cache.get(memo_key)
+        if hit is None:
+            hit = verdict_cache[memo_key] = (
+                interpret_genotype(finding, call, sex), finding, call  # type: ignore[arg-type]
+            )
+        return hit[0]
+
     for index, sample in enumerate(samples):
         check = checks.get(sample)
         sex_result = _sex_result(check, declared.get(sample))
@@ -351,12 +366,19 @@ def interpret_file(
         for record, key in per_record:
             call = record.calls[index]
             finding = findings[key]
-            genotypes.append(
-                _genotype(key, call, used, finding.in_par, _split_gt(call))  # type: ignore[attr-defined]
-            )
+            cache_key = (key, id(call), used.value)
+            cached = genotype_cache.get(cache_key)
+            if cached is None:
+                cached = genotype_cache[cache_key] = (
+                    _genotype(key, call, used, finding.in_par, _split_gt(call)),  # type: ignore[attr-defined]
+                    call,
+                )
+            genotypes.append(cached[0])
             pairs.append((finding, call))
         basis = "declared" if sex_result.declared_source else "inferred"
-        verdicts = interpret_sample(sample, used, pairs, coverage, basis)  # type: ignore[arg-type]
+        verdicts = interpret_sample(
+            sample, used, pairs, coverage, basis, interpret_memo  # type: ignore[arg-type]
+        )
         sample_results.append(
             SampleResult(
                 id=sample,
