@@ -185,6 +185,9 @@ class BuildDecision:
     evidence: tuple[str, ...] = ()
     mismatch: bool = False
     message: str = ""
+    #: a doubt too weak for a mismatch, shown as a warning (e.g. records only in the other
+    #: build's window, too few to decide)
+    warning: str = ""
 
 
 def decide(hint: HeaderHint, tally: RefTally, override: Build | None = None) -> BuildDecision:
@@ -253,7 +256,18 @@ def decide(hint: HeaderHint, tally: RefTally, override: Build | None = None) -> 
                 ),
             )
         method = "header+ref" if tally.of(named).agrees else "header"
-        return BuildDecision(named, method, evidence_t, message=f"{named} (from the header)")
+        own, other = tally.of(named), tally.of(named.other)
+        warning = ""
+        if own.total == 0 and other.total and not other.mismatched:
+            warning = (
+                f"no record in the {named} FOXP3 window, but {other.matched} record(s) in the "
+                f"{named.other} window match the {named.other} sequence (too few to call a "
+                f"build mismatch): are these {named.other} coordinates? Try --build "
+                f"{named.other}"
+            )
+        return BuildDecision(
+            named, method, evidence_t, message=f"{named} (from the header)", warning=warning
+        )
     fitting = [b for b in Build if tally.of(b).agrees and not tally.of(b.other).agrees]
     if len(fitting) == 1 and not tally.of(fitting[0]).disagrees:
         build = fitting[0]

@@ -305,6 +305,8 @@ def interpret_file(
         stats = reader.stats
         if decision.mismatch and decision.message:
             warnings.append(f"{path}: {decision.message}")
+        if decision.warning:
+            warnings.append(f"{path}: {decision.warning}")
         warnings.extend(f"{path}: {note}" for note in stats.notes)
         file_format = reader.file_format
     locus = data.locus(build) if build else None

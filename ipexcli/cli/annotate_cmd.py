@@ -96,6 +96,7 @@ def annotate(
         infer_sex=not no_sex_inference,
     )
     report = annotate_files(list(vcfs), options)
+    _warn(report.warnings)
     try:
         write_report(report, fmt, output)
     except BrokenPipeError:  # `ipex annotate ... | head`: handled quietly by the CLI edge
@@ -122,3 +123,23 @@ def report_has_finding(report: object, level: str) -> bool:
         for sample in report.samples  # type: ignore[attr-defined]
         for verdict in sample.verdicts
     )
+
+
+#: at most this many warnings on stderr; the rest are counted (all are in the report)
+MAX_WARNINGS_SHOWN = 10
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    """Warnings go to stderr whatever the format, so pipelines see them too; a cohort's
+    per-sample warnings are cut to the first few and counted."""
+    from ipexcli.report.console import printable
+
+    distinct = list(dict.fromkeys(warnings))
+    for warning in distinct[:MAX_WARNINGS_SHOWN]:
+        click.echo(f"warning: {printable(warning)}", err=True)
+    if len(distinct) > MAX_WARNINGS_SHOWN:
+        click.echo(
+            f"warning: ... and {len(distinct) - MAX_WARNINGS_SHOWN} more warnings (all are in "
+            "the report: --format json 'warnings', or the table's diagnostics)",
+            err=True,
+        )

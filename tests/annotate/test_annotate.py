@@ -160,3 +160,23 @@ def test_grch37_positions_labelled_grch38_are_a_build_mismatch(ipex, tmp_path: P
     result = ipex("annotate", str(vcf), "--format", "tsv")
     assert result.exit_code == 1
     assert "build mismatch" in result.stderr and "GRCh37" in result.stderr
+
+
+def test_too_few_records_for_a_mismatch_still_raise_a_warning(ipex, tmp_path: Path) -> None:
+    """Two SNVs at GRCh37 positions under a GRCh38 header: not enough to refuse the file, but
+    the user is told, on stderr, whatever the output format."""
+    from ipexcli import refdata
+    from ipexcli.model import Build
+
+    locus37 = refdata.load().locus(Build.GRCH37)
+    vcf = tmp_path / "two.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##reference=GRCh38\n"
+        "##contig=<ID=chrX,length=156040895,assembly=GRCh38>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        + "".join(f"chrX\t{p}\t.\t{locus37.base(p)}\tA\t.\tPASS\t.\n"
+                  for p in (49112832, 49112833))
+    )
+    result = ipex("annotate", str(vcf), "--format", "tsv")
+    assert result.exit_code == 0
+    assert "warning: " in result.stderr and "Try --build GRCh37" in result.stderr
