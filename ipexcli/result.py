@@ -13,6 +13,33 @@ from typing import Any
 
 SCHEMA_VERSION = "1.0"
 
+
+def bare_hgvs(hgvs: str) -> str:
+    """Drop the accession: ``NM_014009.4:c.1189C>T`` -> ``c.1189C>T``.
+
+    >>> bare_hgvs("NP_054728.2:p.(Arg397Trp)"), bare_hgvs("c.1A>G")
+    ('p.(Arg397Trp)', 'c.1A>G')
+    """
+    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+
+
+def classification_group(classification: str) -> str:
+    """"pathogenic", "benign", "uncertain" or "none" (no formal classification), for styling.
+
+    >>> classification_group("Pathogenic/Likely pathogenic"), classification_group("")
+    ('pathogenic', 'none')
+    """
+    from ipexcli.model import Significance
+
+    if not classification:
+        return "none"
+    significance = Significance.parse(classification)
+    if significance.is_pathogenic:
+        return "pathogenic"
+    if significance.is_benign:
+        return "benign"
+    return "uncertain"
+
 #: words allowed in verdicts: the report states evidence, never a diagnosis
 VERDICT_CATEGORIES = (
     "consistent_with_ipex",  # genotype consistent with IPEX (X-linked recessive)

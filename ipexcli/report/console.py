@@ -286,20 +286,15 @@ def _impact_text(variant: VariantResult) -> Text:
 
 def _bare(hgvs: str) -> str:
     """``NM_014009.4:c.1189C>T`` -> ``c.1189C>T`` (the table header names the accession)."""
-    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+    from ipexcli.result import bare_hgvs
+
+    return bare_hgvs(hgvs)
 
 
 def _known_style(classification: str) -> str:
-    from ipexcli.model import Significance
+    from ipexcli.result import classification_group
 
-    if not classification:
-        return "known.none"
-    sig = Significance.parse(classification)
-    if sig.is_pathogenic:
-        return "known.pathogenic"
-    if sig.is_benign:
-        return "known.benign"
-    return "known.uncertain"
+    return f"known.{classification_group(classification)}"
 
 
 def _known_text(variant: VariantResult) -> Text:

@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Significance
+from ipexcli.result import bare_hgvs, classification_group
 
 if TYPE_CHECKING:
     from ipexcli.refdata import ProteinFeature
@@ -84,19 +85,16 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _bare(hgvs: str) -> str:
-    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+_bare = bare_hgvs
+
+#: classification group -> CSS class
+_CLS_CLASS = {
+    "pathogenic": "cls-path", "benign": "cls-benign", "uncertain": "cls-vus", "none": "cls-none",
+}
 
 
 def _cls_class(classification: str) -> str:
-    if not classification:
-        return "cls-none"
-    sig = Significance.parse(classification)
-    if sig.is_pathogenic:
-        return "cls-path"
-    if sig.is_benign:
-        return "cls-benign"
-    return "cls-vus"
+    return _CLS_CLASS[classification_group(classification)]
 
 
 def _exact(variant: VariantResult) -> KnownMatch | None:

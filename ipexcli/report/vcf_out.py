@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 
 from ipexcli.errors import UsageError
-from ipexcli.result import GenotypeResult, InputResult, Report, SampleResult, VariantResult
+from ipexcli.result import (
+    GenotypeResult,
+    InputResult,
+    Report,
+    SampleResult,
+    VariantResult,
+    bare_hgvs,
+)
 
 #: the 16 ANN fields, as named by the VCF annotation format v1.0
 ANN_FIELDS: tuple[str, ...] = (
@@ -74,9 +81,7 @@ def escape(value: object) -> str:
     return _SPACE_RE.sub("_", text)
 
 
-def _bare(hgvs: str) -> str:
-    """``NM_014009.4:c.1189C>T`` -> ``c.1189C>T`` (the accession is in Feature_ID)."""
-    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+_bare = bare_hgvs  # the accession is in Feature_ID
 
 
 def ann_value(variant: VariantResult, gene: str, gene_id: str, transcript: str,
