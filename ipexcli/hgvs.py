@@ -300,14 +300,31 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
             f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T, c.751_753del"
         )
     if kind == "c":
-        origin = Build.GRCH38
-        tmap = transcript_map(data, origin)
         start_pos = CdsPosition.parse(n["start"])
         end_pos = CdsPosition.parse(n["end"]) if n["end"] else start_pos
-        vs, ve = tmap.view_of_c(start_pos), tmap.view_of_c(end_pos)
-        if ve < vs:
-            raise HgvsParseError(f"{raw!r}: positions are in the wrong order", "Write 5' first")
-        variant = _variant_from_view(tmap, vs, ve, n, raw)
+        # placed on GRCh38 (the MANE mapping) first; an intronic offset can differ between the
+        # builds (introns 1 and 6 differ in length), so a name whose stated bases fit only the
+        # GRCh37 intron (e.g. a GRCh37-numbered c.-23+2882A>C) is placed on GRCh37 instead
+        intronic = bool(start_pos.offset or end_pos.offset)
+        origins = [Build.GRCH37, Build.GRCH38] if build is Build.GRCH37 else [
+            Build.GRCH38, Build.GRCH37
+        ]
+        failure: HgvsParseError | None = None
+        for origin in origins if intronic else origins[:1]:
+            tmap = transcript_map(data, origin)
+            vs, ve = tmap.view_of_c(start_pos), tmap.view_of_c(end_pos)
+            if ve < vs:
+                raise HgvsParseError(
+                    f"{raw!r}: positions are in the wrong order", "Write 5' first"
+                )
+            try:
+                variant = _variant_from_view(tmap, vs, ve, n, raw)
+                break
+            except HgvsParseError as exc:
+                failure = failure or exc
+        else:
+            assert failure is not None
+            raise failure
     else:
         assert build is not None
         origin = build

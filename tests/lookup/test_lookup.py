@@ -103,3 +103,14 @@ def test_lookup_table_escapes_brackets(ipex) -> None:
     assert result.exit_code == 0
     assert "p.(Arg397Trp)" in result.stdout
     assert "ClinVar VCV000011407.9, 2024-02-14" in result.stdout
+
+
+def test_a_grch37_numbered_intronic_name_is_placed_on_grch37() -> None:
+    """KV13 (rs3761548) is named c.-23+2882A>C in GRCh37 numbering: intron 1 is 5 bp shorter
+    in GRCh38, whose reference also carries the other allele (c.-23+2877C>A there)."""
+    (row,) = [r for r in KNOWN if r.id == "KV13"]
+    result = lookup(f"NM_014009.4:{row.hgvs_c}")
+    (variant,) = result.hits[0].variants
+    assert variant.key == key(row, Build.GRCH37)
+    assert variant.hgvs_c == "NM_014009.4:c.-23+2882A>C"
+    assert variant.known[0].id == "KV13"
