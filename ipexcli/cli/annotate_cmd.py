@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ipexcli.cli import CONTEXT_SETTINGS
-from ipexcli.cli.options import build_option, check_output_folder, sample_options
+from ipexcli.cli.options import annotate_options, check_output_folder, options_from
 
 FORMATS = ("table", "tsv", "json", "vcf", "html")
 _SUFFIX_FORMATS = {
@@ -37,22 +37,15 @@ def choose_format(fmt: str | None, output: str | None, stdout_is_tty: bool) -> s
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("vcfs", nargs=-1, required=True, metavar="VCF...",
                 type=click.Path(dir_okay=False, allow_dash=True))
-@sample_options
-@build_option
+@annotate_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format. Default: table on a terminal, else from -o's suffix, else tsv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the report here (atomically) instead of stdout; .vcf.gz is bgzipped "
               "and indexed.")
-@click.option("--pass-only", is_flag=True, help="Ignore records whose FILTER is not PASS.")
-@click.option("--af-field", metavar="INFO_KEY",
-              help="INFO field holding a population allele frequency (e.g. gnomAD_AF); enables "
-              "the PM2_Supporting/BS1/BA1 evidence codes.")
 @click.option("--fail-on", type=click.Choice(["pathogenic", "vus"]),
               help="Exit with code 3 when a sample has a finding at least this severe "
               "(pathogenic: P/LP or null variant; vus: also uncertain). For pipeline gating.")
-@click.option("--no-sex-inference", is_flag=True,
-              help="Do not infer sex from chrX/chrY genotypes (declared sex only).")
 def annotate(
     vcfs: tuple[str, ...],
     sexes: tuple[tuple[str, object], ...],
@@ -82,18 +75,18 @@ def annotate(
     Exit codes: 0 ok; 1 data error (unreadable input, build mismatch...); 2 usage error;
     3 a finding matched --fail-on.
     """
-    from ipexcli.annotate import AnnotateOptions, annotate_files
+    from ipexcli.annotate import annotate_files
     from ipexcli.report.output import write_report
 
     check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
-    options = AnnotateOptions(
+    options = options_from(
         build=build,  # type: ignore[arg-type]
-        declared_sex=dict(sexes),  # type: ignore[arg-type]
+        sexes=sexes,  # type: ignore[arg-type]
         ped=ped,
         pass_only=pass_only,
         af_field=af_field,
-        infer_sex=not no_sex_inference,
+        no_sex_inference=no_sex_inference,
     )
     report = annotate_files(list(vcfs), options)
     _warn(report.warnings)

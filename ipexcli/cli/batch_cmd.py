@@ -7,7 +7,7 @@ import sys
 import click
 
 from ipexcli.cli import CONTEXT_SETTINGS
-from ipexcli.cli.options import build_option, sample_options
+from ipexcli.cli.options import annotate_options, options_from
 
 
 class FormatList(click.ParamType):
@@ -65,13 +65,7 @@ class ChunkType(click.ParamType):
               "options (redo failed and unfinished ones).")
 @click.option("--format", "formats", type=FormatList(), default="tsv,json", show_default=True,
               help="Per-file reports: comma-separated tsv, json, vcf (bgzipped + indexed), html.")
-@sample_options
-@build_option
-@click.option("--pass-only", is_flag=True, help="Ignore records whose FILTER is not PASS.")
-@click.option("--af-field", metavar="INFO_KEY",
-              help="INFO field holding a population allele frequency (as in ipex annotate).")
-@click.option("--no-sex-inference", is_flag=True,
-              help="Do not infer sex from chrX/chrY genotypes (declared sex only).")
+@annotate_options
 @click.option("--chunk", type=ChunkType(),
               help="Process only the I-th of N equal parts of the inputs (for scatter on a "
               "cluster; see workflows/). Implies --no-summary.")
@@ -118,7 +112,6 @@ def batch(
     OUTDIR/state/NAME.json (completion marker), OUTDIR/summary.tsv, OUTDIR/summary.json.
     Exit codes: 0 all files ok; 1 a file failed (or a data error); 2 usage error.
     """
-    from ipexcli.annotate import AnnotateOptions
     from ipexcli.batch import (
         BatchSettings,
         chunk_of,
@@ -152,13 +145,13 @@ def batch(
         settings = BatchSettings(
             outdir=outdir,
             formats=formats,
-            annotate=AnnotateOptions(
+            annotate=options_from(
                 build=build,  # type: ignore[arg-type]
-                declared_sex=dict(sexes),  # type: ignore[arg-type]
+                sexes=sexes,  # type: ignore[arg-type]
                 ped=ped,
                 pass_only=pass_only,
                 af_field=af_field,
-                infer_sex=not no_sex_inference,
+                no_sex_inference=no_sex_inference,
             ),
             workers=jobs,
             resume=resume,

@@ -85,3 +85,44 @@ def check_output_folder(output: str | None) -> None:
             f"{output}: the folder {folder} does not exist",
             "Create it first (mkdir -p) or choose another -o",
         )
+
+
+def annotate_options(function: F) -> F:
+    """Every option that shapes an annotation, shared by ``annotate`` and ``batch``:
+    ``--sex``, ``--ped``, ``--build``, ``--pass-only``, ``--af-field``, ``--no-sex-inference``.
+    :func:`options_from` turns their values into :class:`~ipexcli.annotate.AnnotateOptions`."""
+    function = click.option(
+        "--no-sex-inference", is_flag=True,
+        help="Do not infer sex from chrX/chrY genotypes (declared sex only).",
+    )(function)
+    function = click.option(
+        "--af-field", metavar="INFO_KEY",
+        help="INFO field holding a population allele frequency (e.g. gnomAD_AF); enables the "
+        "PM2_Supporting/BS1/BA1 evidence codes.",
+    )(function)
+    function = click.option(
+        "--pass-only", is_flag=True, help="Ignore records whose FILTER is not PASS."
+    )(function)
+    return sample_options(build_option(function))
+
+
+def options_from(
+    *,
+    build: Build | None,
+    sexes: tuple[tuple[str, Sex], ...],
+    ped: str | None,
+    pass_only: bool,
+    af_field: str | None,
+    no_sex_inference: bool,
+) -> Any:
+    """The :class:`~ipexcli.annotate.AnnotateOptions` of :func:`annotate_options`' values."""
+    from ipexcli.annotate import AnnotateOptions
+
+    return AnnotateOptions(
+        build=build,
+        declared_sex=dict(sexes),
+        ped=ped,
+        pass_only=pass_only,
+        af_field=af_field,
+        infer_sex=not no_sex_inference,
+    )
