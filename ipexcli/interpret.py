@@ -417,6 +417,7 @@ def interpret_file(
         records_read=stats.records_read,
         records_in_region=stats.records_in_region,
         skipped=dict(stats.skipped),
+        skipped_examples=tuple(str(example) for example in stats.skipped_examples),
         ref_mismatches=stats.ref_mismatches,
         samples=samples,
         coverage_note=coverage.meaning(),

@@ -167,6 +167,8 @@ class InputResult:
     records_read: int
     records_in_region: int
     skipped: dict[str, int] = field(default_factory=dict)
+    #: the first skipped records, each "FILE: line N: reason: detail"
+    skipped_examples: tuple[str, ...] = ()
     ref_mismatches: int = 0
     samples: tuple[str, ...] = ()
     coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)

@@ -467,6 +467,8 @@ def _diagnostics(report: Report) -> RenderableType:
         skipped = Text(str(sum(item.skipped.values())))
         for reason, count in sorted(item.skipped.items()):
             skipped.append(f"\n{reason}: {count}", style="flag")
+        for example in item.skipped_examples[:5]:
+            skipped.append(f"\n  e.g. {example}", style="muted")
         grid.add_row("  skipped records", skipped)
         grid.add_row(
             "  REF mismatches",

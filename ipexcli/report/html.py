@@ -262,7 +262,10 @@ def _diagnostics(report: Report) -> str:
         rows.append(
             "<tr>"
             f'<td class="mono">{_e(item.path)}</td><td>{skipped}'
-            f"{' (' + _e(reasons) + ')' if reasons else ''}</td>"
+            f"{' (' + _e(reasons) + ')' if reasons else ''}"
+            + "".join(f'<br><span class="muted">e.g. {_e(x)}</span>'
+                      for x in item.skipped_examples[:5])
+            + "</td>"
             f"<td>{item.ref_mismatches}</td><td>{_e(item.coverage_note)}</td>"
             f"<td>{'<br>'.join(_e(w) for w in item.warnings) or '-'}</td></tr>"
         )

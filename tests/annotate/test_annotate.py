@@ -180,3 +180,17 @@ def test_too_few_records_for_a_mismatch_still_raise_a_warning(ipex, tmp_path: Pa
     result = ipex("annotate", str(vcf), "--format", "tsv")
     assert result.exit_code == 0
     assert "warning: " in result.stderr and "Try --build GRCh37" in result.stderr
+
+
+def test_a_malformed_record_is_skipped_counted_and_named(ipex, tmp_path: Path) -> None:
+    """Nothing is dropped silently: the report counts the skip and names file, line, reason."""
+    good = Path("examples/single.GRCh37.vcf").read_text().splitlines()
+    lines = [*good[:-1], "X\tnot-a-number\t.\tC\tT\t50\tPASS\t.\tGT\t1", good[-1]]
+    vcf = tmp_path / "one-bad.vcf"
+    vcf.write_text("\n".join(lines) + "\n")
+    report = json.loads(ipex("annotate", str(vcf), "--format", "json").stdout)
+    (item,) = report["inputs"]
+    assert sum(item["skipped"].values()) == 1
+    (example,) = item["skipped_examples"]
+    assert example.startswith(f"{vcf}: line {len(lines) - 1}: ")
+    assert len(report["variants"]) == 2  # the good records are all there
