@@ -9,12 +9,16 @@ families in a PED file. Nothing here renders: see :mod:`ipexcli.report`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ipexcli import __version__
 from ipexcli.model import Build, Sex
-from ipexcli.result import InputResult, Report
+from ipexcli.result import InputResult, Report, SampleResult, VariantResult
+
+if TYPE_CHECKING:
+    from ipexcli.ped import Pedigree
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +58,8 @@ def annotate_files(paths: Sequence[str], options: AnnotateOptions) -> Report:
     declared = declared_sexes(options)
     pedigree = read_pedigree(options.ped)
     inputs: list[InputResult] = []
-    variants: dict[str, object] = {}
-    samples = []
+    variants: dict[str, VariantResult] = {}
+    samples: list[SampleResult] = []
     warnings: list[str] = []
     for path in paths:
         outcome = interpret_file(path, options, declared, pedigree)
@@ -71,21 +75,20 @@ def annotate_files(paths: Sequence[str], options: AnnotateOptions) -> Report:
         ipexcli_version=__version__,
         refdata=refdata_summary(),
         inputs=tuple(inputs),
-        variants=tuple(sorted(variants.values(), key=_variant_order)),  # type: ignore[arg-type]
+        variants=tuple(sorted(variants.values(), key=_variant_order)),
         samples=tuple(samples),
         warnings=tuple(warnings),
     )
 
 
-def _variant_order(variant: object) -> tuple[str, int, str, str]:
-    return (variant.build, variant.pos, variant.ref, variant.alt)  # type: ignore[attr-defined]
+def _variant_order(variant: VariantResult) -> tuple[str, int, str, str]:
+    return (variant.build, variant.pos, variant.ref, variant.alt)
 
 
-def _merge_inputs(first: object, second: object) -> object:
+def _merge_inputs(first: VariantResult, second: VariantResult) -> VariantResult:
     from dataclasses import replace
 
-    merged = tuple(dict.fromkeys((*first.inputs, *second.inputs)))  # type: ignore[attr-defined]
-    return replace(first, inputs=merged)  # type: ignore[type-var]
+    return replace(first, inputs=tuple(dict.fromkeys((*first.inputs, *second.inputs))))
 
 
 def declared_sexes(options: AnnotateOptions) -> dict[str, tuple[Sex, str]]:
@@ -93,7 +96,8 @@ def declared_sexes(options: AnnotateOptions) -> dict[str, tuple[Sex, str]]:
     declared: dict[str, tuple[Sex, str]] = {}
     if options.ped:
         pedigree = read_pedigree(options.ped)
-        for sample, sex in pedigree.sexes().items():  # type: ignore[union-attr]
+        assert pedigree is not None
+        for sample, sex in pedigree.sexes().items():
             if sex is not Sex.UNKNOWN:
                 declared[sample] = (sex, f"PED {options.ped}")
     for sample, sex in options.declared_sex.items():
@@ -101,14 +105,9 @@ def declared_sexes(options: AnnotateOptions) -> dict[str, tuple[Sex, str]]:
     return declared
 
 
-def read_pedigree(path: str | None) -> object | None:
+def read_pedigree(path: str | None) -> Pedigree | None:
     if not path:
         return None
     from ipexcli.ped import read_ped
 
     return read_ped(path)
-
-
-def chain_records(*iterables: Iterable[object]) -> Iterable[object]:
-    for iterable in iterables:
-        yield from iterable

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ipexcli.model import Build, GenomicVariant, Sex, VariantRecord
+from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
 from ipexcli.result import (
     EvidenceCode,
     GenotypeResult,
@@ -27,8 +27,11 @@ from ipexcli.result import (
 if TYPE_CHECKING:
     from ipexcli.annotate import AnnotateOptions
     from ipexcli.engine import VariantAnnotation
+    from ipexcli.inheritance import SampleVerdict, VariantFinding, VariantInterpretation
     from ipexcli.known import KnownHit
+    from ipexcli.ped import Pedigree
     from ipexcli.refdata import RefData
+    from ipexcli.sex import SexCheckResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +173,9 @@ _VERDICT_CATEGORY = {
 }
 
 
-def _finding(annotation: VariantAnnotation, result: VariantResult, in_par: bool) -> object:
+def _finding(
+    annotation: VariantAnnotation, result: VariantResult, in_par: bool
+) -> VariantFinding:
     """The inheritance module's view of one annotated variant."""
     from ipexcli.inheritance import VariantFinding
     from ipexcli.model import Significance
@@ -192,41 +197,43 @@ def _finding(annotation: VariantAnnotation, result: VariantResult, in_par: bool)
     )
 
 
-def _sex_result(check: object | None, declared: tuple[Sex, str] | None) -> SexResult:
+def _sex_result(
+    check: SexCheckResult | None, declared: tuple[Sex, str] | None
+) -> SexResult:
     if check is None:  # inference not run
         sex, source = declared or (Sex.UNKNOWN, "")
         return SexResult(sex.value, source, "not_run", sex.value, {}, False)
-    inferred = check.inferred.value.lower().replace(" ", "_").replace("-", "_")  # type: ignore[attr-defined]
+    inferred = check.inferred.value.lower().replace(" ", "_").replace("-", "_")
     return SexResult(
-        declared=check.declared.value,  # type: ignore[attr-defined]
-        declared_source=check.declared_source,  # type: ignore[attr-defined]
+        declared=check.declared.value,
+        declared_source=check.declared_source,
         inferred=inferred,
-        used=check.used.value,  # type: ignore[attr-defined]
-        evidence=dict(check.inference.evidence.as_dict()),  # type: ignore[attr-defined]
-        mismatch=check.check.value == "MISMATCH",  # type: ignore[attr-defined]
+        used=check.used.value,
+        evidence=dict(check.inference.evidence.as_dict()),
+        mismatch=check.check.value == "MISMATCH",
     )
 
 
-def _genotype(key: str, call: object, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
+def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
     from ipexcli.inheritance import label_genotype
 
     if sex is Sex.UNKNOWN:
-        male = label_genotype(call, Sex.MALE, in_par)  # type: ignore[arg-type]
-        female = label_genotype(call, Sex.FEMALE, in_par)  # type: ignore[arg-type]
+        male = label_genotype(call, Sex.MALE, in_par)
+        female = label_genotype(call, Sex.FEMALE, in_par)
         label, text = "sex_unknown", f"if male: {male.value}; if female: {female.value}"
         flags: tuple[str, ...] = ()
     else:
-        found = label_genotype(call, sex, in_par)  # type: ignore[arg-type]
+        found = label_genotype(call, sex, in_par)
         label, text = found.code.lower(), found.value
         flags = (found.code,) if found.code in _FLAGGED else ()
     return GenotypeResult(
         variant_key=key,
-        raw_gt=call.raw_gt,  # type: ignore[attr-defined]
+        raw_gt=call.raw_gt,
         label=label,
         label_text=text,
-        allele_balance=call.allele_balance,  # type: ignore[attr-defined]
-        depth=call.dp,  # type: ignore[attr-defined]
-        genotype_quality=call.gq,  # type: ignore[attr-defined]
+        allele_balance=call.allele_balance,
+        depth=call.dp,
+        genotype_quality=call.gq,
         flags=flags,
         split_gt=split_gt,
     )
@@ -238,24 +245,24 @@ _FLAGGED = {
 }
 
 
-def _split_gt(call: object) -> str:
-    alleles = ["." if a is None else str(a) for a in call.alleles]  # type: ignore[attr-defined]
-    return ("|" if call.phased else "/").join(alleles)  # type: ignore[attr-defined]
+def _split_gt(call: Call) -> str:
+    alleles = ["." if a is None else str(a) for a in call.alleles]
+    return ("|" if call.phased else "/").join(alleles)
 
 
-def _verdicts(sample_verdicts: Sequence[object]) -> tuple[Verdict, ...]:
+def _verdicts(sample_verdicts: Sequence[SampleVerdict]) -> tuple[Verdict, ...]:
     out = []
     for verdict in sample_verdicts:
-        kind = verdict.kind.value  # type: ignore[attr-defined]
+        kind = verdict.kind.value
         category = _VERDICT_CATEGORY[kind]
-        if category == "consistent_with_ipex" and verdict.sex is Sex.FEMALE:  # type: ignore[attr-defined]
+        if category == "consistent_with_ipex" and verdict.sex is Sex.FEMALE:
             category = "consistent_with_disease_female"
-        assumed = verdict.sex.value if verdict.sex_basis.startswith("assumed") else ""  # type: ignore[attr-defined]
+        assumed = verdict.sex.value if verdict.sex_basis.startswith("assumed") else ""
         out.append(
             Verdict(
                 category=category,
-                text=verdict.summary,  # type: ignore[attr-defined]
-                reasons=tuple(verdict.reasons),  # type: ignore[attr-defined]
+                text=verdict.summary,
+                reasons=tuple(verdict.reasons),
                 assumed_sex=assumed,
             )
         )
@@ -266,7 +273,7 @@ def interpret_file(
     path: str,
     options: AnnotateOptions,
     declared: Mapping[str, tuple[Sex, str]],
-    pedigree: object | None,
+    pedigree: Pedigree | None,
     data: RefData | None = None,
 ) -> FileOutcome:
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
@@ -285,7 +292,7 @@ def interpret_file(
         decision = reader.build_decision
         build = decision.build
         samples = tuple(reader.samples)
-        checks: dict[str, object] = {}
+        checks: dict[str, SexCheckResult] = {}
         if options.infer_sex and samples:
             from ipexcli import sex as sexlib
 
@@ -318,7 +325,7 @@ def interpret_file(
     coverage = Coverage(stats.skipped.get("gvcf_reference_block", 0) > 0, region)
     # annotate each distinct allele once
     results: dict[str, VariantResult] = {}
-    findings: dict[str, object] = {}
+    findings: dict[str, VariantFinding] = {}
     per_record: list[tuple[VariantRecord, str]] = []
     bad_frequencies: list[str] = []
     assembly = data.assemblies[build] if build else None
@@ -346,21 +353,22 @@ def interpret_file(
     # a cohort repeats the same few genotypes per record thousands of times (the reader shares
     # one Call object between equal sample columns): label and interpret each distinct
     # (variant, call, sex) once, keyed by identity; the cached value keeps the objects alive
-    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, object]] = {}
-    verdict_cache: dict[tuple[int, int, str], tuple[object, object, object]] = {}
+    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, Call]] = {}
+    verdict_cache: dict[
+        tuple[int, int, str], tuple[VariantInterpretation, VariantFinding, Call]
+    ] = {}
 
-    def interpret_memo(finding: object, call: object, sex: Sex) -> object:
+    def interpret_memo(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
         memo_key = (id(finding), id(call), sex.value)  # str hashes are cached, enums' are not
         hit = verdict_cache.get(memo_key)
         if hit is None:
             hit = verdict_cache[memo_key] = (
-                interpret_genotype(finding, call, sex), finding, call  # type: ignore[arg-type]
+                interpret_genotype(finding, call, sex), finding, call
             )
         return hit[0]
 
     for index, sample in enumerate(samples):
-        check = checks.get(sample)
-        sex_result = _sex_result(check, declared.get(sample))
+        sex_result = _sex_result(checks.get(sample), declared.get(sample))
         used = Sex(sex_result.used)
         used_sexes[sample] = used
         genotypes = []
@@ -372,14 +380,14 @@ def interpret_file(
             cached = genotype_cache.get(cache_key)
             if cached is None:
                 cached = genotype_cache[cache_key] = (
-                    _genotype(key, call, used, finding.in_par, _split_gt(call)),  # type: ignore[attr-defined]
+                    _genotype(key, call, used, finding.in_par, _split_gt(call)),
                     call,
                 )
             genotypes.append(cached[0])
             pairs.append((finding, call))
         basis = "declared" if sex_result.declared_source else "inferred"
         verdicts = interpret_sample(
-            sample, used, pairs, coverage, basis, interpret_memo  # type: ignore[arg-type]
+            sample, used, pairs, coverage, basis, interpret_memo
         )
         sample_results.append(
             SampleResult(
@@ -397,10 +405,10 @@ def interpret_file(
         quiet = (EvidenceClass.BENIGN, EvidenceClass.LOW_IMPACT_UNCLASSIFIED)
         for record, key in per_record:
             finding = findings[key]
-            if evidence_class(finding) in quiet:  # type: ignore[arg-type]
+            if evidence_class(finding) in quiet:
                 continue  # segregation of a benign/low-impact allele is not reported
             calls = dict(zip(samples, record.calls, strict=True))
-            for note in segregate(finding, calls, pedigree, used_sexes):  # type: ignore[arg-type]
+            for note in segregate(finding, calls, pedigree, used_sexes):
                 prefix = "FLAG: " if note.event.is_flag else ""
                 notes.setdefault(note.individual, []).append(f"{prefix}{note.text}")
         sample_results = [

@@ -213,7 +213,7 @@ def _check_file(
         )
         inferences = sexlib.infer_sexes(reader.samples, records, file_build)
         stats = reader.stats
-        info = {
+        info: dict[str, object] = {
             "path": path,
             "build": file_build.value if file_build is not None else None,
             "samples": len(reader.samples),

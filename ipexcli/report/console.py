@@ -111,7 +111,7 @@ def printable(value: T) -> T:
     >>> printable("a\\x1b[2Jb"), printable(("ok", 3))
     ('a\\\\x1b[2Jb', ('ok', 3))
     """
-    if type(value) is str:
+    if isinstance(value, str) and type(value) is str:  # not a str-valued enum
         if _CONTROL.search(value) is None:
             return value
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)  # type: ignore[return-value]
