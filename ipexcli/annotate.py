@@ -18,6 +18,7 @@ from ipexcli.model import Build, Sex
 from ipexcli.result import InputResult, Report, SampleResult, VariantResult
 
 if TYPE_CHECKING:
+    from ipexcli.interpret import ProgressFactory
     from ipexcli.ped import Pedigree
 
 
@@ -51,8 +52,13 @@ def refdata_summary() -> dict[str, object]:
     }
 
 
-def annotate_files(paths: Sequence[str], options: AnnotateOptions) -> Report:
-    """Annotate every file in ``paths`` and interpret every sample in them."""
+def annotate_files(
+    paths: Sequence[str], options: AnnotateOptions, progress: ProgressFactory | None = None
+) -> Report:
+    """Annotate every file in ``paths`` and interpret every sample in them.
+
+    ``progress`` (optional) shows a byte counter while a file has to be read whole.
+    """
     from ipexcli.interpret import interpret_file
 
     declared = declared_sexes(options)
@@ -62,7 +68,7 @@ def annotate_files(paths: Sequence[str], options: AnnotateOptions) -> Report:
     samples: list[SampleResult] = []
     warnings: list[str] = []
     for path in paths:
-        outcome = interpret_file(path, options, declared, pedigree)
+        outcome = interpret_file(path, options, declared, pedigree, progress=progress)
         inputs.append(outcome.input)
         for variant in outcome.variants:
             if variant.key in variants:

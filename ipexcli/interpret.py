@@ -8,7 +8,8 @@ The output is made of :mod:`ipexcli.result` objects, ready for any renderer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
     from ipexcli.ped import Pedigree
     from ipexcli.refdata import RefData
     from ipexcli.sex import SexCheckResult
+
+
+#: ``progress(path)`` -> a context manager giving a byte-count callback (or None), e.g.
+#: :func:`ipexcli.report.console.scan_progress`
+ProgressFactory = Callable[[str], AbstractContextManager[Callable[[int], None] | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +281,7 @@ def interpret_file(
     declared: Mapping[str, tuple[Sex, str]],
     pedigree: Pedigree | None,
     data: RefData | None = None,
+    progress: ProgressFactory | None = None,
 ) -> FileOutcome:
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
     from ipexcli import refdata
@@ -287,7 +294,8 @@ def interpret_file(
     info_fields = (options.af_field,) if options.af_field else ()
     with open_vcf(
         path, build=options.build, pass_only=options.pass_only, info_fields=info_fields
-    ) as reader:
+    ) as reader, (progress(path) if progress else nullcontext(None)) as tick:
+        reader.on_progress = tick
         records = list(reader.locus_records())
         decision = reader.build_decision
         build = decision.build

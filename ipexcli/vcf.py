@@ -662,6 +662,9 @@ class VcfReader:
         self._region: list[_Raw] | None = None
         self._locus: list[VariantRecord] | None = None
         self._spool_error: InputFileError | None = None
+        #: called with the number of decompressed bytes each time a full pass over the file
+        #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
+        self.on_progress: Callable[[int], None] | None = None
         self._closed = False
         try:
             self._open()
@@ -1113,7 +1116,10 @@ class VcfReader:
             rest, chunks, line_no = self._reopen_body()
         needles = [b"\n" + pattern for pattern in patterns]
         buffer = b""
+        on_progress = self.on_progress
         for chunk in _chain(rest, chunks):
+            if on_progress is not None:
+                on_progress(len(chunk))
             buffer += chunk
             cut = buffer.rfind(b"\n")
             if cut < 0:

@@ -88,7 +88,9 @@ def annotate(
         af_field=af_field,
         no_sex_inference=no_sex_inference,
     )
-    report = annotate_files(list(vcfs), options)
+    from ipexcli.report.console import scan_progress
+
+    report = annotate_files(list(vcfs), options, progress=scan_progress)
     _warn(report.warnings)
     try:
         write_report(report, fmt, output)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, TypeVar
 
@@ -628,3 +628,37 @@ def batch_progress(total: int, description: str = "files") -> Iterator[ProgressS
 
     with progress:
         yield _Bar()
+
+
+@contextmanager
+def scan_progress(label: str) -> Iterator[Callable[[int], None] | None]:
+    """A byte counter on stderr while a whole file is read (streamed), only on a terminal.
+
+    Yields the callback to give :attr:`ipexcli.vcf.VcfReader.on_progress`, or None when stderr
+    is not a terminal (pipelines stay quiet). Transient: it disappears when the block ends.
+    """
+    import sys
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.filesize import decimal
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[read]} read"),
+        TimeElapsedColumn(),
+        console=make_console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(f"scanning {printable(label)}", total=None, read="0 bytes")
+    seen = [0]
+
+    def tick(size: int) -> None:
+        seen[0] += size
+        progress.update(task, read=decimal(seen[0]))
+
+    with progress:
+        yield tick

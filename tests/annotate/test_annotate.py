@@ -194,3 +194,23 @@ def test_a_malformed_record_is_skipped_counted_and_named(ipex, tmp_path: Path) -
     (example,) = item["skipped_examples"]
     assert example.startswith(f"{vcf}: line {len(lines) - 1}: ")
     assert len(report["variants"]) == 2  # the good records are all there
+
+
+def test_a_streamed_file_reports_progress_and_pipelines_stay_quiet(ipex, tmp_path: Path) -> None:
+    import gzip
+
+    from ipexcli.report.console import scan_progress
+    from ipexcli.vcf import open_vcf
+
+    text = gzip.decompress(Path("examples/trio.GRCh38.vcf.gz").read_bytes())
+    plain_gzip = tmp_path / "trio.vcf.gz"
+    plain_gzip.write_bytes(gzip.compress(text))  # plain gzip: read whole, with progress
+    seen: list[int] = []
+    with open_vcf(plain_gzip) as reader:
+        reader.on_progress = seen.append
+        assert len(list(reader.locus_records())) == 3
+    assert sum(seen) > 0 and sum(seen) <= len(text)
+    with scan_progress(str(plain_gzip)) as tick:  # stderr is not a terminal under pytest
+        assert tick is None
+    result = ipex("annotate", str(plain_gzip), "--format", "tsv")
+    assert result.exit_code == 0 and "scanning" not in result.stderr
