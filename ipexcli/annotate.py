@@ -61,8 +61,8 @@ def annotate_files(
     """
     from ipexcli.interpret import interpret_file
 
-    declared = declared_sexes(options)
     pedigree = read_pedigree(options.ped)
+    declared = declared_sexes(options, pedigree)
     inputs: list[InputResult] = []
     variants: dict[str, VariantResult] = {}
     samples: list[SampleResult] = []
@@ -97,12 +97,12 @@ def _merge_inputs(first: VariantResult, second: VariantResult) -> VariantResult:
     return replace(first, inputs=tuple(dict.fromkeys((*first.inputs, *second.inputs))))
 
 
-def declared_sexes(options: AnnotateOptions) -> dict[str, tuple[Sex, str]]:
+def declared_sexes(
+    options: AnnotateOptions, pedigree: Pedigree | None
+) -> dict[str, tuple[Sex, str]]:
     """sample -> (declared sex, where it was declared); ``--sex`` wins over the PED file."""
     declared: dict[str, tuple[Sex, str]] = {}
-    if options.ped:
-        pedigree = read_pedigree(options.ped)
-        assert pedigree is not None
+    if pedigree is not None:
         for sample, sex in pedigree.sexes().items():
             if sex is not Sex.UNKNOWN:
                 declared[sample] = (sex, f"PED {options.ped}")
