@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,27 @@ def ipex(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, out, err)
 
     return run
+
+
+def _guard(monkeypatch: pytest.MonkeyPatch, allow_loopback: bool) -> Iterator[list[str]]:
+    from reliability import netguard  # tests/reliability/netguard.py (tests/ is on sys.path)
+
+    attempts: list[str] = []
+    netguard.install(attempts, monkeypatch, allow_loopback=allow_loopback)
+    yield attempts
+    assert not attempts, f"network access attempted: {attempts}"
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Only 127.0.0.1/::1 may be reached; any other connection or lookup fails the test."""
+    yield from _guard(monkeypatch, allow_loopback=True)
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """No IP connection at all, loopback included; any attempt fails the test."""
+    yield from _guard(monkeypatch, allow_loopback=False)
 
 
 @pytest.fixture(scope="session")

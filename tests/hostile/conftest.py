@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,19 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_netguard():
-    """tests/reliability/netguard.py, loaded by path (same module object as its conftest's)."""
-    name = "ipex_tests_netguard"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, ROOT / "tests" / "reliability" / "netguard.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 #: fuzz target -> generated cases run; printed at the end of the session (see with ``-s``)
@@ -45,15 +30,6 @@ def _print_fuzz_counts() -> Iterator[None]:
         for target, count in sorted(FUZZ_COUNTS.items()):
             outcomes = ", ".join(f"{k}={v}" for k, v in FUZZ_OUTCOMES[target].most_common())
             print(f"  {target}: {count} cases ({outcomes})")
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Refuse and record every IP connection (loopback too); fail the test if any was tried."""
-    attempts: list[str] = []
-    load_netguard().install(attempts, monkeypatch, allow_loopback=False)
-    yield attempts
-    assert not attempts, f"network access attempted: {attempts}"
 
 
 @pytest.fixture

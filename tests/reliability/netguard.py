@@ -1,6 +1,7 @@
 """Socket guard for tests: any connection to a non-loopback address is refused and recorded.
 
-In-process use (``no_network`` fixture in this folder's conftest): every ``connect``,
+In-process use (the ``loopback_only`` and ``no_sockets`` fixtures of ``tests/conftest.py``):
+every ``connect``,
 ``connect_ex`` and ``sendto`` on an IP socket, and every ``getaddrinfo`` of a host that is not
 loopback, raises :class:`NetworkBlocked` and is appended to the attempts list, which the fixture
 asserts empty at teardown (so an attempt swallowed by an ``except`` still fails the test).
@@ -9,8 +10,8 @@ Subprocess use (CLI tests): :func:`subprocess_env` returns an environment whose 
 starts with a directory holding a ``sitecustomize.py`` that installs the same guard in the child
 and appends attempts to a file; :func:`read_attempts` reads them back.
 
-Other test folders can load this file by path (see ``tests/update/conftest.py``) until the lead
-moves the fixture to ``tests/conftest.py``.
+Tests import it as ``reliability.netguard`` (``tests/`` is on ``sys.path`` under pytest), so
+every folder shares one module and one :class:`NetworkBlocked` class.
 """
 
 from __future__ import annotations

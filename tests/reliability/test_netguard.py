@@ -13,33 +13,34 @@ import pytest
 from ipexcli.model import Build
 from ipexcli.update import DEFAULT_URLS, DownloadPolicy, fetch
 
+from . import netguard
+
 ROOT = Path(__file__).resolve().parents[2]
-netguard = sys.modules["ipex_tests_netguard"]  # loaded by conftest.py (one module, one class)
 
 
-def test_non_loopback_connect_and_lookup_are_blocked(no_network):
+def test_non_loopback_connect_and_lookup_are_blocked(loopback_only):
     with socket.socket() as sock, pytest.raises(netguard.NetworkBlocked):
         sock.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed
     with pytest.raises(netguard.NetworkBlocked):
         socket.getaddrinfo("ftp.ncbi.nlm.nih.gov", 443)
-    assert len(no_network) == 2
-    no_network.clear()  # the attempts were the point of this test
+    assert len(loopback_only) == 2
+    loopback_only.clear()  # the attempts were the point of this test
 
 
-def test_the_default_clinvar_download_is_blocked(no_network, tmp_path):
+def test_the_default_clinvar_download_is_blocked(loopback_only, tmp_path):
     with pytest.raises(netguard.NetworkBlocked):
         fetch(DEFAULT_URLS[Build.GRCH38], tmp_path / "x", DownloadPolicy(tries=1))
-    assert no_network and "ftp.ncbi.nlm.nih.gov" in no_network[0]
-    no_network.clear()
+    assert loopback_only and "ftp.ncbi.nlm.nih.gov" in loopback_only[0]
+    loopback_only.clear()
 
 
-def test_loopback_is_allowed(no_network):
+def test_loopback_is_allowed(loopback_only):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         with socket.create_connection(server.getsockname(), timeout=2):
             pass
-    assert no_network == []
+    assert loopback_only == []
 
 
 def test_guard_in_a_subprocess(tmp_path):

@@ -3,8 +3,6 @@ IPEXCLI_DATA_DIR. Helpers (ClinVar VCF builders, scripted replies) are in update
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,38 +12,6 @@ import pytest
 from ipexcli import refdata
 
 from .update_helpers import QuietServer, Script, Server, _Handler
-
-
-def _load_netguard():
-    name = "ipex_tests_netguard"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "reliability" / "netguard.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-netguard = _load_netguard()
-
-
-@pytest.fixture
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Only 127.0.0.1/::1 may be reached; any other attempt fails the test."""
-    attempts: list[str] = []
-    netguard.install(attempts, monkeypatch)
-    yield attempts
-    assert not attempts, f"network access attempted: {attempts}"
-
-
-@pytest.fixture
-def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """No IP socket at all, not even loopback (for file:// updates)."""
-    attempts: list[str] = []
-    netguard.install(attempts, monkeypatch, allow_loopback=False)
-    yield attempts
-    assert not attempts, f"network access attempted: {attempts}"
 
 
 @pytest.fixture
