@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ipexcli import atomic
@@ -213,21 +213,28 @@ def _parse_md5(content: bytes, where: str) -> str:
 def _copy_stream(
     source: io.BufferedReader, destination: Path, policy: DownloadPolicy, url: str
 ) -> tuple[int, str, str]:
-    sha256, md5, size = hashlib.sha256(), hashlib.md5(), 0
     try:
         with source, destination.open("wb") as out:
-            for block in iter(lambda: source.read(1 << 20), b""):
-                size += len(block)
-                if size > policy.max_bytes:
-                    raise UpdateError(
-                        f"{url}: larger than the {policy.max_bytes:,}-byte limit",
-                        "Check the URL points at a ClinVar VCF",
-                    )
-                sha256.update(block)
-                md5.update(block)
-                out.write(block)
+            return _write_blocks(iter(lambda: source.read(1 << 20), b""), out, policy, url)
     except OSError as exc:
         raise UpdateError(f"{url}: copy failed ({exc})", "Check disk space") from exc
+
+
+def _write_blocks(
+    blocks: Iterable[bytes], out: IO[bytes], policy: DownloadPolicy, url: str
+) -> tuple[int, str, str]:
+    """Write ``blocks`` to ``out`` under the size limit; (size, sha256, md5) of what was written."""
+    sha256, md5, size = hashlib.sha256(), hashlib.md5(), 0
+    for block in blocks:
+        size += len(block)
+        if size > policy.max_bytes:
+            raise UpdateError(
+                f"{url}: larger than the {policy.max_bytes:,}-byte limit",
+                "Check the URL points at a ClinVar VCF",
+            )
+        sha256.update(block)
+        md5.update(block)
+        out.write(block)
     return size, sha256.hexdigest(), md5.hexdigest()
 
 
@@ -252,7 +259,6 @@ def _http_to_file(
 ) -> tuple[int, str, str]:
     import requests
 
-    sha256, md5, size = hashlib.sha256(), hashlib.md5(), 0
     try:
         with session.get(
             url,
@@ -270,16 +276,9 @@ def _http_to_file(
                     "Check the URL points at a ClinVar VCF",
                 )
             with destination.open("wb") as out:
-                for block in response.iter_content(chunk_size=1 << 20):
-                    size += len(block)
-                    if size > policy.max_bytes:
-                        raise UpdateError(
-                            f"{url}: larger than the {policy.max_bytes:,}-byte limit",
-                            "Check the URL points at a ClinVar VCF",
-                        )
-                    sha256.update(block)
-                    md5.update(block)
-                    out.write(block)
+                size, sha256, md5 = _write_blocks(
+                    response.iter_content(chunk_size=1 << 20), out, policy, url
+                )
             if expected is not None and size != expected:
                 raise _Retryable(f"body ended after {size:,} of {expected:,} bytes")
     except requests.exceptions.SSLError as exc:
@@ -301,7 +300,7 @@ def _http_to_file(
         raise UpdateError(f"{url}: download failed ({_short(exc)})") from exc
     except OSError as exc:
         raise UpdateError(f"{url}: cannot write the download ({exc})", "Check disk space") from exc
-    return size, sha256.hexdigest(), md5.hexdigest()
+    return size, sha256, md5
 
 
 def _check_status(response: Any, url: str) -> None:
