@@ -254,19 +254,24 @@ def _with_retries(url: str, policy: DownloadPolicy, attempt: Callable[[], Any]) 
     )
 
 
+def _get(session: Any, url: str, policy: DownloadPolicy) -> Any:
+    """A streamed GET with both timeouts, TLS verification on and no credentials sent."""
+    return session.get(
+        url,
+        stream=True,
+        timeout=(policy.connect_timeout, policy.read_timeout),
+        verify=True,
+        auth=_no_auth,
+    )
+
+
 def _http_to_file(
     session: Any, url: str, destination: Path, policy: DownloadPolicy
 ) -> tuple[int, str, str]:
     import requests
 
     try:
-        with session.get(
-            url,
-            stream=True,
-            timeout=(policy.connect_timeout, policy.read_timeout),
-            verify=True,
-            auth=_no_auth,
-        ) as response:
+        with _get(session, url, policy) as response:
             _check_status(response, url)
             declared = response.headers.get("Content-Length")
             expected = int(declared) if declared and declared.isdigit() else None
@@ -320,13 +325,7 @@ def _remote_md5(session: Any, url: str, policy: DownloadPolicy) -> str | None:
 
     def attempt() -> str | None:
         try:
-            with session.get(
-                url,
-                stream=True,
-                timeout=(policy.connect_timeout, policy.read_timeout),
-                verify=True,
-                auth=_no_auth,
-            ) as response:
+            with _get(session, url, policy) as response:
                 if response.status_code in (404, 410):
                     return None
                 _check_status(response, url)
