@@ -1,10 +1,11 @@
-"""Hostile-input fixtures: fuzz case counters and the socket guard of tests/reliability."""
+"""Hostile-input fixtures: fuzz case counters and `run_cli` (the root `ipex` fixture as a tuple)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,19 +34,12 @@ def _print_fuzz_counts() -> Iterator[None]:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """Run ``ipex ARGS`` in-process through :func:`ipexcli.cli.main`: (exit code, out, err)."""
-    from ipexcli.cli import main
+def run_cli(ipex: Callable[..., Any]) -> Callable[..., tuple[int, str, str]]:
+    """The root ``ipex`` fixture as a tuple: (exit code, out, err)."""
 
     def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = 0
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
+        result = ipex(*args)
+        return result.exit_code, result.stdout, result.stderr
 
     return run
 
