@@ -67,6 +67,11 @@ class GenotypeLabel(str, Enum):
         return self in _CARRIES_ALT
 
     @property
+    def needs_attention(self) -> bool:
+        """True for labels flagged whatever the classification (het in male, haploid female...)."""
+        return self in _FLAG_TEXT
+
+    @property
     def code(self) -> str:
         """A stable machine-readable code, e.g. ``HET_IN_MALE``."""
         return self.name
@@ -252,7 +257,7 @@ def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> Variant
     cls = evidence_class(finding)
     ab = call.allele_balance
     kind, text = _variant_rule(label, cls, sex, finding, ab)
-    flags = (label.code,) if label in _FLAG_TEXT else ()
+    flags = (label.code,) if label.needs_attention else ()
     gt = f"GT {call.raw_gt}"
     return VariantInterpretation(
         finding=finding,

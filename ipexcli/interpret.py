@@ -72,10 +72,6 @@ def _known_match(hit: KnownHit, match: str) -> KnownMatch:
     )
 
 
-#: NM_014009.4 cDNA, CDS (stop included) and NP_054728.2 lengths, for the ANN "pos/length" fields
-_CDNA_LENGTH, _CDS_LENGTH, _PROTEIN_LENGTH = 2264, 1296, 431
-
-
 def _with_length(position: str | None, length: int) -> str:
     """``"1261"`` -> ``"1261/2264"`` (the ANN ``pos / length`` form); '' stays ''."""
     return f"{position}/{length}" if position else ""
@@ -85,6 +81,9 @@ def variant_result(
     annotation: VariantAnnotation, record: VariantRecord | None = None
 ) -> VariantResult:
     """Turn the engine's annotation of one allele into the report's variant entry."""
+    from ipexcli import refdata
+
+    transcript = refdata.load().transcript(annotation.variant.build)
     shown = annotation.normalized or annotation.variant
     known = annotation.known
     matches = (
@@ -108,9 +107,10 @@ def variant_result(
         exon=annotation.exon or "",
         intron=annotation.intron or "",
         protein_feature="; ".join(annotation.protein_features),
-        cdna_pos=_with_length(annotation.cdna_pos, _CDNA_LENGTH),
-        cds_pos=_with_length(annotation.cds_pos, _CDS_LENGTH),
-        aa_pos=_with_length(annotation.aa_pos, _PROTEIN_LENGTH),
+        # "pos/length" as in ANN: lengths of the bundled cDNA, CDS (stop included), protein
+        cdna_pos=_with_length(annotation.cdna_pos, len(transcript.cdna)),
+        cds_pos=_with_length(annotation.cds_pos, transcript.cds_length),
+        aa_pos=_with_length(annotation.aa_pos, len(transcript.protein)),
         distance=annotation.distance,
         known=matches,
         evidence=tuple(
@@ -231,7 +231,7 @@ def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> Ge
     else:
         found = label_genotype(call, sex, in_par)
         label, text = found.code.lower(), found.value
-        flags = (found.code,) if found.code in _FLAGGED else ()
+        flags = (found.code,) if found.needs_attention else ()
     return GenotypeResult(
         variant_key=key,
         raw_gt=call.raw_gt,
@@ -243,12 +243,6 @@ def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> Ge
         flags=flags,
         split_gt=split_gt,
     )
-
-
-_FLAGGED = {
-    "HET_IN_MALE", "HAPLOID_ALT_IN_FEMALE", "HAPLOID_REF_IN_FEMALE", "PARTIAL_ALT",
-    "PARTIAL_REF", "UNEXPECTED_PLOIDY",
-}
 
 
 def _split_gt(call: Call) -> str:
