@@ -62,11 +62,10 @@ def annotate_files(
     from ipexcli.interpret import interpret_file
 
     pedigree = read_pedigree(options.ped)
-    declared = declared_sexes(options, pedigree)
+    declared, warnings = declared_sexes(options, pedigree)
     inputs: list[InputResult] = []
     variants: dict[str, VariantResult] = {}
     samples: list[SampleResult] = []
-    warnings: list[str] = []
     for path in paths:
         outcome = interpret_file(path, options, declared, pedigree, progress=progress)
         inputs.append(outcome.input)
@@ -99,16 +98,17 @@ def _merge_inputs(first: VariantResult, second: VariantResult) -> VariantResult:
 
 def declared_sexes(
     options: AnnotateOptions, pedigree: Pedigree | None
-) -> dict[str, tuple[Sex, str]]:
-    """sample -> (declared sex, where it was declared); ``--sex`` wins over the PED file."""
-    declared: dict[str, tuple[Sex, str]] = {}
-    if pedigree is not None:
-        for sample, sex in pedigree.sexes().items():
-            if sex is not Sex.UNKNOWN:
-                declared[sample] = (sex, f"PED {options.ped}")
-    for sample, sex in options.declared_sex.items():
-        declared[sample] = (sex, "--sex")
-    return declared
+) -> tuple[dict[str, tuple[Sex, str]], list[str]]:
+    """sample -> (declared sex, where it was declared), and a warning per conflict;
+    ``--sex`` wins over the PED file (:func:`ipexcli.sex.merge_declared`)."""
+    from ipexcli.sex import merge_declared
+
+    from_ped = {
+        sample: sex
+        for sample, sex in (pedigree.sexes().items() if pedigree is not None else ())
+        if sex is not Sex.UNKNOWN
+    }
+    return merge_declared((f"PED {options.ped}", from_ped), ("--sex", options.declared_sex))
 
 
 def read_pedigree(path: str | None) -> Pedigree | None:

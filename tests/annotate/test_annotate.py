@@ -214,3 +214,11 @@ def test_a_streamed_file_reports_progress_and_pipelines_stay_quiet(ipex, tmp_pat
         assert tick is None
     result = ipex("annotate", str(plain_gzip), "--format", "tsv")
     assert result.exit_code == 0 and "scanning" not in result.stderr
+
+
+def test_sex_declared_twice_differently_is_warned_and_sex_option_wins(ipex) -> None:
+    result = ipex("annotate", *TRIO, "--sex", "mother=male", "--format", "json")
+    assert result.exit_code == 0
+    assert "mother: declared female in PED examples/trio.ped but male in --sex" in result.stderr
+    mother = next(s for s in json.loads(result.stdout)["samples"] if s["id"] == "mother")
+    assert (mother["sex"]["declared"], mother["sex"]["declared_source"]) == ("male", "--sex")
