@@ -32,6 +32,9 @@ class AnnotateOptions:
     pass_only: bool = False
     af_field: str | None = None
     infer_sex: bool = True
+    #: "all", "non_ref" (plain REF genotypes left out) or "auto" (non_ref above
+    #: :data:`ipexcli.interpret.AUTO_ALL_GENOTYPES_MAX_SAMPLES` samples)
+    genotypes: str = "auto"
 
 
 def refdata_summary() -> dict[str, object]:

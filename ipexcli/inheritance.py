@@ -156,6 +156,25 @@ def label_genotype(call: Call, sex: Sex, in_par: bool = False) -> GenotypeLabel:
     return GenotypeLabel.HET_IN_MALE if male else GenotypeLabel.HETEROZYGOUS
 
 
+def plain_ref_is_silent(raw_gt: str, sex: Sex, in_par: bool = False) -> bool:
+    """True when the plain REF genotype ``raw_gt`` (``0``, ``0/0`` or ``0|0``) of a sample of
+    ``sex`` changes nothing a report shows: the variant is not carried and the label raises no
+    flag, so a cohort report may leave the genotype out without changing any verdict.
+
+    ``0/0`` and ``0|0`` always (homozygous REF, or hemizygous REF coded diploid in a male); a
+    haploid ``0`` for a male or a sample of unknown sex outside the PARs (a female's is flagged
+    as a haploid call, and a haploid call in a PAR is an unexpected ploidy).
+
+    >>> [plain_ref_is_silent(gt, Sex.FEMALE) for gt in ("0/0", "0", "0/1")]
+    [True, False, False]
+    >>> plain_ref_is_silent("0", Sex.MALE), plain_ref_is_silent("0", Sex.MALE, in_par=True)
+    (True, False)
+    """
+    if raw_gt in ("0/0", "0|0"):
+        return True
+    return raw_gt == "0" and not in_par and sex is not Sex.FEMALE
+
+
 @dataclass(frozen=True, slots=True)
 class VariantFinding:
     """What the annotation engine says about one variant (the input of the verdicts).

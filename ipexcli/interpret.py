@@ -28,7 +28,12 @@ from ipexcli.result import (
 if TYPE_CHECKING:
     from ipexcli.annotate import AnnotateOptions
     from ipexcli.engine import VariantAnnotation
-    from ipexcli.inheritance import SampleVerdict, VariantFinding, VariantInterpretation
+    from ipexcli.inheritance import (
+        Coverage,
+        SampleVerdict,
+        VariantFinding,
+        VariantInterpretation,
+    )
     from ipexcli.known import KnownHit
     from ipexcli.ped import Pedigree
     from ipexcli.refdata import RefData
@@ -280,7 +285,7 @@ def interpret_file(
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
     from ipexcli import refdata
     from ipexcli.engine import annotate_variant
-    from ipexcli.inheritance import Coverage, interpret_genotype, interpret_sample, segregate
+    from ipexcli.inheritance import Coverage, segregate
     from ipexcli.vcf import open_vcf
 
     data = data or refdata.load()
@@ -350,66 +355,23 @@ def interpret_file(
             f"{len(bad_frequencies)} record(s) (first: pos {bad_frequencies[0]}); no frequency "
             "evidence code was derived from those values"
         )
-    sample_results = []
-    used_sexes: dict[str, Sex] = {}
-    # a cohort repeats the same few genotypes per record thousands of times (the reader shares
-    # one Call object between equal sample columns): label and interpret each distinct
-    # (variant, call, sex) once, keyed by identity; the cached value keeps the objects alive
-    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, Call]] = {}
-    verdict_cache: dict[
-        tuple[int, int, str], tuple[VariantInterpretation, VariantFinding, Call]
-    ] = {}
-
-    def interpret_memo(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
-        memo_key = (id(finding), id(call), sex.value)  # str hashes are cached, enums' are not
-        hit = verdict_cache.get(memo_key)
-        if hit is None:
-            hit = verdict_cache[memo_key] = (
-                interpret_genotype(finding, call, sex), finding, call
-            )
-        return hit[0]
-
-    for index, sample in enumerate(samples):
-        sex_result = _sex_result(checks.get(sample), declared.get(sample))
-        used = Sex(sex_result.used)
-        used_sexes[sample] = used
-        genotypes = []
-        pairs = []
-        for record, key in per_record:
-            call = record.calls[index]
-            finding = findings[key]
-            cache_key = (key, id(call), used.value)
-            cached = genotype_cache.get(cache_key)
-            if cached is None:
-                cached = genotype_cache[cache_key] = (
-                    _genotype(key, call, used, finding.in_par, _split_gt(call)),
-                    call,
-                )
-            genotypes.append(cached[0])
-            pairs.append((finding, call))
-        basis = "declared" if sex_result.declared_source else "inferred"
-        verdicts = interpret_sample(
-            sample, used, pairs, coverage, basis, interpret_memo
-        )
-        sample_results.append(
-            SampleResult(
-                id=sample,
-                input=path,
-                sex=sex_result,
-                genotypes=tuple(genotypes),
-                verdicts=_verdicts(verdicts),
-            )
-        )
+    sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
+    sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
+        path, samples, per_record, findings, checks, declared, coverage
+    )
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
         from ipexcli.inheritance import EvidenceClass, evidence_class
 
         quiet = (EvidenceClass.BENIGN, EvidenceClass.LOW_IMPACT_UNCLASSIFIED)
+        # only the pedigree's members are looked at (a cohort's other columns stay unparsed)
+        in_pedigree = {person.id for person in pedigree}
+        members = [(sample, i) for i, sample in enumerate(samples) if sample in in_pedigree]
         for record, key in per_record:
             finding = findings[key]
             if evidence_class(finding) in quiet:
                 continue  # segregation of a benign/low-impact allele is not reported
-            calls = dict(zip(samples, record.calls, strict=True))
+            calls = {sample: record.calls[i] for sample, i in members}
             for note in segregate(finding, calls, pedigree, used_sexes):
                 prefix = "FLAG: " if note.event.is_flag else ""
                 notes.setdefault(note.individual, []).append(f"{prefix}{note.text}")
@@ -430,11 +392,168 @@ def interpret_file(
         skipped_examples=tuple(str(example) for example in stats.skipped_examples),
         ref_mismatches=stats.ref_mismatches,
         samples=samples,
+        genotypes="non_ref" if sparse else "all",
         coverage_note=coverage.meaning(),
         warnings=tuple(warnings),
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
+
+
+#: ``--genotypes auto`` lists every genotype of a file with up to this many samples, and only
+#: the genotypes that are not plain REF above it (a cohort)
+AUTO_ALL_GENOTYPES_MAX_SAMPLES = 50
+
+
+def genotype_mode(requested: str, n_samples: int) -> str:
+    """``"all"`` or ``"non_ref"`` for ``--genotypes`` ``all``, ``non_ref`` or ``auto``.
+
+    >>> genotype_mode("auto", 3), genotype_mode("auto", 2500), genotype_mode("all", 2500)
+    ('all', 'non_ref', 'all')
+    """
+    if requested == "auto":
+        return "all" if n_samples <= AUTO_ALL_GENOTYPES_MAX_SAMPLES else "non_ref"
+    return requested
+
+
+def _interpreter() -> tuple[
+    Callable[[VariantFinding, Call, Sex], VariantInterpretation],
+    Callable[[str, Call, Sex, bool], GenotypeResult],
+]:
+    """Memoised genotype interpretation and labelling for one file.
+
+    A cohort repeats the same few genotypes per record thousands of times (the reader shares one
+    Call object between equal sample columns): each distinct (variant, call, sex) is labelled and
+    interpreted once, keyed by identity; the cached value keeps the objects alive so that an id
+    is never reused while its entry exists.
+    """
+    from ipexcli.inheritance import interpret_genotype
+
+    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, Call]] = {}
+    verdict_cache: dict[
+        tuple[int, int, str], tuple[VariantInterpretation, VariantFinding, Call]
+    ] = {}
+
+    def interpret(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
+        memo_key = (id(finding), id(call), sex.value)  # str hashes are cached, enums' are not
+        hit = verdict_cache.get(memo_key)
+        if hit is None:
+            hit = verdict_cache[memo_key] = (
+                interpret_genotype(finding, call, sex), finding, call
+            )
+        return hit[0]
+
+    def genotype(key: str, call: Call, sex: Sex, in_par: bool) -> GenotypeResult:
+        memo_key = (key, id(call), sex.value)
+        hit = genotype_cache.get(memo_key)
+        if hit is None:
+            hit = genotype_cache[memo_key] = (
+                _genotype(key, call, sex, in_par, _split_gt(call)), call
+            )
+        return hit[0]
+
+    return interpret, genotype
+
+
+def _sample_sex(
+    sample: str,
+    checks: Mapping[str, SexCheckResult],
+    declared: Mapping[str, tuple[Sex, str]],
+) -> tuple[SexResult, Sex, str]:
+    """The sample's sex result, the sex the interpretation uses and its basis."""
+    sex_result = _sex_result(checks.get(sample), declared.get(sample))
+    basis = "declared" if sex_result.declared_source else "inferred"
+    return sex_result, Sex(sex_result.used), basis
+
+
+def _dense_samples(
+    path: str,
+    samples: Sequence[str],
+    per_record: Sequence[tuple[VariantRecord, str]],
+    findings: Mapping[str, VariantFinding],
+    checks: Mapping[str, SexCheckResult],
+    declared: Mapping[str, tuple[Sex, str]],
+    coverage: Coverage,
+) -> tuple[list[SampleResult], dict[str, Sex]]:
+    """Every sample with its genotype at every record (``--genotypes all``)."""
+    from ipexcli.inheritance import interpret_sample
+
+    interpret, genotype = _interpreter()
+    columns = [tuple(record.calls) for record, _ in per_record]
+    results = []
+    used_sexes: dict[str, Sex] = {}
+    for index, sample in enumerate(samples):
+        sex_result, used, basis = _sample_sex(sample, checks, declared)
+        used_sexes[sample] = used
+        genotypes = []
+        pairs = []
+        for (_, key), calls in zip(per_record, columns, strict=True):
+            call = calls[index]
+            finding = findings[key]
+            genotypes.append(genotype(key, call, used, finding.in_par))
+            pairs.append((finding, call))
+        verdicts = interpret_sample(sample, used, pairs, coverage, basis, interpret)
+        results.append(
+            SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(verdicts))
+        )
+    return results, used_sexes
+
+
+def _sparse_samples(
+    path: str,
+    samples: Sequence[str],
+    per_record: Sequence[tuple[VariantRecord, str]],
+    findings: Mapping[str, VariantFinding],
+    checks: Mapping[str, SexCheckResult],
+    declared: Mapping[str, tuple[Sex, str]],
+    coverage: Coverage,
+) -> tuple[list[SampleResult], dict[str, Sex]]:
+    """Every sample with only the genotypes that can matter (``--genotypes non_ref``).
+
+    Left out: plain REF genotypes that change neither the verdict nor a flag
+    (:func:`ipexcli.inheritance.plain_ref_is_silent`): ``0/0`` and ``0|0`` always, a haploid
+    ``0`` except in a female or in a PAR. The work per record is one scan of its sample text
+    (:meth:`ipexcli.genotypes.SampleCalls.notable`), not a step per sample.
+    """
+    from ipexcli.genotypes import haploid_ref_samples, notable_calls
+    from ipexcli.inheritance import interpret_sample, plain_ref_is_silent
+
+    interpret, genotype = _interpreter()
+    sexes = [_sample_sex(sample, checks, declared) for sample in samples]
+    used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
+    # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
+    # samples need their "0" calls looked up
+    haploid_matters = [i for i, (_, used, _) in enumerate(sexes)
+                       if not plain_ref_is_silent("0", used, in_par=False)]
+    everyone = range(len(samples))
+    kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
+    for record, key in per_record:
+        calls = record.calls
+        for index, call in notable_calls(calls):
+            kept[index].append((key, call))
+        wanted = everyone if findings[key].in_par else haploid_matters
+        if wanted:
+            for index in haploid_ref_samples(calls, wanted):
+                kept[index].append((key, calls[index]))
+    results = []
+    no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
+    for sample, (sex_result, used, basis), mine in zip(samples, sexes, kept, strict=True):
+        if not mine:  # nothing but silent REF calls: the same verdict for every such sample
+            verdicts = no_genotype.get((used, basis))
+            if verdicts is None:
+                verdicts = no_genotype[(used, basis)] = _verdicts(
+                    interpret_sample(sample, used, (), coverage, basis, interpret)
+                )
+            results.append(SampleResult(sample, path, sex_result, (), verdicts))
+            continue
+        pairs = [(findings[key], call) for key, call in mine]
+        genotypes = tuple(
+            genotype(key, call, used, finding.in_par)
+            for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+        )
+        verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
+        results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
+    return results, used_sexes
 
 
 def chain_iterables(*iterables: Iterable[VariantRecord]) -> Iterator[VariantRecord]:

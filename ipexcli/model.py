@@ -10,6 +10,7 @@ Value objects do no I/O. They are frozen and slotted so that they can be shared 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -165,7 +166,8 @@ class VariantRecord:
     qual: float | None = None
     filters: tuple[str, ...] = ()  #: () when FILTER is '.', ("PASS",) when it passed
     info: tuple[tuple[str, str], ...] = ()  #: selected INFO fields as (key, raw value text)
-    calls: tuple[Call, ...] = ()
+    #: one per sample: a tuple, or the reader's :class:`ipexcli.genotypes.SampleCalls`
+    calls: Sequence[Call] = ()
     flags: tuple[str, ...] = field(default=())  #: ingestion flags, e.g. "REF_MISMATCH"
 
     @property

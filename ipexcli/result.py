@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def bare_hgvs(hgvs: str) -> str:
@@ -39,6 +39,16 @@ def classification_group(classification: str) -> str:
     if significance.is_benign:
         return "benign"
     return "uncertain"
+
+def genotypes_note(genotypes: str) -> str:
+    """What an input's ``genotypes`` mode means, for the renderers ("" for ``all``)."""
+    if genotypes != "non_ref":
+        return ""
+    return (
+        "non-REF genotypes only: plain REF calls (0/0, 0|0, and a haploid 0 except in a female), "
+        "which change no verdict or flag, are left out; --genotypes all lists every one"
+    )
+
 
 #: words allowed in verdicts: the report states evidence, never a diagnosis
 VERDICT_CATEGORIES = (
@@ -171,6 +181,9 @@ class InputResult:
     skipped_examples: tuple[str, ...] = ()
     ref_mismatches: int = 0
     samples: tuple[str, ...] = ()
+    #: "all": every genotype is listed; "non_ref": plain REF genotypes that change no verdict or
+    #: flag (0/0, 0|0; a haploid 0 except in a female) are left out (``--genotypes``)
+    genotypes: str = "all"
     coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)
     warnings: tuple[str, ...] = ()
 

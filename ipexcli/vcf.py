@@ -44,7 +44,6 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -52,6 +51,7 @@ from ipexcli import bgzf as bgzf_mod
 from ipexcli import buildcheck
 from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
 from ipexcli.errors import BuildMismatchError, InputFileError, UsageError, VcfFormatError
+from ipexcli.genotypes import SampleCalls, SampleColumns
 from ipexcli.model import Build, Call, VariantRecord
 
 __all__ = [
@@ -65,7 +65,6 @@ __all__ = [
     "VcfHeader",
     "VcfReader",
     "open_vcf",
-    "parse_gt",
 ]
 
 #: records starting up to this many bases before a window are read so that a deletion
@@ -474,7 +473,8 @@ class _Raw:
     qual: str
     filter: str
     info: str
-    fields: list[str]  #: FORMAT and sample columns
+    format: str | None  #: the FORMAT column, None when the line has none
+    samples: str  #: the sample columns as read (TAB-separated), "" without samples
 
     @property
     def start(self) -> int:
@@ -493,12 +493,15 @@ class _Bad(Exception):
 
 
 def _parse_raw(text: str, line: int | None, n_samples: int) -> _Raw:
-    cols = text.rstrip("\r\n").split("\t")
+    # the sample columns stay one string: a cohort's thousands of columns are only split (or
+    # scanned, :mod:`ipexcli.genotypes`) when asked for
+    cols = text.rstrip("\r\n").split("\t", 9)
+    n_cols = len(cols) if len(cols) < 10 else 10 + cols[9].count("\t")
     expected = 8 if n_samples == 0 else 9 + n_samples
-    if len(cols) < 8 or (n_samples and len(cols) != expected):
+    if n_cols < 8 or (n_samples and n_cols != expected):
         raise _Bad(
             SkipReason.MALFORMED_COLUMNS,
-            f"{len(cols)} TAB-separated columns, expected {expected}",
+            f"{n_cols} TAB-separated columns, expected {expected}",
         )
     pos_text = cols[1]
     if not pos_text.isdigit():
@@ -522,7 +525,8 @@ def _parse_raw(text: str, line: int | None, n_samples: int) -> _Raw:
         qual,
         cols[6],
         cols[7],
-        cols[8:],
+        cols[8] if len(cols) > 8 else None,
+        cols[9] if len(cols) > 9 else "",
     )
 
 
@@ -543,60 +547,6 @@ def _alt_problem(alt: str) -> tuple[SkipReason, str] | None:
     if _IUPAC.fullmatch(alt):
         return SkipReason.ALT_NOT_ACGT, f"ALT {alt[:40]} holds IUPAC codes"
     return SkipReason.MALFORMED_ALT, f"ALT {alt[:40]!r} is not a DNA sequence"
-
-
-def _int_or_none(text: str) -> int | None:
-    if text in ("", "."):
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return int(value) if value == value and abs(value) != float("inf") else None
-
-
-_GT_SPLIT = re.compile(r"[/|]")
-
-
-@lru_cache(maxsize=4096)
-def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ...], bool, bool]:
-    """Alleles of a GT relative to ALT number ``alt_index`` (1-based) of ``n_alts``.
-
-    Returns ``(alleles, phased, other_alt)``; raises ValueError for a malformed GT.
-
-    >>> parse_gt("1/2", 1, 2), parse_gt("1/2", 2, 2)
-    (((1, None), False, True), ((None, 1), False, True))
-    >>> parse_gt("0|1", 1, 1), parse_gt("1", 1, 1)
-    (((0, 1), True, False), ((1,), False, False))
-    >>> parse_gt("./1", 1, 1), parse_gt(".", 1, 1)
-    (((None, 1), False, False), ((None,), False, False))
-    """
-    text = gt
-    if text[:1] in ("/", "|"):  # VCF 4.4 explicit phasing of the first allele
-        text = text[1:]
-    phased = "|" in text
-    alleles: list[int | None] = []
-    other = False
-    for token in _GT_SPLIT.split(text):
-        if token == ".":
-            alleles.append(None)
-            continue
-        if not token.isdigit():
-            raise ValueError(f"GT {gt!r}")
-        index = int(token)
-        if index > n_alts:
-            raise ValueError(f"GT {gt!r} names allele {index} but there are {n_alts} ALT(s)")
-        if index == 0:
-            alleles.append(0)
-        elif index == alt_index:
-            alleles.append(1)
-        else:
-            alleles.append(None)
-            other = True
-    return tuple(alleles), phased, other
 
 
 # -- the reader ------------------------------------------------------------------------------------
@@ -1327,7 +1277,12 @@ class VcfReader:
         info = self._info_items(raw.info)
         qual = None if raw.qual == "." else float(raw.qual)
         try:
-            calls_per_alt = [self._calls(raw, index, n_alts) for index, _ in usable]
+            columns = (
+                SampleColumns(raw.format, raw.samples, len(self.samples))
+                if raw.format is not None and self.samples
+                else None
+            )
+            calls_per_alt = [self._calls(raw, columns, index, n_alts) for index, _ in usable]
         except ValueError as exc:
             count(SkipReason.MALFORMED_GENOTYPE, source, raw.line, str(exc))
             return
@@ -1377,37 +1332,11 @@ class VcfReader:
                 value = f"{parts[0]},{parts[index]}"
             yield key, value
 
-    def _calls(self, raw: _Raw, index: int, n_alts: int) -> tuple[Call, ...]:
-        if not raw.fields:
+    def _calls(self, raw: _Raw, columns: SampleColumns | None, index: int, n_alts: int
+               ) -> Sequence[Call]:
+        if columns is None:
             return ()
-        keys = raw.fields[0].split(":")
-        where = {k: i for i, k in enumerate(keys)}
-        gt_at, ad_at = where.get("GT"), where.get("AD")
-        dp_at, gq_at = where.get("DP"), where.get("GQ")
-        calls = []
-        seen: dict[str, Call] = {}  # Call is immutable: equal columns share one object
-        for column in raw.fields[1:]:
-            known = seen.get(column)
-            if known is not None:
-                calls.append(known)
-                continue
-            values = column.split(":")
-            raw_gt = values[gt_at] if gt_at is not None and gt_at < len(values) else ""
-            if raw_gt:
-                alleles, phased, other = parse_gt(raw_gt, index, n_alts)
-            else:
-                alleles, phased, other = (), False, False
-            ad = None
-            if ad_at is not None and ad_at < len(values) and values[ad_at] not in ("", "."):
-                depths = values[ad_at].split(",")
-                if len(depths) == n_alts + 1:
-                    ad = (_int_or_none(depths[0]), _int_or_none(depths[index]))
-            dp = _int_or_none(values[dp_at]) if dp_at is not None and dp_at < len(values) else None
-            gq = _int_or_none(values[gq_at]) if gq_at is not None and gq_at < len(values) else None
-            call = Call(alleles, phased, raw_gt, ad, dp, gq, other)
-            seen[column] = call
-            calls.append(call)
-        return tuple(calls)
+        return SampleCalls(columns, index, n_alts)
 
     # -- lifetime --------------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ def annotate(
     af_field: str | None,
     fail_on: str | None,
     no_sex_inference: bool,
+    genotypes: str,
 ) -> None:
     """Annotate FOXP3 variants in VCF files and explain each sample's genotype (X-linked).
 
@@ -87,6 +88,8 @@ def annotate(
         pass_only=pass_only,
         af_field=af_field,
         no_sex_inference=no_sex_inference,
+        genotypes=genotypes,
+        formats=(fmt,),
     )
     from ipexcli.report.console import scan_progress
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from ipexcli.interpret import AUTO_ALL_GENOTYPES_MAX_SAMPLES
 from ipexcli.model import Build, Sex
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``--genotypes`` values (``non-ref`` is ``"non_ref"`` in reports)
+GENOTYPE_CHOICES = ("auto", "all", "non-ref")
 
 
 class BuildType(click.ParamType):
@@ -89,8 +93,16 @@ def check_output_folder(output: str | None) -> None:
 
 def annotate_options(function: F) -> F:
     """Every option that shapes an annotation, shared by ``annotate`` and ``batch``:
-    ``--sex``, ``--ped``, ``--build``, ``--pass-only``, ``--af-field``, ``--no-sex-inference``.
-    :func:`options_from` turns their values into :class:`~ipexcli.annotate.AnnotateOptions`."""
+    ``--sex``, ``--ped``, ``--build``, ``--pass-only``, ``--af-field``, ``--no-sex-inference``,
+    ``--genotypes``. :func:`options_from` turns their values into
+    :class:`~ipexcli.annotate.AnnotateOptions`."""
+    function = click.option(
+        "--genotypes", type=click.Choice(GENOTYPE_CHOICES), default="auto", show_default=True,
+        help="Which genotypes each sample lists: all; non-ref (leave out plain REF 0/0, 0|0 and "
+        "a male's 0, which change no verdict or flag: fast and small for cohorts); auto = all "
+        f"up to {AUTO_ALL_GENOTYPES_MAX_SAMPLES} samples per file, else non-ref (a VCF report "
+        "always gets all).",
+    )(function)
     function = click.option(
         "--no-sex-inference", is_flag=True,
         help="Do not infer sex from chrX/chrY genotypes (declared sex only).",
@@ -114,9 +126,23 @@ def options_from(
     pass_only: bool,
     af_field: str | None,
     no_sex_inference: bool,
+    genotypes: str,
+    formats: Iterable[str],
 ) -> Any:
-    """The :class:`~ipexcli.annotate.AnnotateOptions` of :func:`annotate_options`' values."""
+    """The :class:`~ipexcli.annotate.AnnotateOptions` of :func:`annotate_options`' values;
+    ``formats`` are the output formats asked for (a VCF report needs every genotype)."""
     from ipexcli.annotate import AnnotateOptions
+    from ipexcli.errors import UsageError
+
+    mode = genotypes.replace("-", "_")
+    if "vcf" in formats:
+        if mode == "non_ref":
+            raise UsageError(
+                "--genotypes non-ref cannot write a VCF report: every sample column needs its "
+                "genotype",
+                "Use --genotypes all (or auto) with --format vcf",
+            )
+        mode = "all"
 
     return AnnotateOptions(
         build=build,
@@ -125,4 +151,5 @@ def options_from(
         pass_only=pass_only,
         af_field=af_field,
         infer_sex=not no_sex_inference,
+        genotypes=mode,
     )

@@ -223,6 +223,10 @@ def _header(report: Report) -> RenderableType:
                 f"{item.records_in_region} in the FOXP3 locus"
             ),
         )
+        if item.genotypes != "all":
+            from ipexcli.result import genotypes_note
+
+            grid.add_row("  genotypes", Text(genotypes_note(item.genotypes)))
         for sample in report.samples:
             if sample.input != item.path:
                 continue

@@ -14,7 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Significance
-from ipexcli.result import bare_hgvs, classification_group
+from ipexcli.result import bare_hgvs, classification_group, genotypes_note
 
 if TYPE_CHECKING:
     from ipexcli.refdata import ProteinFeature
@@ -140,6 +140,8 @@ def _header(report: Report) -> str:
             ("Region", f"{item.region_method}; contig {item.contig}; {item.records_read} "
                        f"records read, {item.records_in_region} in the FOXP3 locus"),
         ]
+        if genotypes_note(item.genotypes):
+            rows.append(("Genotypes", genotypes_note(item.genotypes)))
         rows += [(f"Sample {s.id}", _sex_words(s)) for s in samples]
         parts.append(f'<h3 class="input mono">{_e(item.path)} <span class="tag">'
                      f"{_e(item.file_format)}</span></h3>")

@@ -3,8 +3,10 @@
 Layout (documented in ``docs/formats.md``):
 
 * line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``;
-* line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample (every
-  variant of the sample's input, REF genotypes included), in sample then variant order;
+* line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
+  sample then variant order: every variant of the sample's input, REF genotypes included, when
+  the header says ``genotypes=all``; with ``genotypes=non_ref`` (``--genotypes``, cohorts) the
+  plain REF genotypes that change no verdict or flag are left out;
 * a sample with no variant at all still gets one row, with the variant columns empty, so that
   every sample and its verdict appear;
 * empty cell = not applicable; lists are joined with ``,`` (consequences with ``&`` as in ANN);
@@ -151,8 +153,15 @@ def header_line(report: Report) -> str:
         "refdata_version": report.refdata.get("version", ""),
         "schema_version": report.schema_version,
         "transcript": report.refdata.get("transcript", ""),
+        # "all", "non_ref" (plain REF genotypes left out) or "mixed" over several inputs
+        "genotypes": _genotypes_mode(report),
     }
     return "#" + " ".join(f"{k}={_cell(v).replace(' ', '_')}" for k, v in fields.items())
+
+
+def _genotypes_mode(report: Report) -> str:
+    modes = {item.genotypes for item in report.inputs} or {"all"}
+    return modes.pop() if len(modes) == 1 else "mixed"
 
 
 def render(report: Report) -> str:

@@ -106,7 +106,7 @@ def test_output_file_is_written_and_format_follows_the_suffix(ipex, tmp_path: Pa
     out = tmp_path / "report.json"
     result = ipex("annotate", *TRIO, "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
-    assert json.loads(out.read_text())["schema_version"] == "1.0"
+    assert json.loads(out.read_text())["schema_version"] == "1.1"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left
 
 

@@ -154,7 +154,8 @@ def test_interrupted_run_leaves_no_partial_outputs(make_batch, tmp_path: Path, j
     assert 5 <= len(done) < 150
     for name in done:
         for suffix in (".tsv", ".json"):
-            assert (outdir / "reports" / f"{name}{suffix}").is_file()
+            marker = (outdir / "state" / f"{name}.json").read_text()
+            assert (outdir / "reports" / f"{name}{suffix}").is_file(), marker
     for report in (outdir / "reports").glob("*.json"):
         json.loads(report.read_text())  # every report there is complete
     resumed = subprocess.run([*command, "--resume"], env=env, capture_output=True, text=True)

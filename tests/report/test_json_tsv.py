@@ -114,8 +114,8 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.0 "
-        "transcript=NM_014009.4"
+        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.1 "
+        "transcript=NM_014009.4 genotypes=all"
     )
     assert list(rows[0]) == list(tsv.COLUMNS)
     assert len(rows) == len(report.samples) * len(report.variants) == 9

@@ -1,0 +1,260 @@
+"""The sample columns of a VCF record: genotypes parsed on demand, the non-REF ones found fast.
+
+A joint-called cohort writes thousands of sample columns per record, and nearly all of them are
+plain REF: ``0/0``, ``0|0`` or a haploid ``0``. Turning every column into a :class:`Call` costs
+one Python step per sample per record, which is what made a 2,500-sample cohort slow. Here:
+
+* :class:`SampleColumns` keeps one record line's FORMAT and sample text as read, and finds the
+  columns whose GT is *not* plain REF with one regular-expression pass over the whole text (the
+  loop over samples runs in C; Python only sees the few matches);
+* :class:`SampleCalls` is one ALT's view of those columns (multi-allelic records are split): a
+  ``Sequence[Call]``, so code that wants every genotype indexes or iterates it as before (each
+  column is parsed the first time it is asked for), plus :meth:`SampleCalls.notable`, the
+  columns that are not plain REF, already parsed.
+
+The non-REF columns of a record are parsed when the record is read, so a malformed GT still
+makes the reader skip the record (a plain-REF GT cannot be malformed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import overload
+
+from ipexcli.model import Call
+
+#: GT texts that are "plain REF": every allele REF, haploid or diploid, phased or not
+PLAIN_REF_GTS = frozenset({"0", "0/0", "0|0"})
+
+#: a column start (the TAB before it) whose GT is not exactly ``0``, ``0/0`` or ``0|0``; the text
+#: searched is TAB + sample columns + ``:``, so the last column ends like the others
+_NOT_PLAIN_REF = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])")
+
+_GT_SPLIT = re.compile(r"[/|]")
+
+
+@lru_cache(maxsize=4096)
+def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ...], bool, bool]:
+    """Alleles of a GT relative to ALT number ``alt_index`` (1-based) of ``n_alts``.
+
+    Returns ``(alleles, phased, other_alt)``; raises ValueError for a malformed GT.
+
+    >>> parse_gt("1/2", 1, 2), parse_gt("1/2", 2, 2)
+    (((1, None), False, True), ((None, 1), False, True))
+    >>> parse_gt("0|1", 1, 1), parse_gt("1", 1, 1)
+    (((0, 1), True, False), ((1,), False, False))
+    >>> parse_gt("./1", 1, 1), parse_gt(".", 1, 1)
+    (((None, 1), False, False), ((None,), False, False))
+    """
+    text = gt
+    if text[:1] in ("/", "|"):  # VCF 4.4 explicit phasing of the first allele
+        text = text[1:]
+    phased = "|" in text
+    alleles: list[int | None] = []
+    other = False
+    for token in _GT_SPLIT.split(text):
+        if token == ".":
+            alleles.append(None)
+            continue
+        if not token.isdigit():
+            raise ValueError(f"GT {gt!r}")
+        index = int(token)
+        if index > n_alts:
+            raise ValueError(f"GT {gt!r} names allele {index} but there are {n_alts} ALT(s)")
+        if index == 0:
+            alleles.append(0)
+        elif index == alt_index:
+            alleles.append(1)
+        else:
+            alleles.append(None)
+            other = True
+    return tuple(alleles), phased, other
+
+
+def int_or_none(text: str) -> int | None:
+    """A FORMAT integer (DP, GQ, AD item); ``.``, empty or unreadable -> None; ``12.0`` -> 12."""
+    if text in ("", "."):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return int(value) if value == value and abs(value) != float("inf") else None
+
+
+class SampleColumns:
+    """FORMAT and sample columns of one record line, kept as text (shared by its ALTs).
+
+    ``samples_text`` is everything after the FORMAT column (``n`` TAB-separated columns, the line
+    end removed).
+    """
+
+    __slots__ = ("_at", "_notable", "_split", "_text", "gt_first", "n")
+
+    def __init__(self, format_text: str, samples_text: str, n: int) -> None:
+        self.n = n
+        keys = format_text.split(":")
+        where = {key: i for i, key in enumerate(keys)}
+        #: positions of GT, AD, DP, GQ in each column (None when the FORMAT lacks them)
+        self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ"))
+        #: GT is the first FORMAT key (as the VCF specification requires when GT is present)
+        self.gt_first = keys[0] == "GT"
+        self._text = samples_text
+        self._split: list[str] | None = None
+        self._notable: tuple[tuple[int, str], ...] | None = None
+
+    def column(self, index: int) -> str:
+        """The text of sample column ``index`` (0-based, header order)."""
+        if self._split is None:
+            self._split = self._text.split("\t")
+        return self._split[index]
+
+    def all_columns(self) -> list[str]:
+        if self._split is None:
+            self._split = self._text.split("\t")
+        return self._split
+
+    def notable(self) -> tuple[tuple[int, str], ...]:
+        """``(index, column text)`` of every column whose GT is not plain REF (0, 0/0, 0|0),
+        in sample order. Without GT as the first FORMAT key every column is returned (the
+        caller parses and filters them)."""
+        if self._notable is None:
+            if not self.gt_first:
+                self._notable = tuple(enumerate(self.all_columns()))
+            else:
+                self._notable = tuple(self._scan())
+        return self._notable
+
+    def _scan(self) -> Iterator[tuple[int, str]]:
+        text = "\t" + self._text + ":"
+        last_end = len(text) - 1  # the ':' sentinel is not part of the last column
+        index = 0
+        counted_to = 0
+        for match in _NOT_PLAIN_REF.finditer(text):
+            start = match.start()
+            index += text.count("\t", counted_to, start)
+            counted_to = start
+            end = text.find("\t", start + 1)
+            yield index, text[start + 1 : end if end >= 0 else last_end]
+
+    def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
+        """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call)."""
+        columns = self.all_columns()
+        gt_at = self._at[0]
+        if gt_at is None:
+            return []
+        if gt_at == 0:
+            return [i for i in indexes if columns[i] == "0" or columns[i][:2] == "0:"]
+        return [i for i in indexes if _field(columns[i], gt_at) == "0"]
+
+    def parse(self, column: str, alt_index: int, n_alts: int) -> Call:
+        """One column as a :class:`Call` for ALT ``alt_index`` of ``n_alts``; ValueError for a
+        malformed GT."""
+        values = column.split(":")
+        n_values = len(values)
+        gt_at, ad_at, dp_at, gq_at = self._at
+        raw_gt = values[gt_at] if gt_at is not None and gt_at < n_values else ""
+        if raw_gt:
+            alleles, phased, other = parse_gt(raw_gt, alt_index, n_alts)
+        else:
+            alleles, phased, other = (), False, False
+        ad = None
+        if ad_at is not None and ad_at < n_values and values[ad_at] not in ("", "."):
+            depths = values[ad_at].split(",")
+            if len(depths) == n_alts + 1:
+                ad = (int_or_none(depths[0]), int_or_none(depths[alt_index]))
+        dp = int_or_none(values[dp_at]) if dp_at is not None and dp_at < n_values else None
+        gq = int_or_none(values[gq_at]) if gq_at is not None and gq_at < n_values else None
+        return Call(alleles, phased, raw_gt, ad, dp, gq, other)
+
+
+def _field(column: str, at: int) -> str:
+    values = column.split(":")
+    return values[at] if at < len(values) else ""
+
+
+class SampleCalls(Sequence[Call]):
+    """The genotypes of one (split, single-ALT) record, one per sample, parsed on demand.
+
+    Equal column texts share one :class:`Call` object. Compares equal to any sequence of the
+    same calls (a tuple included).
+    """
+
+    __slots__ = ("_alt_index", "_columns", "_n_alts", "_notable", "_parsed")
+
+    def __init__(self, columns: SampleColumns, alt_index: int = 1, n_alts: int = 1) -> None:
+        self._columns = columns
+        self._alt_index = alt_index
+        self._n_alts = n_alts
+        self._parsed: dict[str, Call] = {}
+        # parse the non-plain-REF columns now: a malformed GT raises here, at reading time
+        notable = [(i, self._call(text)) for i, text in columns.notable()]
+        if not columns.gt_first:
+            notable = [(i, call) for i, call in notable if call.raw_gt not in PLAIN_REF_GTS]
+        self._notable = tuple(notable)
+
+    def _call(self, text: str) -> Call:
+        call = self._parsed.get(text)
+        if call is None:
+            call = self._parsed[text] = self._columns.parse(text, self._alt_index, self._n_alts)
+        return call
+
+    def notable(self) -> tuple[tuple[int, Call], ...]:
+        """``(sample index, call)`` for every sample whose GT is not plain REF (0, 0/0, 0|0)."""
+        return self._notable
+
+    def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
+        """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF)."""
+        return self._columns.haploid_ref(indexes)
+
+    def __len__(self) -> int:
+        return self._columns.n
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Call, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Call | tuple[Call, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self._columns.n
+        if not 0 <= index < self._columns.n:
+            raise IndexError("sample index out of range")
+        return self._call(self._columns.column(index))
+
+    def __iter__(self) -> Iterator[Call]:
+        call = self._call
+        return (call(text) for text in self._columns.all_columns())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"SampleCalls({tuple(self)!r})"
+
+
+def notable_calls(calls: Sequence[Call]) -> Sequence[tuple[int, Call]]:
+    """``(sample index, call)`` for every call whose GT is not plain REF (0, 0/0, 0|0)."""
+    if isinstance(calls, SampleCalls):
+        return calls.notable()
+    return [(i, call) for i, call in enumerate(calls) if call.raw_gt not in PLAIN_REF_GTS]
+
+
+def haploid_ref_samples(calls: Sequence[Call], indexes: Sequence[int]) -> list[int]:
+    """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF)."""
+    if isinstance(calls, SampleCalls):
+        return calls.haploid_ref(indexes)
+    return [i for i in indexes if calls[i].raw_gt == "0"]
