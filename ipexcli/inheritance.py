@@ -192,6 +192,11 @@ class VariantFinding:
     #: predicted low impact (intron/UTR/synonymous away from splice sites, no known regulatory
     #: element): an unclassified low-impact variant is not reportable rather than uncertain
     low_impact: bool = False
+    #: how the classification counts for the verdicts, derived once (:func:`evidence_class`)
+    evidence: EvidenceClass = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evidence", _evidence_class(self))
 
 
 class EvidenceClass(str, Enum):
@@ -210,6 +215,10 @@ class EvidenceClass(str, Enum):
 def evidence_class(finding: VariantFinding) -> EvidenceClass:
     """P/LP, an unclassified predicted-null variant, uncertain (VUS, conflicting, other,
     unclassified non-null) or benign. A classification always beats the null prediction."""
+    return finding.evidence
+
+
+def _evidence_class(finding: VariantFinding) -> EvidenceClass:
     significance = finding.significance
     if significance.is_pathogenic:
         return EvidenceClass.PATHOGENIC
@@ -240,13 +249,13 @@ class VerdictKind(str, Enum):
 
     @property
     def rank(self) -> int:
-        return _KIND_ORDER.index(self)
+        return _KIND_RANK[self]
 
     def __str__(self) -> str:
         return self.value
 
 
-_KIND_ORDER = list(VerdictKind)
+_KIND_RANK = {kind: rank for rank, kind in enumerate(VerdictKind)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +265,6 @@ class VariantInterpretation:
     finding: VariantFinding
     label: GenotypeLabel
     raw_gt: str
-    allele_balance: float | None
     kind: VerdictKind
     text: str  #: one sentence naming the evidence
     flags: tuple[str, ...] = field(default=())  #: label codes that need attention
@@ -272,21 +280,67 @@ def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> Variant
     >>> interpret_genotype(f, Call((0, 1), raw_gt="0/1"), Sex.FEMALE).kind.value
     'carrier'
     """
-    label = label_genotype(call, sex, finding.in_par)
-    cls = evidence_class(finding)
-    ab = call.allele_balance
-    kind, text = _variant_rule(label, cls, sex, finding, ab)
+    return _interpret(finding, label_genotype(call, sex, finding.in_par), call.raw_gt, sex,
+                      call.allele_balance)
+
+
+def _interpret(
+    finding: VariantFinding, label: GenotypeLabel, raw_gt: str, sex: Sex, ab: float | None
+) -> VariantInterpretation:
+    kind, text = _variant_rule(label, evidence_class(finding), sex, finding, ab)
     flags = (label.code,) if label.needs_attention else ()
-    gt = f"GT {call.raw_gt}"
     return VariantInterpretation(
         finding=finding,
         label=label,
-        raw_gt=call.raw_gt,
-        allele_balance=ab,
+        raw_gt=raw_gt,
         kind=kind,
-        text=f"{finding.hgvs} [{_classification_text(finding)}]: {label} ({gt}): {text}",
+        text=f"{finding.hgvs} [{_classification_text(finding)}]: {label} (GT {raw_gt}): {text}",
         flags=flags,
     )
+
+
+class MemoInterpreter:
+    """:func:`interpret_genotype` for many samples of one file, each distinct case done once.
+
+    An interpretation depends on the finding, the sex, the GT as written (it is quoted), the
+    alleles and ploidy it parses to and, for a few rules only, the allele balance. A cohort's
+    thousands of carrier calls differ mostly in their depths, so they fall into a few hundred
+    cases: calls alike in all of that share one :class:`VariantInterpretation`. Whether a rule
+    quotes the allele balance is found by asking it with two different values, so the rules stay
+    the one place that decides. Findings are keyed by identity and kept alive by the cache.
+    """
+
+    _PROBE = 0.5  #: an allele balance a rule would quote differently from "not available"
+
+    def __init__(self) -> None:
+        self._cases: dict[tuple[object, ...], VariantInterpretation | None] = {}
+        self._with_ab: dict[tuple[object, ...], VariantInterpretation] = {}
+        self._findings: dict[int, VariantFinding] = {}
+
+    def __call__(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
+        key = (id(finding), sex, call.raw_gt, call.alleles, call.other_alt)
+        cases = self._cases
+        if key in cases:
+            found = cases[key]
+        else:
+            self._findings[id(finding)] = finding
+            label = label_genotype(call, sex, finding.in_par)
+            cls = evidence_class(finding)
+            quotes_ab = (
+                _variant_rule(label, cls, sex, finding, None)[1]
+                != _variant_rule(label, cls, sex, finding, self._PROBE)[1]
+            )
+            found = None if quotes_ab else _interpret(finding, label, call.raw_gt, sex, None)
+            cases[key] = found
+        if found is not None:
+            return found
+        ab = call.allele_balance
+        full_key = (*key, ab)
+        hit = self._with_ab.get(full_key)
+        if hit is None:
+            label = label_genotype(call, sex, finding.in_par)
+            hit = self._with_ab[full_key] = _interpret(finding, label, call.raw_gt, sex, ab)
+        return hit
 
 
 def _classification_text(finding: VariantFinding) -> str:
@@ -510,21 +564,27 @@ def _interpret_one(
     sex_basis: str,
     interpret: Interpreter = interpret_genotype,
 ) -> SampleVerdict:
-    interpretations = tuple(interpret(f, call, sex) for f, call in genotypes)
+    interpretations = tuple([interpret(f, call, sex) for f, call in genotypes])
     reasons: list[str] = []
-    flags: list[str] = []
+    flags: dict[str, None] = {}  # ordered, without repeats
+    carried: list[VariantInterpretation] = []
+    ranked: list[VariantInterpretation] = []
+    kind = VerdictKind.NONE_FOUND  # the most important kind among the ranked ones
+    best = _KIND_RANK[kind]
     for item in interpretations:
         for flag in item.flags:
-            if flag not in flags:
-                flags.append(flag)
-    carried = [i for i in interpretations if i.kind is not VerdictKind.NOT_CARRIED]
-    # a no-call matters for the summary only at a reportable (P/LP or null) site
-    ranked = [
-        i
-        for i in carried
-        if i.kind is not VerdictKind.NOT_ASSESSABLE or _reportable_class(evidence_class(i.finding))
-    ]
-    kind = min((i.kind for i in ranked), key=lambda k: k.rank, default=VerdictKind.NONE_FOUND)
+            flags[flag] = None
+        if item.kind is VerdictKind.NOT_CARRIED:
+            continue
+        carried.append(item)
+        # a no-call matters for the summary only at a reportable (P/LP or null) site
+        if item.kind is VerdictKind.NOT_ASSESSABLE and not _reportable_class(
+            item.finding.evidence
+        ):
+            continue
+        ranked.append(item)
+        if _KIND_RANK[item.kind] < best:
+            kind, best = item.kind, _KIND_RANK[item.kind]
     biallelic = _biallelic_pair(sex, interpretations, genotypes)
     if biallelic is not None and kind.rank > VerdictKind.CONSISTENT.rank:
         kind = VerdictKind.CONSISTENT

@@ -225,27 +225,35 @@ def _sex_result(
     )
 
 
-def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
+def _label(call: Call, sex: Sex, in_par: bool) -> tuple[str, str, tuple[str, ...]]:
+    """The genotype's label code, its words and its flags (both readings for unknown sex)."""
     from ipexcli.inheritance import label_genotype
 
     if sex is Sex.UNKNOWN:
         male = label_genotype(call, Sex.MALE, in_par)
         female = label_genotype(call, Sex.FEMALE, in_par)
-        label, text = "sex_unknown", f"if male: {male.value}; if female: {female.value}"
-        flags: tuple[str, ...] = ()
-    else:
-        found = label_genotype(call, sex, in_par)
-        label, text = found.code.lower(), found.value
-        flags = (found.code,) if found.needs_attention else ()
+        return "sex_unknown", f"if male: {male.value}; if female: {female.value}", ()
+    found = label_genotype(call, sex, in_par)
+    return found.code.lower(), found.value, (found.code,) if found.needs_attention else ()
+
+
+def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
+    label, text, flags = _label(call, sex, in_par)
+    return _genotype_result(key, call, (label, text, flags), split_gt)
+
+
+def _genotype_result(
+    key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str
+) -> GenotypeResult:
     return GenotypeResult(
         variant_key=key,
         raw_gt=call.raw_gt,
-        label=label,
-        label_text=text,
+        label=label[0],
+        label_text=label[1],
         allele_balance=call.allele_balance,
         depth=call.dp,
         genotype_quality=call.gq,
-        flags=flags,
+        flags=label[2],
         split_gt=split_gt,
     )
 
@@ -422,37 +430,30 @@ def _interpreter() -> tuple[
 ]:
     """Memoised genotype interpretation and labelling for one file.
 
-    A cohort repeats the same few genotypes per record thousands of times (the reader shares one
-    Call object between equal sample columns): each distinct (variant, call, sex) is labelled and
-    interpreted once, keyed by identity; the cached value keeps the objects alive so that an id
-    is never reused while its entry exists.
+    A cohort repeats the same few genotypes per record thousands of times: the interpretation
+    is shared between calls alike in everything it depends on
+    (:class:`ipexcli.inheritance.MemoInterpreter`), and the label between calls with the same
+    alleles. A genotype result keeps its own call's depths, so it is shared only between equal
+    calls (the reader gives equal sample columns one Call object).
     """
-    from ipexcli.inheritance import interpret_genotype
+    from ipexcli.inheritance import MemoInterpreter
 
-    genotype_cache: dict[tuple[str, int, str], tuple[GenotypeResult, Call]] = {}
-    verdict_cache: dict[
-        tuple[int, int, str], tuple[VariantInterpretation, VariantFinding, Call]
-    ] = {}
-
-    def interpret(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
-        memo_key = (id(finding), id(call), sex.value)  # str hashes are cached, enums' are not
-        hit = verdict_cache.get(memo_key)
-        if hit is None:
-            hit = verdict_cache[memo_key] = (
-                interpret_genotype(finding, call, sex), finding, call
-            )
-        return hit[0]
+    labels: dict[tuple[object, ...], tuple[str, str, tuple[str, ...], str]] = {}
+    results: dict[tuple[str, int, Sex], tuple[GenotypeResult, Call]] = {}
 
     def genotype(key: str, call: Call, sex: Sex, in_par: bool) -> GenotypeResult:
-        memo_key = (key, id(call), sex.value)
-        hit = genotype_cache.get(memo_key)
+        memo_key = (key, id(call), sex)
+        hit = results.get(memo_key)
         if hit is None:
-            hit = genotype_cache[memo_key] = (
-                _genotype(key, call, sex, in_par, _split_gt(call)), call
-            )
+            label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
+            label = labels.get(label_key)
+            if label is None:
+                label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
+            # the call is kept in the value so that its id is not reused while cached
+            hit = results[memo_key] = (_genotype_result(key, call, label[:3], label[3]), call)
         return hit[0]
 
-    return interpret, genotype
+    return MemoInterpreter(), genotype
 
 
 def _sample_sex(

@@ -94,11 +94,12 @@ def _sample_cells(sample: SampleResult) -> list[object]:
     ]
 
 
-def _variant_cells(variant: VariantResult, genotype: GenotypeResult) -> list[object]:
+def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
+    """The variant's cells before and after the genotype's, ready to join."""
     exact = exact_match(variant)
     related = [f"{k.id}:{k.match}:{k.classification or 'no classification'}"
                for k in variant.known if k is not exact]
-    return [
+    before = [
         variant.build,
         variant.chrom,
         variant.pos,
@@ -112,12 +113,8 @@ def _variant_cells(variant: VariantResult, genotype: GenotypeResult) -> list[obj
         variant.exon,
         variant.intron,
         variant.protein_feature,
-        genotype.raw_gt,
-        genotype.label,
-        "" if genotype.allele_balance is None else f"{genotype.allele_balance:.3f}",
-        genotype.depth,
-        genotype.genotype_quality,
-        ",".join(genotype.flags),
+    ]
+    after = [
         exact.id if exact else "",
         exact.classification if exact else "",
         exact.review_status if exact else "",
@@ -130,20 +127,37 @@ def _variant_cells(variant: VariantResult, genotype: GenotypeResult) -> list[obj
         ";".join(variant.filters) if variant.filters else ".",
         variant.other_build,
     ]
+    return [_cell(c) for c in before], [_cell(c) for c in after]
+
+
+def _genotype_cells(genotype: GenotypeResult) -> list[str]:
+    return [
+        _cell(genotype.raw_gt),
+        _cell(genotype.label),
+        "" if genotype.allele_balance is None else f"{genotype.allele_balance:.3f}",
+        _cell(genotype.depth),
+        _cell(genotype.genotype_quality),
+        _cell(",".join(genotype.flags)),
+    ]
 
 
 def rows(report: Report) -> Iterator[list[str]]:
     """The data rows (without the header lines), as lists of cells."""
     variants = {v.key: v for v in report.variants}
+    cells: dict[str, tuple[list[str], list[str]]] = {}  # per variant, built once
     empty_variant = [""] * (len(COLUMNS) - 7)
     for sample in report.samples:
-        head = _sample_cells(sample)
+        head = [_cell(c) for c in _sample_cells(sample)]
         if not sample.genotypes:
-            yield [_cell(c) for c in head + empty_variant]
+            yield head + empty_variant
             continue
         for genotype in sample.genotypes:
-            variant = variants[genotype.variant_key]
-            yield [_cell(c) for c in head + _variant_cells(variant, genotype)]
+            key = genotype.variant_key
+            variant_cells = cells.get(key)
+            if variant_cells is None:
+                variant_cells = cells[key] = _variant_cells(variants[key])
+            before, after = variant_cells
+            yield head + before + _genotype_cells(genotype) + after
 
 
 def header_line(report: Report) -> str:
