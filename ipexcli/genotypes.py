@@ -34,6 +34,11 @@ _NOT_PLAIN_REF = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])")
 
 _GT_SPLIT = re.compile(r"[/|]")
 
+#: str.translate table deleting every ASCII character but TAB and the GT/FORMAT separators: what
+#: remains of a record's sample text says which columns are haploid, and is the same text for
+#: every record with the same ploidy pattern (a cohort has a handful)
+_PLOIDY_ONLY = {code: None for code in range(128) if chr(code) not in "\t/|:"}
+
 
 @lru_cache(maxsize=4096)
 def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ...], bool, bool]:
@@ -144,13 +149,23 @@ class SampleColumns:
 
     def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
         """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call)."""
+        if self.gt_first:
+            # haploid columns from the ploidy pattern (shared by most records), minus the
+            # non-plain-REF ones: what is left is exactly the GT "0"
+            haploid = haploid_columns(self.ploidy_pattern())
+            notable = {i for i, _ in self.notable()}
+            return [i for i in indexes if i in haploid and i not in notable]
         columns = self.all_columns()
         gt_at = self._at[0]
         if gt_at is None:
             return []
-        if gt_at == 0:
-            return [i for i in indexes if columns[i] == "0" or columns[i][:2] == "0:"]
         return [i for i in indexes if _field(columns[i], gt_at) == "0"]
+
+    def ploidy_pattern(self) -> str:
+        """The sample text reduced to TABs and the ``/ | :`` separators (one C pass): equal for
+        records whose columns have the same ploidy and number of FORMAT fields. Meaningful when
+        GT is the first FORMAT key; see :func:`haploid_columns`."""
+        return self._text.translate(_PLOIDY_ONLY)
 
     def parse(self, column: str, alt_index: int, n_alts: int) -> Call:
         """One column as a :class:`Call` for ALT ``alt_index`` of ``n_alts``; ValueError for a
@@ -171,6 +186,26 @@ class SampleColumns:
         dp = int_or_none(values[dp_at]) if dp_at is not None and dp_at < n_values else None
         gq = int_or_none(values[gq_at]) if gq_at is not None and gq_at < n_values else None
         return Call(alleles, phased, raw_gt, ad, dp, gq, other)
+
+
+@lru_cache(maxsize=64)
+def haploid_columns(pattern: str) -> frozenset[int]:
+    """Indexes of the columns of a :meth:`SampleColumns.ploidy_pattern` whose GT (the text
+    before the first ``:``) has no allele separator: a haploid GT, or an empty one. Computed once
+    per distinct pattern."""
+    return frozenset(
+        i for i, column in enumerate(pattern.split("\t")) if not _has_separator(column)
+    )
+
+
+def _has_separator(column: str) -> bool:
+    gt = column.partition(":")[0]
+    return "/" in gt or "|" in gt
+
+
+def plain_ploidy_haploid(raw_gt: str) -> bool:
+    """How :func:`haploid_columns` counts a column with this GT: True without ``/`` or ``|``."""
+    return "/" not in raw_gt and "|" not in raw_gt
 
 
 def _field(column: str, at: int) -> str:
@@ -211,6 +246,11 @@ class SampleCalls(Sequence[Call]):
     def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
         """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF)."""
         return self._columns.haploid_ref(indexes)
+
+    @property
+    def columns(self) -> SampleColumns:
+        """The record's sample columns as read (shared by the ALTs of a multi-allelic record)."""
+        return self._columns
 
     def __len__(self) -> int:
         return self._columns.n

@@ -53,8 +53,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ipexcli.model import Build, Call, Sex, VariantRecord
+
+if TYPE_CHECKING:
+    from ipexcli.genotypes import SampleCalls
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,13 +331,21 @@ def infer_sexes(
     """Infer the sex of every sample from chrX (and chrY) records, in one pass.
 
     ``records`` may contain any chromosome; records on other chromosomes and in a PAR of
-    ``build`` (of either build when None) are ignored. Cost: one small tuple lookup per call
-    plus a float addition per called site when F is computed.
+    ``build`` (of either build when None) are ignored.
+
+    Cost: records read by :mod:`ipexcli.vcf` (calls as :class:`~ipexcli.genotypes.SampleCalls`)
+    cost one step per sample whose GT is not plain REF; the plain-REF columns (nearly all of a
+    cohort's) are counted per ploidy pattern and added to every sample once at the end, which
+    gives the same counts as classifying every call (:func:`_add_plain_site`). Other sequences
+    of calls are classified one by one.
     """
+    from ipexcli.genotypes import SampleCalls
+
     n = len(samples)
     tallies = [_Tally() for _ in range(n)]
     use_f = n >= thresholds.min_samples_for_f
     y_sites = 0
+    plain = _PlainRef()
     is_non_par = non_par_test(build)
     for record in records:
         if record.chrom not in ("X", "Y") or not is_non_par(record.chrom, record.pos):
@@ -344,21 +356,113 @@ def infer_sexes(
                 f"{record.source}: record at {record.chrom}:{record.pos} has {len(calls)} calls "
                 f"for {n} samples"
             )
+        sparse = isinstance(calls, SampleCalls) and calls.columns.gt_first
         if record.chrom == "Y":
             y_sites += 1
+            if sparse:
+                assert isinstance(calls, SampleCalls)
+                plain.y_sites += 1  # a plain-REF call is a call
+                for index, call in calls.notable():
+                    if call.is_missing:
+                        tallies[index].y_called -= 1
+                continue
             for tally, call in zip(tallies, calls, strict=True):
                 if not call.is_missing:
                     tally.y_called += 1
+            continue
+        if sparse:
+            assert isinstance(calls, SampleCalls)
+            _add_plain_site(tallies, calls, plain, use_f)
             continue
         slots = [_classify(call) for call in calls]
         for tally, slot in zip(tallies, slots, strict=True):
             _bump(tally, slot)
         if use_f:
             _add_f_site(tallies, slots)
+    plain.add_to(tallies)
     return {
         sample: decide(sample, _freeze(tally, y_sites, use_f, thresholds), thresholds)
         for sample, tally in zip(samples, tallies, strict=True)
     }
+
+
+@dataclass(slots=True)
+class _PlainRef:
+    """What every plain-REF column (GT ``0``, ``0/0``, ``0|0``) adds, counted per record and
+    given to every sample at the end (internal to :func:`infer_sexes`)."""
+
+    #: records per ploidy pattern (:meth:`ipexcli.genotypes.SampleColumns.ploidy_pattern`): a
+    #: column counts as haploid or homozygous REF by its pattern
+    patterns: dict[str, int] = field(default_factory=dict)
+    f_n: int = 0
+    f_exp_hom: float = 0.0
+    y_sites: int = 0
+
+    def add_to(self, tallies: list[_Tally]) -> None:
+        from ipexcli.genotypes import haploid_columns
+
+        for pattern, count in self.patterns.items():
+            haploid = haploid_columns(pattern)
+            for index, tally in enumerate(tallies):
+                if index in haploid:
+                    tally.hap_ref += count
+                else:
+                    tally.hom_ref += count
+        if self.f_n or self.y_sites:
+            for tally in tallies:
+                tally.f_n += self.f_n
+                tally.f_obs_hom += self.f_n  # a plain REF call is homozygous (or haploid)
+                tally.f_exp_hom += self.f_exp_hom
+                tally.y_called += self.y_sites
+
+
+def _add_plain_site(
+    tallies: list[_Tally], calls: SampleCalls, plain: _PlainRef, use_f: bool
+) -> None:
+    """One chrX site: every column is first counted as plain REF (deferred in ``plain``), then
+    each non-plain column's count is moved to the slot of its real call. Same totals as
+    :func:`_bump` and :func:`_add_f_site` on every call."""
+    from ipexcli.genotypes import haploid_columns
+
+    pattern = calls.columns.ploidy_pattern()
+    plain.patterns[pattern] = plain.patterns.get(pattern, 0) + 1
+    haploid = haploid_columns(pattern)
+    moved = []
+    for index, call in calls.notable():
+        tally = tallies[index]
+        slot = _classify(call)
+        was_haploid = index in haploid
+        if was_haploid:
+            tally.hap_ref -= 1
+        else:
+            tally.hom_ref -= 1
+        _bump(tally, slot)
+        moved.append((tally, slot, was_haploid))
+    if not use_f:
+        return
+    n_haploid = len(haploid)
+    alt, total = 0, n_haploid + 2 * (len(tallies) - n_haploid)  # every column as plain REF
+    for _, slot, was_haploid in moved:
+        total -= 1 if was_haploid else 2
+        counts = _ALLELES.get(slot)
+        if counts is not None:
+            alt += counts[0]
+            total += counts[1]
+    if total == 0 or alt == 0 or alt == total:
+        return  # monomorphic in the cohort: carries no information about heterozygosity
+    p = alt / total
+    expected_hom = 1.0 - 2.0 * p * (1.0 - p)
+    plain.f_n += 1
+    plain.f_exp_hom += expected_hom
+    for tally, slot, _ in moved:
+        tally.f_n -= 1
+        tally.f_obs_hom -= 1
+        tally.f_exp_hom -= expected_hom
+        if slot in _ALLELES:
+            tally.f_n += 1
+            tally.f_exp_hom += expected_hom
+            if slot != _HET:
+                tally.f_obs_hom += 1
 
 
 def _bump(tally: _Tally, slot: int) -> None:
