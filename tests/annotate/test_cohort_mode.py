@@ -15,6 +15,8 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -291,3 +293,35 @@ def test_the_cohort_file_has_what_this_module_says(cohort) -> None:
     in_ped = {line.split("\t")[1] for line in ped.read_text(encoding="utf-8").splitlines()}
     assert {s for s in sexes if s not in in_ped} == {s for s in sexes if sexes[s] is Sex.UNKNOWN}
     assert len(in_ped) < 80
+
+
+@pytest.mark.parametrize("container", ["bgzf", "bcf"])
+def test_non_ref_mode_agrees_on_indexed_and_bcf_inputs(
+    cohort: tuple[Path, Path, dict[str, Sex]], container: str, tmp_path: Path
+) -> None:
+    """The compressed inputs take other read paths (region fetch, BCF decoding)."""
+    tools = ("bgzip", "tabix") if container == "bgzf" else ("bcftools",)
+    if not all(shutil.which(tool) for tool in tools):
+        pytest.skip(f"{' and '.join(tools)} not installed")
+    vcf, ped, _ = cohort
+    target = tmp_path / ("cohort.vcf.gz" if container == "bgzf" else "cohort.bcf")
+    if container == "bgzf":
+        with target.open("wb") as out:
+            subprocess.run(["bgzip", "-c", str(vcf)], stdout=out, check=True)
+        subprocess.run(["tabix", "-p", "vcf", str(target)], check=True)
+    else:
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(target), str(vcf)], check=True,
+                       capture_output=True)
+        subprocess.run(["bcftools", "index", str(target)], check=True)
+    options = AnnotateOptions(ped=str(ped), infer_sex=False, genotypes="all")
+    dense = annotate_files([str(target)], options)
+    sparse = annotate_files([str(target)], replace(options, genotypes="non_ref"))
+    assert dense.inputs[0].file_format == sparse.inputs[0].file_format == container
+    assert dense.inputs[0].skipped == sparse.inputs[0].skipped == {"malformed_genotype": 1}
+    for full, short in zip(dense.samples, sparse.samples, strict=True):
+        assert (full.sex, full.verdicts, full.family) == (short.sex, short.verdicts, short.family)
+        used = full.sex.used
+        expected = [g for g in full.genotypes if not _silent(g.raw_gt, used, g.variant_key)]
+        assert list(short.genotypes) == expected, full.id
+    plain = annotate_files([str(vcf)], options)
+    assert [s.verdicts for s in plain.samples] == [s.verdicts for s in dense.samples]
