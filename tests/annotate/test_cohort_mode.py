@@ -325,3 +325,21 @@ def test_non_ref_mode_agrees_on_indexed_and_bcf_inputs(
         assert list(short.genotypes) == expected, full.id
     plain = annotate_files([str(vcf)], options)
     assert [s.verdicts for s in plain.samples] == [s.verdicts for s in dense.samples]
+
+
+def test_batch_auto_decides_per_file(ipex, cohort, tmp_path: Path) -> None:
+    vcf, _, _ = cohort
+    out = tmp_path / "out"
+    result = ipex("batch", str(vcf), str(TRIO_VCF), "--outdir", str(out), "--jobs", "1",
+                  "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    modes = {}
+    for report in (out / "reports").glob("*.json"):
+        data = json.loads(report.read_text(encoding="utf-8"))
+        modes[Path(data["inputs"][0]["path"]).name] = data["inputs"][0]["genotypes"]
+    assert modes == {vcf.name: "non_ref", TRIO_VCF.name: "all"}
+    refused = ipex("batch", str(vcf), "--outdir", str(tmp_path / "o2"), "--jobs", "1",
+                   "--format", "vcf", "--genotypes", "non-ref")
+    assert refused.exit_code == 2
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o2").exists()

@@ -253,3 +253,17 @@ def test_memo_interpreter_equals_interpret_genotype() -> None:
         assert astuple(got) == astuple(want)
         quoted += "allele balance 0." in want.text
     assert quoted  # the grid does reach the rules that quote the allele balance
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="parse_gt accepts any Unicode digit (str.isdigit + int): GT '\u0661' (ARABIC-INDIC "
+    "DIGIT ONE) reads as ALT allele 1, so a malformed GT makes a carrier instead of a "
+    "malformed_genotype skip",
+)
+@pytest.mark.parametrize("gt", ["\u0661", "0/\u0661", "\uff11"])  # Arabic-Indic 1, fullwidth 1
+def test_a_gt_with_non_ascii_digits_is_malformed(gt: str) -> None:
+    with pytest.raises(ValueError):
+        parse_gt(gt, 1, 1)
+    with pytest.raises(ValueError):
+        SampleCalls(SampleColumns("GT:DP", f"0/0:9\t{gt}:9", 2))
