@@ -63,7 +63,7 @@ def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ..
         if token == ".":
             alleles.append(None)
             continue
-        if not token.isdigit():
+        if not (token.isascii() and token.isdigit()):  # isdigit alone takes any Unicode digit
             raise ValueError(f"GT {gt!r}")
         index = int(token)
         if index > n_alts:
@@ -78,18 +78,23 @@ def parse_gt(gt: str, alt_index: int, n_alts: int) -> tuple[tuple[int | None, ..
     return tuple(alleles), phased, other
 
 
+#: a FORMAT number as VCF writes it (ASCII decimal; Python's int()/float() also take "1_0",
+#: " 12" or other scripts' digits)
+_VCF_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def int_or_none(text: str) -> int | None:
-    """A FORMAT integer (DP, GQ, AD item); ``.``, empty or unreadable -> None; ``12.0`` -> 12."""
-    if text in ("", "."):
-        return None
-    try:
+    """A FORMAT integer (DP, GQ, AD item); ``.``, empty or unreadable -> None; ``12.0`` -> 12.
+
+    >>> int_or_none("12"), int_or_none("12.0"), int_or_none("."), int_or_none("1_0")
+    (12, 12, None, None)
+    """
+    if text.isascii() and text.isdigit():
         return int(text)
-    except ValueError:
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return int(value) if value == value and abs(value) != float("inf") else None
+    if text in ("", ".") or not _VCF_NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return int(value) if abs(value) != float("inf") else None
 
 
 class SampleColumns:

@@ -16,7 +16,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ipexcli.genotypes import PLAIN_REF_GTS, SampleCalls, SampleColumns, parse_gt
+from ipexcli.genotypes import (
+    PLAIN_REF_GTS,
+    SampleCalls,
+    SampleColumns,
+    int_or_none,
+    parse_gt,
+)
 from ipexcli.inheritance import (
     MemoInterpreter,
     VariantFinding,
@@ -255,15 +261,15 @@ def test_memo_interpreter_equals_interpret_genotype() -> None:
     assert quoted  # the grid does reach the rules that quote the allele balance
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_gt accepts any Unicode digit (str.isdigit + int): GT '\u0661' (ARABIC-INDIC "
-    "DIGIT ONE) reads as ALT allele 1, so a malformed GT makes a carrier instead of a "
-    "malformed_genotype skip",
-)
 @pytest.mark.parametrize("gt", ["\u0661", "0/\u0661", "\uff11"])  # Arabic-Indic 1, fullwidth 1
 def test_a_gt_with_non_ascii_digits_is_malformed(gt: str) -> None:
+    """Python's isdigit()/int() take any Unicode digit; a VCF GT is ASCII only."""
     with pytest.raises(ValueError):
         parse_gt(gt, 1, 1)
     with pytest.raises(ValueError):
         SampleCalls(SampleColumns("GT:DP", f"0/0:9\t{gt}:9", 2))
+
+
+@pytest.mark.parametrize("text", ["1_0", "\u0661\u0660", " 12", "12 ", "+-1", "1e400"])
+def test_format_integers_are_ascii_decimal_only(text: str) -> None:
+    assert int_or_none(text) is None
