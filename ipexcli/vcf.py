@@ -242,7 +242,7 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
                 contigs.append(
                     ContigLine(
                         attrs["ID"],
-                        int(length) if length.isdigit() else None,
+                        int(length) if length.isascii() and length.isdigit() else None,
                         attrs.get("assembly"),
                     )
                 )
@@ -504,7 +504,7 @@ def _parse_raw(text: str, line: int | None, n_samples: int) -> _Raw:
             f"{n_cols} TAB-separated columns, expected {expected}",
         )
     pos_text = cols[1]
-    if not pos_text.isdigit():
+    if not (pos_text.isascii() and pos_text.isdigit()):
         raise _Bad(SkipReason.MALFORMED_POS, f"POS {pos_text[:20]!r} is not a number")
     ref = cols[3]
     if not _IUPAC.fullmatch(ref):

@@ -273,3 +273,21 @@ def test_a_gt_with_non_ascii_digits_is_malformed(gt: str) -> None:
 @pytest.mark.parametrize("text", ["1_0", "\u0661\u0660", " 12", "12 ", "+-1", "1e400"])
 def test_format_integers_are_ascii_decimal_only(text: str) -> None:
     assert int_or_none(text) is None
+
+
+def test_a_pos_in_other_digits_is_malformed(tmp_path) -> None:
+    """POS '٤٩٢٥١٤٤١' (Arabic-Indic digits) is not a VCF number: skipped as malformed_pos."""
+    from ipexcli.vcf import open_vcf
+
+    path = tmp_path / "x.vcf"
+    arabic = "".join(chr(0x0660 + int(d)) for d in "49251441")
+    path.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chrX,length=156040895,assembly=GRCh38>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        f"chrX\t{arabic}\t.\tG\tA\t50\tPASS\t.\nchrX\t49251441\t.\tG\tA\t50\tPASS\t.\n",
+        encoding="utf-8",
+    )
+    with open_vcf(path) as reader:
+        records = list(reader.locus_records())
+        assert [r.pos for r in records] == [49251441]
+        assert reader.stats.skipped == {"malformed_pos": 1}
