@@ -65,7 +65,9 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if "\t" in text or "\r" in text or "\n" in text:
+        return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return text
 
 
 def exact_match(variant: VariantResult) -> KnownMatch | None:
@@ -131,13 +133,15 @@ def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
 
 
 def _genotype_cells(genotype: GenotypeResult) -> list[str]:
+    # label and flags are our own codes, depth and GQ integers: only the GT comes from the input
+    depth, quality = genotype.depth, genotype.genotype_quality
     return [
         _cell(genotype.raw_gt),
-        _cell(genotype.label),
+        genotype.label,
         "" if genotype.allele_balance is None else f"{genotype.allele_balance:.3f}",
-        _cell(genotype.depth),
-        _cell(genotype.genotype_quality),
-        _cell(",".join(genotype.flags)),
+        "" if depth is None else str(depth),
+        "" if quality is None else str(quality),
+        ",".join(genotype.flags),
     ]
 
 
