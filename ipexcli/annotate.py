@@ -28,6 +28,8 @@ class AnnotateOptions:
 
     build: Build | None = None  #: None: detect
     declared_sex: Mapping[str, Sex] = field(default_factory=dict)  #: from --sex
+    #: from a batch manifest (per file); overrides --sex and the PED file
+    manifest_sex: Mapping[str, Sex] = field(default_factory=dict)
     ped: str | None = None
     pass_only: bool = False
     af_field: str | None = None
@@ -102,8 +104,9 @@ def _merge_inputs(first: VariantResult, second: VariantResult) -> VariantResult:
 def declared_sexes(
     options: AnnotateOptions, pedigree: Pedigree | None
 ) -> tuple[dict[str, tuple[Sex, str]], list[str]]:
-    """sample -> (declared sex, where it was declared), and a warning per conflict;
-    ``--sex`` wins over the PED file (:func:`ipexcli.sex.merge_declared`)."""
+    """sample -> (declared sex, where it was declared), and a warning per conflict; a batch
+    manifest wins over ``--sex``, which wins over the PED file
+    (:func:`ipexcli.sex.merge_declared`)."""
     from ipexcli.sex import merge_declared
 
     from_ped = {
@@ -111,7 +114,11 @@ def declared_sexes(
         for sample, sex in (pedigree.sexes().items() if pedigree is not None else ())
         if sex is not Sex.UNKNOWN
     }
-    return merge_declared((f"PED {options.ped}", from_ped), ("--sex", options.declared_sex))
+    return merge_declared(
+        (f"PED {options.ped}", from_ped),
+        ("--sex", options.declared_sex),
+        ("manifest", options.manifest_sex),
+    )
 
 
 def read_pedigree(path: str | None) -> Pedigree | None:

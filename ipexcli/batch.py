@@ -367,6 +367,7 @@ def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
             options.build.value if options.build else None,
             sorted((k, v.value) for k, v in options.declared_sex.items()),
             options.ped, options.pass_only, options.af_field, options.infer_sex,
+            options.genotypes,
         ],
         "job": [
             os.path.abspath(job.path), job.build.value if job.build else None,
@@ -379,8 +380,7 @@ def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
 
 
 def _options_for(job: BatchJob, options: AnnotateOptions) -> AnnotateOptions:
-    declared = dict(options.declared_sex)
-    declared.update(job.sexes)
+    declared = dict(job.sexes)
     if job.single_sample_sex is not None:
         from ipexcli.vcf import open_vcf
 
@@ -393,7 +393,7 @@ def _options_for(job: BatchJob, options: AnnotateOptions) -> AnnotateOptions:
                 "samples", "Fill the manifest's sample column",
             )
         declared[samples[0]] = job.single_sample_sex
-    return replace(options, build=job.build or options.build, declared_sex=declared)
+    return replace(options, build=job.build or options.build, manifest_sex=declared)
 
 
 def _paths(settings: BatchSettings, job: BatchJob) -> tuple[Path, dict[str, Path]]:

@@ -199,8 +199,7 @@ def test_manifest_declares_sex_per_sample_and_per_file(ipex, tmp_path: Path) -> 
     assert by_sample["mother"]["sex_used"] == "female"
     assert by_sample["proband"]["sex_used"] == "male"
     assert by_sample["patient2"]["sex_used"] == "female"
-    assert all(by_sample[s]["sex_source"] not in ("", "inferred")
-               for s in ("mother", "proband", "patient2"))
+    assert all(by_sample[s]["sex_source"] == "manifest" for s in ("mother", "proband", "patient2"))
 
 
 def test_unexpected_exception_in_one_file_is_isolated(
@@ -259,3 +258,18 @@ def test_a_worker_crash_fails_only_the_file_it_was_reading(
     assert result.failed[0].error.startswith("unexpected crash")
     assert len(result.outcomes) == 8
     assert all(o.rows for o in result.outcomes if o.status.value == "ok")
+
+
+def test_resume_redoes_files_when_the_genotype_mode_changes(ipex, make_batch,
+                                                             tmp_path: Path) -> None:
+    """--genotypes changes the reports, so it is part of what --resume compares."""
+    paths = make_batch(3)
+    outdir = tmp_path / "out"
+    args = ["batch", *map(str, paths), "--outdir", str(outdir), "-j", "1"]
+    assert ipex(*args).exit_code == 0
+    again = ipex(*args, "--resume")
+    assert "3 files, 3 ok, 0 failed, 3 resumed" in again.stderr
+    changed = ipex(*args, "--resume", "--genotypes", "non-ref")
+    assert changed.exit_code == 0 and " 0 resumed" in changed.stderr, changed.stderr
+    report = json.loads(next((outdir / "reports").glob("*.json")).read_text())
+    assert report["inputs"][0]["genotypes"] == "non_ref"
