@@ -894,8 +894,11 @@ class VcfReader:
     ) -> Iterator[tuple[int | None, bytes]]:
         index = self._index()
         lo = max(0, start - WINDOW_MARGIN)
-        for name in names:
-            voff = index.start_offset(name, lo, end)
+        starts = [(name, index.start_offset(name, lo, end)) for name in names]
+        for name, voff in starts:  # before yielding anything: the caller may fall back
+            if voff is not None:
+                self._check_index_offset(name, voff)
+        for name, voff in starts:
             if voff is None:
                 continue
             target = name.encode()
@@ -914,6 +917,24 @@ class VcfReader:
                         yield None, line
             except bgzf_mod.BgzfError as exc:
                 raise InputFileError(self.path, str(exc), "Re-compress with bgzip") from None
+
+    def _check_index_offset(self, name: str, voff: int) -> None:
+        """Raise BgzfError when the index's offset for ``name`` does not land on a ``name``
+        record: an index of another file (newer than this one, so not caught by its age)."""
+        try:
+            for line in self._bgzf.iter_lines(voff >> 16, voff & 0xFFFF):
+                if line.startswith(b"#") or not line:
+                    continue
+                if line.partition(b"\t")[0] == name.encode():
+                    return
+                break
+        except bgzf_mod.BgzfError:
+            pass
+        assert self._index_path is not None
+        raise bgzf_mod.BgzfError(
+            f"{os.path.basename(self._index_path)} does not belong to this file (its offset "
+            f"for {name} does not land on a {name} record; re-index: tabix -f -p vcf FILE)"
+        )
 
     def _index(self) -> bgzf_mod.TabixIndex:
         """The parsed index (read once)."""

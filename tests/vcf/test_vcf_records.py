@@ -417,6 +417,27 @@ def test_stale_index_is_not_trusted(tmp_path: Path) -> None:
         assert "older than the file" in reader.stats.notes[0]
 
 
+def test_index_of_another_file_is_not_trusted(tmp_path: Path) -> None:
+    """A newer .tbi made for another file (same contigs, other offsets) would fetch nothing:
+    it is detected from where its offset lands, and the file is bisected instead."""
+    from ipexcli.vcf import write_bgzf_indexed
+
+    text = (DATA / "grch38_genotypes.vcf").read_text()
+    padded = text.replace("##fileformat=VCFv4.2\n", "##fileformat=VCFv4.2\n" + "".join(
+        f"##comment=padding line {i} so that the records start elsewhere\n" for i in range(3000)
+    ), 1)
+    assert padded != text
+    write_bgzf_indexed(text, tmp_path / "a.vcf.gz")
+    write_bgzf_indexed(padded, tmp_path / "b.vcf.gz")
+    foreign = tmp_path / "b.vcf.gz.tbi"
+    foreign.write_bytes((tmp_path / "a.vcf.gz.tbi").read_bytes())  # newer than b.vcf.gz
+    with open_vcf(tmp_path / "b.vcf.gz") as reader:
+        got = list(reader.locus_records())
+        assert [key(r)[1:] for r in got] == [key(r)[1:] for r in records("grch38_genotypes.vcf")]
+        assert reader.stats.region_method == "bgzf-bisection"
+        assert any("does not belong to this file" in note for note in reader.stats.notes)
+
+
 def test_records_on_an_undeclared_alias_are_still_found(tmp_path: Path) -> None:
     """The header declares chrX but the records say X (htslib accepts this too)."""
     text = (DATA / "grch38_genotypes.vcf").read_text().replace("\nchrX\t", "\nX\t")
