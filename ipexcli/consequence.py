@@ -530,9 +530,58 @@ PREDICATES: dict[Consequence, Callable[[CodingChange], bool]] = {
     Consequence.INTERGENIC: is_intergenic,
 }
 
+#: terms whose predicate can only hold for a coding change (``CodingChange.coding``)
+_CODING_ONLY = frozenset({
+    Consequence.STOP_GAINED, Consequence.FRAMESHIFT, Consequence.STOP_LOST,
+    Consequence.START_LOST, Consequence.INFRAME_INSERTION, Consequence.INFRAME_DELETION,
+    Consequence.MISSENSE, Consequence.PROTEIN_ALTERING, Consequence.START_RETAINED,
+    Consequence.STOP_RETAINED, Consequence.SYNONYMOUS,
+})
+_INTRONIC = frozenset({RegionKind.INTRON})
+#: terms whose predicate can only hold when one of these region kinds is among the regions
+_NEEDS_KIND: dict[Consequence, frozenset[RegionKind]] = {
+    Consequence.SPLICE_ACCEPTOR: _INTRONIC,
+    Consequence.SPLICE_DONOR: _INTRONIC,
+    Consequence.SPLICE_DONOR_5TH_BASE: _INTRONIC,
+    Consequence.SPLICE_REGION: frozenset({RegionKind.INTRON, RegionKind.EXON}),
+    Consequence.SPLICE_DONOR_REGION: _INTRONIC,
+    Consequence.SPLICE_POLYPYRIMIDINE_TRACT: _INTRONIC,
+    Consequence.UTR5: frozenset({RegionKind.EXON}),
+    Consequence.UTR3: frozenset({RegionKind.EXON}),
+    Consequence.INTRON: _INTRONIC,
+    Consequence.UPSTREAM: frozenset({RegionKind.UPSTREAM}),
+    Consequence.DOWNSTREAM: frozenset({RegionKind.DOWNSTREAM}),
+    Consequence.INTERGENIC: frozenset({RegionKind.UPSTREAM, RegionKind.DOWNSTREAM}),
+}
+_Candidates = tuple[tuple[Consequence, Callable[[CodingChange], bool]], ...]
+_CANDIDATES: dict[tuple[bool, frozenset[RegionKind]], _Candidates] = {}
+
+
+def _candidates(coding: bool, kinds: frozenset[RegionKind]) -> _Candidates:
+    """The predicates that can hold for a change of this shape, in severity order (memoised).
+
+    Only a shortcut: a predicate left out would return False (see :data:`_CODING_ONLY` and
+    :data:`_NEEDS_KIND`), so the answer is the same as evaluating every predicate.
+    """
+    key = (coding, kinds)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = tuple(
+            (term, predicate)
+            for term, predicate in PREDICATES.items()
+            if (coding or term not in _CODING_ONLY)
+            and (term not in _NEEDS_KIND or not _NEEDS_KIND[term].isdisjoint(kinds))
+        )
+        _CANDIDATES[key] = found
+    return found
+
+
 def consequences(change: CodingChange) -> tuple[Consequence, ...]:
     """All SO terms that apply, most severe first (see the module docstring)."""
-    return tuple(term for term, predicate in PREDICATES.items() if predicate(change))
+    kinds = frozenset(r.kind for r in change.regions)
+    return tuple(
+        term for term, predicate in _candidates(change.coding, kinds) if predicate(change)
+    )
 
 
 def worst_impact(terms: tuple[Consequence, ...]) -> Impact | None:

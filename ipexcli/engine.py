@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -115,7 +115,7 @@ def annotate_variant(
         tuple(e.tx_start for e in tmap.exons),
         tmap.cds_tx_start,
     )
-    return replace(core.annotation, known=known, evidence=evidence)
+    return VariantAnnotation(**core.fields, known=known, evidence=evidence)
 
 
 def known_variant_index(data: RefData | None = None) -> KnownIndex:
@@ -126,14 +126,16 @@ def known_variant_index(data: RefData | None = None) -> KnownIndex:
 
 @dataclass(frozen=True, slots=True)
 class _Core:
-    annotation: VariantAnnotation
+    #: every :class:`VariantAnnotation` field except ``known`` and ``evidence`` (which need the
+    #: known-variant index, itself built from cores); the annotation is constructed once from it
+    fields: dict[str, Any]
     change: CodingChange | None
     terms: tuple[Consequence, ...]
     query: GenomicVariant | None  #: the allele to look up (None outside the locus)
 
 
 def _effect(core: _Core) -> ProteinEffect:
-    p = core.annotation.hgvs_p
+    p = core.fields["hgvs_p"]
     p = p.split(":", 1)[1] if p else None
     residue = None
     if Consequence.MISSENSE in core.terms and core.change is not None:
@@ -180,7 +182,7 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     if other is None:
         flags.append(Flag.NO_OTHER_BUILD)
     flags.extend(_overlap_flags(tmap, c_shifted, vs, ve))
-    annotation = VariantAnnotation(
+    fields: dict[str, Any] = dict(
         variant=variant,
         normalized=normalized,
         g_shifted=g_shifted,
@@ -199,12 +201,10 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
         amino_acids=_amino_acids(change),
         protein_features=_features(change, tmap),
         distance=_distance(change),
-        known=KnownMatch(),
-        evidence=(),
         flags=tuple(flags),
         other_build=other,
     )
-    return _Core(annotation, change, terms, normalized)
+    return _Core(fields, change, terms, normalized)
 
 
 def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[int, int, str]:
@@ -344,16 +344,16 @@ def _overlap_flags(
     return flags
 
 
-def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> VariantAnnotation:
+def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> dict[str, Any]:
+    """The :class:`_Core` fields of a variant with nothing (or only ``fields``) annotated."""
     base: dict[str, Any] = dict(
         variant=variant, normalized=None, g_shifted=None, c_shifted=None, hgvs_g=None,
         hgvs_c=None, hgvs_p=None, consequences=(), impact=None, exon=None, intron=None,
         cdna_pos=None, cds_pos=None, aa_pos=None, codons=None, amino_acids=None,
-        protein_features=(), distance=None, known=KnownMatch(), evidence=(), flags=flags,
-        other_build=None,
+        protein_features=(), distance=None, flags=flags, other_build=None,
     )
     base.update(fields)
-    return VariantAnnotation(**base)
+    return base
 
 
 def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
@@ -367,11 +367,11 @@ def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
     else:
         distance = view - tmap.tx_view_end + 1
         term = Consequence.DOWNSTREAM if distance <= FLANK else Consequence.INTERGENIC
-    annotation = _empty(
+    fields = _empty(
         variant, (Flag.OUTSIDE_LOCUS,), consequences=(term,), impact=term.impact,
         distance=distance,
     )
-    return _Core(annotation, None, (term,), None)
+    return _Core(fields, None, (term,), None)
 
 
 def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -> _Core:
@@ -381,14 +381,14 @@ def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -
     alt = reverse_complement(trimmed.alt) if tmap.minus else trimmed.alt
     change = coding_change(tmap, vs, ve, alt)
     terms = consequences(change)
-    annotation = _empty(
+    fields = _empty(
         variant, tuple(flags), consequences=terms, impact=worst_impact(terms),
         exon=_rank([change], RegionKind.EXON, tmap.n_exons),
         intron=_rank([change], RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos), cds_pos=_positions(change, tmap.cds_pos),
         distance=_distance(change),
     )
-    return _Core(annotation, None, terms, None)
+    return _Core(fields, None, terms, None)
 
 
 def _no_change(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:

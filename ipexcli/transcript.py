@@ -30,11 +30,13 @@ upstream/downstream sequence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
 
 from ipexcli.errors import HgvsParseError, OutOfLocusError
 from ipexcli.model import Build, GenomicVariant
+from ipexcli.normalize import normalize_vcf, trim
 from ipexcli.refdata import Locus, RefData, Transcript
 from ipexcli.sequtils import reverse_complement
 
@@ -176,6 +178,9 @@ class TranscriptMap:
         self.cds_view_start = self.view_of_tx(self.cds_tx_start)
         self.cds_view_end = self.view_of_tx(self.cds_tx_end) + 1
         self.n_exons = len(exons)
+        self._exon_starts = [e.start for e in exons]  # ascending: exons tile the view in order
+        lo, hi = transcript.polya_signal
+        self._polya_span = (self.view_of_tx(lo), self.view_of_tx(hi) + 1)
 
     # -- strand bookkeeping --------------------------------------------------------------------
 
@@ -221,9 +226,9 @@ class TranscriptMap:
 
     def exon_index(self, view: int) -> int | None:
         """0-based index into :attr:`exons` of the exon holding ``view``, or None."""
-        for i, e in enumerate(self.exons):
-            if e.start <= view < e.end:
-                return i
+        i = bisect_right(self._exon_starts, view) - 1
+        if i >= 0 and view < self.exons[i].end:
+            return i
         return None
 
     def tx_pos(self, view: int) -> int | None:
@@ -398,8 +403,7 @@ class TranscriptMap:
 
     def polya_view_span(self) -> tuple[int, int]:
         """View half-open span of the polyA signal."""
-        lo, hi = self.transcript.polya_signal
-        return self.view_of_tx(lo), self.view_of_tx(hi) + 1
+        return self._polya_span
 
 
 _MAPS: dict[tuple[int, Build], tuple[RefData, TranscriptMap]] = {}
@@ -432,13 +436,32 @@ def lift(data: RefData, build: Build, pos: int, to: Build) -> int | None:
     """
     if build is to:
         return pos
-    blocks = build_alignment(data, build, to)
-    src, dst = data.locus(build), data.locus(to)
-    offset = pos - 1 - src.start
-    for a, b, n in blocks:
-        if a <= offset < a + n:
-            return dst.start + b + (offset - a) + 1
+    starts, blocks, src_start, dst_start = _lift_table(data, build, to)
+    offset = pos - 1 - src_start
+    i = bisect_right(starts, offset) - 1  # the blocks ascend and do not overlap
+    if i >= 0:
+        a, b, n = blocks[i]
+        if offset < a + n:
+            return dst_start + b + (offset - a) + 1
     return None
+
+
+#: (block starts in ``build``, blocks, locus start in ``build``, locus start in ``to``)
+_LiftTable = tuple[list[int], tuple[tuple[int, int, int], ...], int, int]
+
+_LIFT: dict[tuple[int, Build, Build], tuple[RefData, _LiftTable]] = {}
+
+
+def _lift_table(data: RefData, build: Build, to: Build) -> _LiftTable:
+    """The (cached) :func:`build_alignment` blocks of ``data``, indexed for bisection."""
+    key = (id(data), build, to)
+    hit = _LIFT.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    blocks = build_alignment(data, build, to)
+    table = ([a for a, _, _ in blocks], blocks, data.locus(build).start, data.locus(to).start)
+    _LIFT[key] = (data, table)
+    return table
 
 
 def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVariant | None:
@@ -448,8 +471,6 @@ def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVa
     builds), when it falls outside the bundled locus there, or when the alternate allele *is* the
     reference sequence of ``to`` (the builds carry different alleles at that site, e.g. rs3761548).
     """
-    from ipexcli.normalize import normalize_vcf, trim
-
     v = trim(variant)
     if v.build is to:
         return normalize_vcf(v, data.locus(to))
