@@ -270,8 +270,8 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     ref_codons = cdna[cds0 + 3 * first_codon : cds0 + 3 * (last_codon + 1)]
     alt_codons = mutated[cds0 + 3 * first_codon : cds0 + 3 * (last_codon + 1) + delta]
     if start_intact:
-        alt_protein = ref_protein[:first_codon] + translate_to_stop(
-            mutated[cds0 + 3 * first_codon :]
+        alt_protein = ref_protein[:first_codon] + _translate_from(
+            tmap, mutated, cds0 + 3 * first_codon, a + len(alt), delta
         )
     else:
         alt_protein = ""
@@ -305,6 +305,30 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         cdna_start=a,
         n_exons=tmap.n_exons,
     )
+
+
+def _translate_from(
+    tmap: TranscriptMap, mutated: str, m0: int, changed_end: int, delta: int
+) -> str:
+    """``translate_to_stop(mutated[m0:])``, reusing the reference translation after the change.
+
+    ``mutated`` is the cDNA with ``delta`` more bases than the reference; from offset
+    ``changed_end`` on it equals the reference shifted by ``delta``. ``m0`` is a codon boundary
+    of the CDS. When ``delta`` is a multiple of 3 the codons after the change are reference
+    codons, so only the codons up to the change are translated here and the rest is read from
+    :attr:`TranscriptMap.cds_translation` (identical result, without re-translating the CDS).
+    """
+    if delta % 3 == 0:
+        k = max(0, -(-(changed_end - m0) // 3))  # codons up to the last changed base
+        head = translate_to_stop(mutated[m0 : m0 + 3 * k])
+        if head.endswith("*"):
+            return head
+        reference = tmap.cds_translation
+        j = (m0 + 3 * k - delta - (tmap.cds_tx_start - 1)) // 3  # the same codon in the reference
+        last = len(reference) - 1 if reference.endswith("*") else len(reference)
+        if len(head) == k and 0 <= j <= last:
+            return head + reference[j:]
+    return translate_to_stop(mutated[m0:])
 
 
 def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:

@@ -112,7 +112,7 @@ def annotate_variant(
         core.change,
         known,
         allele_frequency,
-        tuple(e.tx_start for e in tmap.exons),
+        tmap.exon_tx_starts,
         tmap.cds_tx_start,
     )
     return VariantAnnotation(**core.fields, known=known, evidence=evidence)

@@ -38,7 +38,7 @@ from ipexcli.errors import HgvsParseError, OutOfLocusError
 from ipexcli.model import Build, GenomicVariant
 from ipexcli.normalize import normalize_vcf, trim
 from ipexcli.refdata import Locus, RefData, Transcript
-from ipexcli.sequtils import reverse_complement
+from ipexcli.sequtils import reverse_complement, translate_to_stop
 
 
 class Datum(Enum):
@@ -178,6 +178,10 @@ class TranscriptMap:
         self.cds_view_start = self.view_of_tx(self.cds_tx_start)
         self.cds_view_end = self.view_of_tx(self.cds_tx_end) + 1
         self.n_exons = len(exons)
+        #: translate_to_stop of the cDNA from c.1 (the reference protein and its stop codon)
+        self.cds_translation = translate_to_stop(transcript.cdna[self.cds_tx_start - 1 :])
+        #: 1-based cDNA position of each exon's first base, in transcript order
+        self.exon_tx_starts = tuple(e.tx_start for e in exons)
         self._exon_starts = [e.start for e in exons]  # ascending: exons tile the view in order
         lo, hi = transcript.polya_signal
         self._polya_span = (self.view_of_tx(lo), self.view_of_tx(hi) + 1)
