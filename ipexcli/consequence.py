@@ -353,10 +353,12 @@ def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
 
 
 def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool) -> bool:
-    hits = [r.kind is RegionKind.INTRON and test(r) for r in change.regions]
-    if not hits:
+    if not change.regions:
         return False
-    return all(hits) if every else any(hits)
+    intron = RegionKind.INTRON
+    if every:
+        return all(r.kind is intron and test(r) for r in change.regions)
+    return any(r.kind is intron and test(r) for r in change.regions)
 
 
 def _exon_part(change: CodingChange, part: ExonPart) -> bool:
@@ -578,33 +580,37 @@ _NEEDS_KIND: dict[Consequence, frozenset[RegionKind]] = {
     Consequence.INTERGENIC: frozenset({RegionKind.UPSTREAM, RegionKind.DOWNSTREAM}),
 }
 _Candidates = tuple[tuple[Consequence, Callable[[CodingChange], bool]], ...]
-_CANDIDATES: dict[tuple[bool, frozenset[RegionKind]], _Candidates] = {}
-
-
-def _candidates(coding: bool, kinds: frozenset[RegionKind]) -> _Candidates:
-    """The predicates that can hold for a change of this shape, in severity order (memoised).
-
-    Only a shortcut: a predicate left out would return False (see :data:`_CODING_ONLY` and
-    :data:`_NEEDS_KIND`), so the answer is the same as evaluating every predicate.
-    """
-    key = (coding, kinds)
-    found = _CANDIDATES.get(key)
-    if found is None:
-        found = tuple(
-            (term, predicate)
-            for term, predicate in PREDICATES.items()
-            if (coding or term not in _CODING_ONLY)
-            and (term not in _NEEDS_KIND or not _NEEDS_KIND[term].isdisjoint(kinds))
-        )
-        _CANDIDATES[key] = found
-    return found
+_CANDIDATES: dict[tuple[bool, ...], _Candidates] = {}
+_KINDS = tuple(RegionKind)
 
 
 def consequences(change: CodingChange) -> tuple[Consequence, ...]:
     """All SO terms that apply, most severe first (see the module docstring)."""
-    kinds = frozenset(r.kind for r in change.regions)
+    present = [False] * len(_KINDS)
+    for r in change.regions:
+        for i, kind in enumerate(_KINDS):
+            if r.kind is kind:
+                present[i] = True
+    key = (change.coding, *present)
+    candidates = _CANDIDATES.get(key)
+    if candidates is None:  # memoised per shape of change (coding or not, region kinds seen)
+        kinds = {kind for kind, seen in zip(_KINDS, present, strict=True) if seen}
+        candidates = _candidates(change.coding, kinds)
+        _CANDIDATES[key] = candidates
+    return tuple(term for term, predicate in candidates if predicate(change))
+
+
+def _candidates(coding: bool, kinds: set[RegionKind]) -> _Candidates:
+    """The predicates that can hold for a change of this shape, in severity order.
+
+    Only a shortcut: a predicate left out would return False (see :data:`_CODING_ONLY` and
+    :data:`_NEEDS_KIND`), so the answer is the same as evaluating every predicate.
+    """
     return tuple(
-        term for term, predicate in _candidates(change.coding, kinds) if predicate(change)
+        (term, predicate)
+        for term, predicate in PREDICATES.items()
+        if (coding or term not in _CODING_ONLY)
+        and (term not in _NEEDS_KIND or not _NEEDS_KIND[term].isdisjoint(kinds))
     )
 
 

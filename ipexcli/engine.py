@@ -103,10 +103,10 @@ def annotate_variant(
 ) -> VariantAnnotation:
     """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
     data = data or load()
-    core = _core(variant, data)
+    tmap = transcript_map(data, variant.build)
+    core = _core(variant, data, tmap)
     index = known_variant_index(data)
     known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
-    tmap = transcript_map(data, variant.build)
     evidence = assess(
         core.terms,
         core.change,
@@ -146,8 +146,8 @@ def _effect(core: _Core) -> ProteinEffect:
 _ALLELE = re.compile("[ACGTN]*")
 
 
-def _core(variant: GenomicVariant, data: RefData) -> _Core:
-    tmap = transcript_map(data, variant.build)
+def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = None) -> _Core:
+    tmap = tmap or transcript_map(data, variant.build)
     locus = data.locus(variant.build)
     tx = tmap.transcript
     if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
@@ -245,8 +245,7 @@ def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[
 def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
     if change.ablation:
         return "p.0?"  # the whole transcript is deleted: no protein predicted
-    splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
-    if splice & set(terms):
+    if Consequence.SPLICE_DONOR in terms or Consequence.SPLICE_ACCEPTOR in terms:
         return "p.?"
     if change.coding:
         return format_p(change)

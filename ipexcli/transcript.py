@@ -440,7 +440,12 @@ def lift(data: RefData, build: Build, pos: int, to: Build) -> int | None:
     """
     if build is to:
         return pos
-    starts, blocks, src_start, dst_start = _lift_table(data, build, to)
+    return _lift_pos(_lift_table(data, build, to), pos)
+
+
+def _lift_pos(table: _LiftTable, pos: int) -> int | None:
+    """:func:`lift` through a precomputed :func:`_lift_table`."""
+    starts, blocks, src_start, dst_start = table
     offset = pos - 1 - src_start
     i = bisect_right(starts, offset) - 1  # the blocks ascend and do not overlap
     if i >= 0:
@@ -478,13 +483,15 @@ def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVa
     v = trim(variant)
     if v.build is to:
         return normalize_vcf(v, data.locus(to))
+    table = _lift_table(data, v.build, to)
     if v.ref:
-        first, last = lift(data, v.build, v.pos, to), lift(data, v.build, v.end, to)
+        first = _lift_pos(table, v.pos)
+        last = first if v.end == v.pos else _lift_pos(table, v.end)
         ok = first is not None and last is not None and last - first == len(v.ref) - 1
         pos = first
     else:  # insertion: lift the base before it and keep the insertion after that base
-        before = lift(data, v.build, v.pos - 1, to)
-        ok = before is not None and lift(data, v.build, v.pos, to) == (before or 0) + 1
+        before = _lift_pos(table, v.pos - 1)
+        ok = before is not None and _lift_pos(table, v.pos) == (before or 0) + 1
         pos = None if before is None else before + 1
     if not ok or pos is None:
         return None
