@@ -275,15 +275,11 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         )
     else:
         alt_protein = ""
-    prefix = 0
-    limit = min(len(ref_protein), len(alt_protein))
-    while prefix < limit and ref_protein[prefix] == alt_protein[prefix]:
-        prefix += 1
+    prefix = _common_prefix(ref_protein, alt_protein)
     suffix = 0
     if not frameshift and alt_protein.endswith("*"):
         room = min(len(ref_protein), len(alt_protein)) - prefix
-        while suffix < room and ref_protein[-1 - suffix] == alt_protein[-1 - suffix]:
-            suffix += 1
+        suffix = _common_suffix(ref_protein, alt_protein, room)
     ref_peptide = ref_protein[prefix : len(ref_protein) - suffix]
     alt_peptide = alt_protein[prefix : len(alt_protein) - suffix]
     return CodingChange(
@@ -305,6 +301,34 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         cdna_start=a,
         n_exons=tmap.n_exons,
     )
+
+
+def _common_prefix(x: str, y: str) -> int:
+    """Length of the longest common prefix of ``x`` and ``y``.
+
+    A bisection on slice comparisons (done in C) instead of a Python loop over residues; the
+    predicate "the first k characters agree" holds for every k up to the answer and no further.
+    """
+    lo, hi = 0, min(len(x), len(y))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[:mid] == y[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(x: str, y: str, limit: int) -> int:
+    """Length (at most ``limit``) of the longest common suffix of ``x`` and ``y``."""
+    lo, hi = 0, max(0, min(limit, len(x), len(y)))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[len(x) - mid :] == y[len(y) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _translate_from(
