@@ -377,12 +377,13 @@ def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
 
 
 def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool) -> bool:
-    if not change.regions:
+    regions = change.regions
+    if not regions:
         return False
     intron = RegionKind.INTRON
     if every:
-        return all(r.kind is intron and test(r) for r in change.regions)
-    return any(r.kind is intron and test(r) for r in change.regions)
+        return all(r.kind is intron and test(r) for r in regions)
+    return any(r.kind is intron and test(r) for r in regions)
 
 
 def _exon_part(change: CodingChange, part: ExonPart) -> bool:
@@ -621,7 +622,11 @@ def consequences(change: CodingChange) -> tuple[Consequence, ...]:
         kinds = {kind for kind, seen in zip(_KINDS, present, strict=True) if seen}
         candidates = _candidates(change.coding, kinds)
         _CANDIDATES[key] = candidates
-    return tuple(term for term, predicate in candidates if predicate(change))
+    found = []
+    for term, predicate in candidates:
+        if predicate(change):
+            found.append(term)
+    return tuple(found)
 
 
 def _candidates(coding: bool, kinds: set[RegionKind]) -> _Candidates:

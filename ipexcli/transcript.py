@@ -270,19 +270,18 @@ class TranscriptMap:
             return self._c_of_n(1 - (self.tx_view_start - view))
         if view >= self.tx_view_end:
             return self._c_of_n(self.tx_length + (view - self.tx_view_end) + 1)
-        n = self.tx_pos(view)
-        if n is not None:
-            return self._c_of_n(n)
-        for left, right in zip(self.exons, self.exons[1:], strict=False):
-            if left.end <= view < right.start:
-                after_donor = view - left.end + 1
-                before_acceptor = right.start - view
-                if after_donor <= before_acceptor:  # the middle base of an odd intron gets '+'
-                    anchor = self._c_of_n(left.tx_start + left.end - left.start - 1)
-                    return CdsPosition(anchor.base, after_donor, anchor.datum)
-                anchor = self._c_of_n(right.tx_start)
-                return CdsPosition(anchor.base, -before_acceptor, anchor.datum)
-        raise AssertionError(view)  # pragma: no cover
+        i = bisect_right(self._exon_starts, view) - 1  # the exon holding or preceding view
+        left = self.exons[i]
+        if view < left.end:
+            return self._c_of_n(left.tx_start + view - left.start)
+        right = self.exons[i + 1]  # view is intronic, between exon i and exon i + 1
+        after_donor = view - left.end + 1
+        before_acceptor = right.start - view
+        if after_donor <= before_acceptor:  # the middle base of an odd intron gets '+'
+            anchor = self._c_of_n(left.tx_start + left.end - left.start - 1)
+            return CdsPosition(anchor.base, after_donor, anchor.datum)
+        anchor = self._c_of_n(right.tx_start)
+        return CdsPosition(anchor.base, -before_acceptor, anchor.datum)
 
     def view_of_c(self, pos: CdsPosition) -> int:
         """View index of a ``c.`` position; offsets must sit on an exon boundary."""
@@ -316,9 +315,9 @@ class TranscriptMap:
             return Region(RegionKind.UPSTREAM, distance=self.tx_view_start - view)
         if view >= self.tx_view_end:
             return Region(RegionKind.DOWNSTREAM, distance=view - self.tx_view_end + 1)
-        i = self.exon_index(view)
-        if i is not None:
-            e = self.exons[i]
+        i = bisect_right(self._exon_starts, view) - 1  # the exon holding or preceding view
+        e = self.exons[i]
+        if view < e.end:
             if view < self.cds_view_start:
                 part = ExonPart.UTR5
             elif view >= self.cds_view_end:
@@ -332,15 +331,13 @@ class TranscriptMap:
                 exon_start_distance=view - e.start + 1,
                 exon_end_distance=e.end - view,
             )
-        for left, right in zip(self.exons, self.exons[1:], strict=False):
-            if left.end <= view < right.start:
-                return Region(
-                    RegionKind.INTRON,
-                    left.number,
-                    donor_distance=view - left.end + 1,
-                    acceptor_distance=right.start - view,
-                )
-        raise AssertionError(view)  # pragma: no cover
+        right = self.exons[i + 1]  # view is intronic, between exon i and exon i + 1
+        return Region(
+            RegionKind.INTRON,
+            e.number,
+            donor_distance=view - e.end + 1,
+            acceptor_distance=right.start - view,
+        )
 
     def segment_bounds(self, view: int) -> tuple[int, int]:
         """View half-open span of the exon, intron or flank holding ``view``."""
