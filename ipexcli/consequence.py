@@ -222,6 +222,8 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     if is_insertion:
         flanks = [v for v in (view_start - 1, view_start) if tmap.in_view(v)]
         regions = tuple(tmap.region(v) for v in flanks)
+    elif view_end - view_start == 1:
+        regions = (tmap.region(view_start),)
     else:
         regions = tuple(tmap.region(v) for v in range(view_start, view_end))
     ablation = (
@@ -381,6 +383,8 @@ def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool)
     if not regions:
         return False
     intron = RegionKind.INTRON
+    if len(regions) == 1:  # the common case (a substitution): no generator
+        return regions[0].kind is intron and test(regions[0])
     if every:
         return all(r.kind is intron and test(r) for r in regions)
     return any(r.kind is intron and test(r) for r in regions)

@@ -255,6 +255,13 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
 
 
 def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:
+    if len(changes) == 1 and len(changes[0].regions) == 1:  # one base: no set to build
+        region = changes[0].regions[0]
+        if region.kind is not kind or (
+            changes[0].is_insertion and changes[0].exonic and kind is RegionKind.INTRON
+        ):
+            return None
+        return f"{region.number}/{total}"
     numbers = sorted({
         r.number
         for c in changes
@@ -271,6 +278,9 @@ def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | No
 def _positions(change: CodingChange, fn: Callable[[int], int | None]) -> str | None:
     if change.is_insertion:
         views = [change.view_start - 1, change.view_start]
+    elif change.view_end - change.view_start == 1:
+        one = fn(change.view_start)
+        return None if one is None else str(one)
     else:
         views = list(range(change.view_start, change.view_end))
     values = [x for x in (fn(v) for v in views) if x is not None]
