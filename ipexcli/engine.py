@@ -148,7 +148,7 @@ _ALLELE = re.compile("[ACGTN]*")
 
 def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = None) -> _Core:
     tmap = tmap or transcript_map(data, variant.build)
-    locus = data.locus(variant.build)
+    locus = tmap.locus  # data.locus(variant.build)
     tx = tmap.transcript
     if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
         return _Core(_empty(variant, (Flag.UNSUPPORTED_ALLELE,)), None, (), None)

@@ -407,12 +407,14 @@ class TranscriptMap:
         return self._polya_span
 
 
-_MAPS: dict[tuple[int, Build], tuple[RefData, TranscriptMap]] = {}
+#: caches keyed by object ids (Build members are singletons; hashing an Enum member runs Python
+#: code, which shows at one lookup per variant); each entry keeps ``data`` to check its identity
+_MAPS: dict[tuple[int, int], tuple[RefData, TranscriptMap]] = {}
 
 
 def transcript_map(data: RefData, build: Build) -> TranscriptMap:
     """The (cached) :class:`TranscriptMap` of ``data``'s transcript in ``build``."""
-    key = (id(data), build)
+    key = (id(data), id(build))
     hit = _MAPS.get(key)
     if hit is not None and hit[0] is data:
         return hit[1]
@@ -455,12 +457,12 @@ def _lift_pos(table: _LiftTable, pos: int) -> int | None:
 #: (block starts in ``build``, blocks, locus start in ``build``, locus start in ``to``)
 _LiftTable = tuple[list[int], tuple[tuple[int, int, int], ...], int, int]
 
-_LIFT: dict[tuple[int, Build, Build], tuple[RefData, _LiftTable]] = {}
+_LIFT: dict[tuple[int, int, int], tuple[RefData, _LiftTable]] = {}
 
 
 def _lift_table(data: RefData, build: Build, to: Build) -> _LiftTable:
     """The (cached) :func:`build_alignment` blocks of ``data``, indexed for bisection."""
-    key = (id(data), build, to)
+    key = (id(data), id(build), id(to))
     hit = _LIFT.get(key)
     if hit is not None and hit[0] is data:
         return hit[1]
