@@ -33,7 +33,7 @@ from ipexcli.consequence import (
     worst_impact,
 )
 from ipexcli.evidence import Evidence, assess
-from ipexcli.hgvs import format_c, format_g, format_p, hgvs_shift_view
+from ipexcli.hgvs import format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
@@ -161,10 +161,15 @@ def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = N
     trimmed = trim(variant)
     if not trimmed.ref and not trimmed.alt:
         return _no_change(variant, tmap)
-    normalized = normalize_vcf(trimmed, locus)
-    g_shifted = minimal(trimmed, locus, Shift.RIGHT)
-    c_shifted = minimal(trimmed, locus, Shift.LEFT if tmap.minus else Shift.RIGHT)
-    vs, ve, alt = hgvs_shift_view(tmap, locus, trimmed)
+    if trimmed.ref and trimmed.alt:  # substitution/delins: already normal, nothing to shift
+        normalized = g_shifted = c_shifted = trimmed
+    else:
+        normalized = normalize_vcf(trimmed, locus)
+        g_shifted = minimal(trimmed, locus, Shift.RIGHT)
+        c_shifted = minimal(trimmed, locus, Shift.LEFT if tmap.minus else Shift.RIGHT)
+    # what hgvs_shift_view(tmap, locus, trimmed) returns, from the c_shifted computed above
+    vs, ve = tmap.to_view_span(c_shifted.start, c_shifted.end)
+    alt = reverse_complement(c_shifted.alt) if tmap.minus else c_shifted.alt
     if c_shifted.pos != trimmed.pos:
         flags.append(Flag.HGVS_SHIFTED)
     placement = _exonic_placement(tmap, vs, ve, alt)
@@ -187,7 +192,7 @@ def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = N
         normalized=normalized,
         g_shifted=g_shifted,
         c_shifted=c_shifted,
-        hgvs_g=format_g(trimmed, data),
+        hgvs_g=format_g(g_shifted, data),  # format_g shifts 3' itself: g_shifted stays put
         hgvs_c=f"{tx.id}:{format_c(tmap, vs, ve, alt)}",
         hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
         consequences=terms,
