@@ -235,6 +235,9 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         overlaps_cds = insert_at is not None and (
             tmap.cds_tx_start - 1 < insert_at < tmap.cds_tx_end
         )
+    elif view_end - view_start == 1:
+        exonic = regions[0].kind is RegionKind.EXON
+        overlaps_cds = exonic and regions[0].part is ExonPart.CDS
     else:
         exon_ids = {tmap.exon_index(view_start), tmap.exon_index(view_end - 1)}
         exonic = None not in exon_ids and len(exon_ids) == 1

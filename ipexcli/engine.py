@@ -150,12 +150,13 @@ def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = N
     tmap = tmap or transcript_map(data, variant.build)
     locus = tmap.locus  # data.locus(variant.build)
     tx = tmap.transcript
-    if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
+    if not _ALLELE.fullmatch(variant.ref + variant.alt):  # both alleles plain bases
         return _Core(_empty(variant, (Flag.UNSUPPORTED_ALLELE,)), None, (), None)
     if variant.chrom != "X" or not locus.contains(variant.start, variant.end):
         return _outside(variant, tmap)
     flags: list[Flag] = []
-    if locus.fetch(variant.start, variant.end) != variant.ref:
+    offset = locus.start  # the slice is known to lie inside the locus: read it directly
+    if locus.sequence[variant.start - offset : variant.end - offset] != variant.ref:
         flags.append(Flag.REF_MISMATCH)
         return _mismatch(variant, tmap, flags)
     trimmed = trim(variant)

@@ -444,7 +444,7 @@ def lift(data: RefData, build: Build, pos: int, to: Build) -> int | None:
 
 def _lift_pos(table: _LiftTable, pos: int) -> int | None:
     """:func:`lift` through a precomputed :func:`_lift_table`."""
-    starts, blocks, src_start, dst_start = table
+    starts, blocks, src_start, dst_start, _ = table
     offset = pos - 1 - src_start
     i = bisect_right(starts, offset) - 1  # the blocks ascend and do not overlap
     if i >= 0:
@@ -454,8 +454,9 @@ def _lift_pos(table: _LiftTable, pos: int) -> int | None:
     return None
 
 
-#: (block starts in ``build``, blocks, locus start in ``build``, locus start in ``to``)
-_LiftTable = tuple[list[int], tuple[tuple[int, int, int], ...], int, int]
+#: (block starts in ``build``, blocks, locus start in ``build``, locus start in ``to``, the
+#: locus of ``to``)
+_LiftTable = tuple[list[int], tuple[tuple[int, int, int], ...], int, int, Locus]
 
 _LIFT: dict[tuple[int, int, int], tuple[RefData, _LiftTable]] = {}
 
@@ -467,7 +468,8 @@ def _lift_table(data: RefData, build: Build, to: Build) -> _LiftTable:
     if hit is not None and hit[0] is data:
         return hit[1]
     blocks = build_alignment(data, build, to)
-    table = ([a for a, _, _ in blocks], blocks, data.locus(build).start, data.locus(to).start)
+    dst = data.locus(to)
+    table = ([a for a, _, _ in blocks], blocks, data.locus(build).start, dst.start, dst)
     _LIFT[key] = (data, table)
     return table
 
@@ -494,10 +496,10 @@ def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVa
         pos = None if before is None else before + 1
     if not ok or pos is None:
         return None
-    locus = data.locus(to)
+    locus = table[4]  # data.locus(to)
     if not locus.contains(pos - 1, pos - 1 + len(v.ref)):
         return None
-    ref = locus.fetch(pos - 1, pos - 1 + len(v.ref))
+    ref = locus.sequence[pos - 1 - locus.start : pos - 1 + len(v.ref) - locus.start]
     if ref == v.alt:
         return None
     return normalize_vcf(GenomicVariant(to, pos, ref, v.alt, v.chrom), locus)
