@@ -65,7 +65,11 @@ class KnownMatch:
 
 def key_of(variant: GenomicVariant, data: RefData) -> Key:
     """The normalised key of ``variant`` in its own build."""
-    v = normalize_vcf(variant, data.locus(variant.build))
+    ref, alt = variant.ref, variant.alt
+    if ref and alt and ref[0] != alt[0] and ref[-1] != alt[-1]:
+        v = variant  # nothing to trim, shift or anchor: normalize_vcf would return it as is
+    else:
+        v = normalize_vcf(variant, data.locus(variant.build))
     return (v.build, v.pos, v.ref, v.alt)
 
 

@@ -324,20 +324,11 @@ class TranscriptMap:
                 part = ExonPart.UTR3
             else:
                 part = ExonPart.CDS
-            return Region(
-                RegionKind.EXON,
-                e.number,
-                part,
-                exon_start_distance=view - e.start + 1,
-                exon_end_distance=e.end - view,
+            return Region(  # positional (hot path): kind, number, part, donor/acceptor/exon
+                RegionKind.EXON, e.number, part, 0, 0, view - e.start + 1, e.end - view
             )
         right = self.exons[i + 1]  # view is intronic, between exon i and exon i + 1
-        return Region(
-            RegionKind.INTRON,
-            e.number,
-            donor_distance=view - e.end + 1,
-            acceptor_distance=right.start - view,
-        )
+        return Region(RegionKind.INTRON, e.number, None, view - e.end + 1, right.start - view)
 
     def segment_bounds(self, view: int) -> tuple[int, int]:
         """View half-open span of the exon, intron or flank holding ``view``."""
