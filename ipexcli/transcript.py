@@ -515,7 +515,11 @@ def build_alignment(data: RefData, build: Build, to: Build) -> tuple[tuple[int, 
     block_i, block_j = 0, 0
     window = 25
     while i < len(a) and j < len(b):
-        if a[i] == b[j] or a[i + 1 : i + 1 + window] == b[j + 1 : j + 1 + window]:
+        if a[i] == b[j]:  # skip the whole identical run at once (compared in C, not per base)
+            run = _common_run(a, i, b, j)
+            i, j = i + run, j + run
+            continue
+        if a[i + 1 : i + 1 + window] == b[j + 1 : j + 1 + window]:
             i, j = i + 1, j + 1
             continue
         for size in range(1, 31):
@@ -534,3 +538,15 @@ def build_alignment(data: RefData, build: Build, to: Build) -> tuple[tuple[int, 
     result = tuple(blk for blk in blocks if blk[2] > 0)
     _ALIGN[key] = (data, result)
     return result
+
+
+def _common_run(a: str, i: int, b: str, j: int) -> int:
+    """Length of the identical run of ``a`` from ``i`` and ``b`` from ``j`` (by bisection)."""
+    lo, hi = 0, min(len(a) - i, len(b) - j)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i : i + mid] == b[j : j + mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
