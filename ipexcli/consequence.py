@@ -74,7 +74,7 @@ class Impact(str, Enum):
     MODIFIER = "MODIFIER"
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 class Consequence(Enum):
@@ -112,15 +112,15 @@ class Consequence(Enum):
 
     @property
     def term(self) -> str:
-        return self.value[0]
+        return self._value_[0]  # the member tuple, without the Enum.value property call
 
     @property
     def accession(self) -> str:
-        return self.value[1]
+        return self._value_[1]  # the member tuple, without the Enum.value property call
 
     @property
     def impact(self) -> Impact:
-        return self.value[2]
+        return self._value_[2]  # the member tuple, without the Enum.value property call
 
     @property
     def rank(self) -> int:
@@ -612,21 +612,20 @@ _NEEDS_KIND: dict[Consequence, frozenset[RegionKind]] = {
     Consequence.INTERGENIC: frozenset({RegionKind.UPSTREAM, RegionKind.DOWNSTREAM}),
 }
 _Candidates = tuple[tuple[Consequence, Callable[[CodingChange], bool]], ...]
-_CANDIDATES: dict[tuple[bool, ...], _Candidates] = {}
-_KINDS = tuple(RegionKind)
+_CANDIDATES: dict[tuple[bool, int], _Candidates] = {}
+#: one bit per region kind, keyed by member id (hashing an Enum member runs Python code)
+_KIND_BIT = {id(kind): 1 << i for i, kind in enumerate(RegionKind)}
 
 
 def consequences(change: CodingChange) -> tuple[Consequence, ...]:
     """All SO terms that apply, most severe first (see the module docstring)."""
-    present = [False] * len(_KINDS)
+    mask = 0
     for r in change.regions:
-        for i, kind in enumerate(_KINDS):
-            if r.kind is kind:
-                present[i] = True
-    key = (change.coding, *present)
+        mask |= _KIND_BIT[id(r.kind)]
+    key = (change.coding, mask)
     candidates = _CANDIDATES.get(key)
     if candidates is None:  # memoised per shape of change (coding or not, region kinds seen)
-        kinds = {kind for kind, seen in zip(_KINDS, present, strict=True) if seen}
+        kinds = {kind for kind in RegionKind if mask & _KIND_BIT[id(kind)]}
         candidates = _candidates(change.coding, kinds)
         _CANDIDATES[key] = candidates
     found = []

@@ -59,7 +59,7 @@ class Flag(str, Enum):
     UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 @dataclass(frozen=True, slots=True)

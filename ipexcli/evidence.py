@@ -42,7 +42,7 @@ class Strength(str, Enum):
     STAND_ALONE = "stand-alone"
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 @dataclass(frozen=True, slots=True)
