@@ -140,7 +140,12 @@ def _effect(core: _Core) -> ProteinEffect:
     residue = None
     if Consequence.MISSENSE in core.terms and core.change is not None:
         residue = core.change.prefix + 1
+    if p is None and residue is None:
+        return _NO_EFFECT  # immutable: one shared value for the usual non-coding answer
     return ProteinEffect(p, residue)
+
+
+_NO_EFFECT = ProteinEffect(None, None)
 
 
 _ALLELE = re.compile("[ACGTN]*")
@@ -351,7 +356,8 @@ def _overlap_flags(
     tmap: TranscriptMap, trimmed: GenomicVariant, vs: int, ve: int
 ) -> list[Flag]:
     flags = []
-    if any(i.overlaps(trimmed.start, trimmed.end) for i in tmap.transcript.overlapping):
+    start, end = trimmed.start, trimmed.end
+    if any(i.overlaps(start, end) for i in tmap.transcript.overlapping):
         flags.append(Flag.CCDC22_LAST_EXON)
     ps, pe = tmap.polya_view_span()
     if (vs < pe and ve > ps) if ve > vs else ps < vs < pe:

@@ -493,7 +493,10 @@ def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVa
     ref = locus.sequence[pos - 1 - locus.start : pos - 1 + len(v.ref) - locus.start]
     if ref == v.alt:
         return None
-    return normalize_vcf(GenomicVariant(to, pos, ref, v.alt, v.chrom), locus)
+    lifted = GenomicVariant(to, pos, ref, v.alt, v.chrom)
+    if len(ref) == 1 == len(v.alt):  # a substitution (ref != alt) is already VCF-normal
+        return lifted
+    return normalize_vcf(lifted, locus)
 
 
 _ALIGN: dict[tuple[int, Build, Build], tuple[RefData, tuple[tuple[int, int, int], ...]]] = {}
