@@ -250,12 +250,13 @@ class TranscriptMap:
             raise ValueError(f"view index {view} is not exonic")
         return n
 
-    def _c_of_n(self, n: int) -> CdsPosition:
+    def _c_of_n(self, n: int, offset: int = 0) -> CdsPosition:
+        """The ``c.`` position of cDNA position ``n`` (plus an intronic ``offset``)."""
         if n < self.cds_tx_start:
-            return CdsPosition(n - self.cds_tx_start)
+            return CdsPosition(n - self.cds_tx_start, offset)
         if n > self.cds_tx_end:
-            return CdsPosition(n - self.cds_tx_end, 0, Datum.CDS_END)
-        return CdsPosition(n - self.cds_tx_start + 1)
+            return CdsPosition(n - self.cds_tx_end, offset, Datum.CDS_END)
+        return CdsPosition(n - self.cds_tx_start + 1, offset)
 
     def _n_of_c(self, pos: CdsPosition) -> int:
         if pos.datum is Datum.CDS_END:
@@ -278,10 +279,8 @@ class TranscriptMap:
         after_donor = view - left.end + 1
         before_acceptor = right.start - view
         if after_donor <= before_acceptor:  # the middle base of an odd intron gets '+'
-            anchor = self._c_of_n(left.tx_start + left.end - left.start - 1)
-            return CdsPosition(anchor.base, after_donor, anchor.datum)
-        anchor = self._c_of_n(right.tx_start)
-        return CdsPosition(anchor.base, -before_acceptor, anchor.datum)
+            return self._c_of_n(left.tx_start + left.end - left.start - 1, after_donor)
+        return self._c_of_n(right.tx_start, -before_acceptor)
 
     def view_of_c(self, pos: CdsPosition) -> int:
         """View index of a ``c.`` position; offsets must sit on an exon boundary."""
