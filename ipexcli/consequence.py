@@ -74,7 +74,7 @@ class Impact(str, Enum):
     MODIFIER = "MODIFIER"
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 class Consequence(Enum):
@@ -112,15 +112,15 @@ class Consequence(Enum):
 
     @property
     def term(self) -> str:
-        return self.value[0]
+        return self._value_[0]  # the member tuple, without the Enum.value property call
 
     @property
     def accession(self) -> str:
-        return self.value[1]
+        return self._value_[1]  # the member tuple, without the Enum.value property call
 
     @property
     def impact(self) -> Impact:
-        return self.value[2]
+        return self._value_[2]  # the member tuple, without the Enum.value property call
 
     @property
     def rank(self) -> int:
@@ -222,6 +222,8 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     if is_insertion:
         flanks = [v for v in (view_start - 1, view_start) if tmap.in_view(v)]
         regions = tuple(tmap.region(v) for v in flanks)
+    elif view_end - view_start == 1:
+        regions = (tmap.region(view_start),)
     else:
         regions = tuple(tmap.region(v) for v in range(view_start, view_end))
     ablation = (
@@ -233,6 +235,9 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         overlaps_cds = insert_at is not None and (
             tmap.cds_tx_start - 1 < insert_at < tmap.cds_tx_end
         )
+    elif view_end - view_start == 1:
+        exonic = regions[0].kind is RegionKind.EXON
+        overlaps_cds = exonic and regions[0].part is ExonPart.CDS
     else:
         exon_ids = {tmap.exon_index(view_start), tmap.exon_index(view_end - 1)}
         exonic = None not in exon_ids and len(exon_ids) == 1
@@ -270,20 +275,16 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
     ref_codons = cdna[cds0 + 3 * first_codon : cds0 + 3 * (last_codon + 1)]
     alt_codons = mutated[cds0 + 3 * first_codon : cds0 + 3 * (last_codon + 1) + delta]
     if start_intact:
-        alt_protein = ref_protein[:first_codon] + translate_to_stop(
-            mutated[cds0 + 3 * first_codon :]
+        alt_protein = ref_protein[:first_codon] + _translate_from(
+            tmap, mutated, cds0 + 3 * first_codon, a + len(alt), delta
         )
     else:
         alt_protein = ""
-    prefix = 0
-    limit = min(len(ref_protein), len(alt_protein))
-    while prefix < limit and ref_protein[prefix] == alt_protein[prefix]:
-        prefix += 1
+    prefix = _common_prefix(ref_protein, alt_protein)
     suffix = 0
     if not frameshift and alt_protein.endswith("*"):
         room = min(len(ref_protein), len(alt_protein)) - prefix
-        while suffix < room and ref_protein[-1 - suffix] == alt_protein[-1 - suffix]:
-            suffix += 1
+        suffix = _common_suffix(ref_protein, alt_protein, room)
     ref_peptide = ref_protein[prefix : len(ref_protein) - suffix]
     alt_peptide = alt_protein[prefix : len(alt_protein) - suffix]
     return CodingChange(
@@ -305,6 +306,58 @@ def coding_change(tmap: TranscriptMap, view_start: int, view_end: int, alt: str)
         cdna_start=a,
         n_exons=tmap.n_exons,
     )
+
+
+def _common_prefix(x: str, y: str) -> int:
+    """Length of the longest common prefix of ``x`` and ``y``.
+
+    A bisection on slice comparisons (done in C) instead of a Python loop over residues; the
+    predicate "the first k characters agree" holds for every k up to the answer and no further.
+    """
+    lo, hi = 0, min(len(x), len(y))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[:mid] == y[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(x: str, y: str, limit: int) -> int:
+    """Length (at most ``limit``) of the longest common suffix of ``x`` and ``y``."""
+    lo, hi = 0, max(0, min(limit, len(x), len(y)))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[len(x) - mid :] == y[len(y) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _translate_from(
+    tmap: TranscriptMap, mutated: str, m0: int, changed_end: int, delta: int
+) -> str:
+    """``translate_to_stop(mutated[m0:])``, reusing the reference translation after the change.
+
+    ``mutated`` is the cDNA with ``delta`` more bases than the reference; from offset
+    ``changed_end`` on it equals the reference shifted by ``delta``. ``m0`` is a codon boundary
+    of the CDS. When ``delta`` is a multiple of 3 the codons after the change are reference
+    codons, so only the codons up to the change are translated here and the rest is read from
+    :attr:`TranscriptMap.cds_translation` (identical result, without re-translating the CDS).
+    """
+    if delta % 3 == 0:
+        k = max(0, -(-(changed_end - m0) // 3))  # codons up to the last changed base
+        head = translate_to_stop(mutated[m0 : m0 + 3 * k])
+        if head.endswith("*"):
+            return head
+        reference = tmap.cds_translation
+        j = (m0 + 3 * k - delta - (tmap.cds_tx_start - 1)) // 3  # the same codon in the reference
+        last = len(reference) - 1 if reference.endswith("*") else len(reference)
+        if len(head) == k and 0 <= j <= last:
+            return head + reference[j:]
+    return translate_to_stop(mutated[m0:])
 
 
 def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
@@ -329,10 +382,15 @@ def _insertion_point(tmap: TranscriptMap, view: int) -> int | None:
 
 
 def _intronic(change: CodingChange, test: Callable[[Region], bool], every: bool) -> bool:
-    hits = [r.kind is RegionKind.INTRON and test(r) for r in change.regions]
-    if not hits:
+    regions = change.regions
+    if not regions:
         return False
-    return all(hits) if every else any(hits)
+    intron = RegionKind.INTRON
+    if len(regions) == 1:  # the common case (a substitution): no generator
+        return regions[0].kind is intron and test(regions[0])
+    if every:
+        return all(r.kind is intron and test(r) for r in regions)
+    return any(r.kind is intron and test(r) for r in regions)
 
 
 def _exon_part(change: CodingChange, part: ExonPart) -> bool:
@@ -530,9 +588,65 @@ PREDICATES: dict[Consequence, Callable[[CodingChange], bool]] = {
     Consequence.INTERGENIC: is_intergenic,
 }
 
+#: terms whose predicate can only hold for a coding change (``CodingChange.coding``)
+_CODING_ONLY = frozenset({
+    Consequence.STOP_GAINED, Consequence.FRAMESHIFT, Consequence.STOP_LOST,
+    Consequence.START_LOST, Consequence.INFRAME_INSERTION, Consequence.INFRAME_DELETION,
+    Consequence.MISSENSE, Consequence.PROTEIN_ALTERING, Consequence.START_RETAINED,
+    Consequence.STOP_RETAINED, Consequence.SYNONYMOUS,
+})
+_INTRONIC = frozenset({RegionKind.INTRON})
+#: terms whose predicate can only hold when one of these region kinds is among the regions
+_NEEDS_KIND: dict[Consequence, frozenset[RegionKind]] = {
+    Consequence.SPLICE_ACCEPTOR: _INTRONIC,
+    Consequence.SPLICE_DONOR: _INTRONIC,
+    Consequence.SPLICE_DONOR_5TH_BASE: _INTRONIC,
+    Consequence.SPLICE_REGION: frozenset({RegionKind.INTRON, RegionKind.EXON}),
+    Consequence.SPLICE_DONOR_REGION: _INTRONIC,
+    Consequence.SPLICE_POLYPYRIMIDINE_TRACT: _INTRONIC,
+    Consequence.UTR5: frozenset({RegionKind.EXON}),
+    Consequence.UTR3: frozenset({RegionKind.EXON}),
+    Consequence.INTRON: _INTRONIC,
+    Consequence.UPSTREAM: frozenset({RegionKind.UPSTREAM}),
+    Consequence.DOWNSTREAM: frozenset({RegionKind.DOWNSTREAM}),
+    Consequence.INTERGENIC: frozenset({RegionKind.UPSTREAM, RegionKind.DOWNSTREAM}),
+}
+_Candidates = tuple[tuple[Consequence, Callable[[CodingChange], bool]], ...]
+_CANDIDATES: dict[tuple[bool, int], _Candidates] = {}
+#: one bit per region kind, keyed by member id (hashing an Enum member runs Python code)
+_KIND_BIT = {id(kind): 1 << i for i, kind in enumerate(RegionKind)}
+
+
 def consequences(change: CodingChange) -> tuple[Consequence, ...]:
     """All SO terms that apply, most severe first (see the module docstring)."""
-    return tuple(term for term, predicate in PREDICATES.items() if predicate(change))
+    mask = 0
+    for r in change.regions:
+        mask |= _KIND_BIT[id(r.kind)]
+    key = (change.coding, mask)
+    candidates = _CANDIDATES.get(key)
+    if candidates is None:  # memoised per shape of change (coding or not, region kinds seen)
+        kinds = {kind for kind in RegionKind if mask & _KIND_BIT[id(kind)]}
+        candidates = _candidates(change.coding, kinds)
+        _CANDIDATES[key] = candidates
+    found = []
+    for term, predicate in candidates:
+        if predicate(change):
+            found.append(term)
+    return tuple(found)
+
+
+def _candidates(coding: bool, kinds: set[RegionKind]) -> _Candidates:
+    """The predicates that can hold for a change of this shape, in severity order.
+
+    Only a shortcut: a predicate left out would return False (see :data:`_CODING_ONLY` and
+    :data:`_NEEDS_KIND`), so the answer is the same as evaluating every predicate.
+    """
+    return tuple(
+        (term, predicate)
+        for term, predicate in PREDICATES.items()
+        if (coding or term not in _CODING_ONLY)
+        and (term not in _NEEDS_KIND or not _NEEDS_KIND[term].isdisjoint(kinds))
+    )
 
 
 def worst_impact(terms: tuple[Consequence, ...]) -> Impact | None:

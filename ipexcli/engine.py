@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -33,7 +33,7 @@ from ipexcli.consequence import (
     worst_impact,
 )
 from ipexcli.evidence import Evidence, assess
-from ipexcli.hgvs import format_c, format_g, format_p, hgvs_shift_view
+from ipexcli.hgvs import format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
@@ -59,7 +59,7 @@ class Flag(str, Enum):
     UNSUPPORTED_ALLELE = "unsupported_allele"  #: symbolic/non-ACGTN allele: not annotated
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +103,19 @@ def annotate_variant(
 ) -> VariantAnnotation:
     """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
     data = data or load()
-    core = _core(variant, data)
+    tmap = transcript_map(data, variant.build)
+    core = _core(variant, data, tmap)
     index = known_variant_index(data)
     known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
-    tmap = transcript_map(data, variant.build)
     evidence = assess(
         core.terms,
         core.change,
         known,
         allele_frequency,
-        tuple(e.tx_start for e in tmap.exons),
+        tmap.exon_tx_starts,
         tmap.cds_tx_start,
     )
-    return replace(core.annotation, known=known, evidence=evidence)
+    return VariantAnnotation(**core.fields, known=known, evidence=evidence)
 
 
 def known_variant_index(data: RefData | None = None) -> KnownIndex:
@@ -126,43 +126,56 @@ def known_variant_index(data: RefData | None = None) -> KnownIndex:
 
 @dataclass(frozen=True, slots=True)
 class _Core:
-    annotation: VariantAnnotation
+    #: every :class:`VariantAnnotation` field except ``known`` and ``evidence`` (which need the
+    #: known-variant index, itself built from cores); the annotation is constructed once from it
+    fields: dict[str, Any]
     change: CodingChange | None
     terms: tuple[Consequence, ...]
     query: GenomicVariant | None  #: the allele to look up (None outside the locus)
 
 
 def _effect(core: _Core) -> ProteinEffect:
-    p = core.annotation.hgvs_p
+    p = core.fields["hgvs_p"]
     p = p.split(":", 1)[1] if p else None
     residue = None
     if Consequence.MISSENSE in core.terms and core.change is not None:
         residue = core.change.prefix + 1
+    if p is None and residue is None:
+        return _NO_EFFECT  # immutable: one shared value for the usual non-coding answer
     return ProteinEffect(p, residue)
+
+
+_NO_EFFECT = ProteinEffect(None, None)
 
 
 _ALLELE = re.compile("[ACGTN]*")
 
 
-def _core(variant: GenomicVariant, data: RefData) -> _Core:
-    tmap = transcript_map(data, variant.build)
-    locus = data.locus(variant.build)
+def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = None) -> _Core:
+    tmap = tmap or transcript_map(data, variant.build)
+    locus = tmap.locus  # data.locus(variant.build)
     tx = tmap.transcript
-    if not _ALLELE.fullmatch(variant.ref) or not _ALLELE.fullmatch(variant.alt):
+    if not _ALLELE.fullmatch(variant.ref + variant.alt):  # both alleles plain bases
         return _Core(_empty(variant, (Flag.UNSUPPORTED_ALLELE,)), None, (), None)
     if variant.chrom != "X" or not locus.contains(variant.start, variant.end):
         return _outside(variant, tmap)
     flags: list[Flag] = []
-    if locus.fetch(variant.start, variant.end) != variant.ref:
+    offset = locus.start  # the slice is known to lie inside the locus: read it directly
+    if locus.sequence[variant.start - offset : variant.end - offset] != variant.ref:
         flags.append(Flag.REF_MISMATCH)
         return _mismatch(variant, tmap, flags)
     trimmed = trim(variant)
     if not trimmed.ref and not trimmed.alt:
         return _no_change(variant, tmap)
-    normalized = normalize_vcf(trimmed, locus)
-    g_shifted = minimal(trimmed, locus, Shift.RIGHT)
-    c_shifted = minimal(trimmed, locus, Shift.LEFT if tmap.minus else Shift.RIGHT)
-    vs, ve, alt = hgvs_shift_view(tmap, locus, trimmed)
+    if trimmed.ref and trimmed.alt:  # substitution/delins: already normal, nothing to shift
+        normalized = g_shifted = c_shifted = trimmed
+    else:
+        normalized = normalize_vcf(trimmed, locus)
+        g_shifted = minimal(trimmed, locus, Shift.RIGHT)
+        c_shifted = minimal(trimmed, locus, Shift.LEFT if tmap.minus else Shift.RIGHT)
+    # what hgvs_shift_view(tmap, locus, trimmed) returns, from the c_shifted computed above
+    vs, ve = tmap.to_view_span(c_shifted.start, c_shifted.end)
+    alt = reverse_complement(c_shifted.alt) if tmap.minus else c_shifted.alt
     if c_shifted.pos != trimmed.pos:
         flags.append(Flag.HGVS_SHIFTED)
     placement = _exonic_placement(tmap, vs, ve, alt)
@@ -180,12 +193,12 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
     if other is None:
         flags.append(Flag.NO_OTHER_BUILD)
     flags.extend(_overlap_flags(tmap, c_shifted, vs, ve))
-    annotation = VariantAnnotation(
+    fields: dict[str, Any] = dict(
         variant=variant,
         normalized=normalized,
         g_shifted=g_shifted,
         c_shifted=c_shifted,
-        hgvs_g=format_g(trimmed, data),
+        hgvs_g=format_g(g_shifted, data),  # format_g shifts 3' itself: g_shifted stays put
         hgvs_c=f"{tx.id}:{format_c(tmap, vs, ve, alt)}",
         hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
         consequences=terms,
@@ -199,12 +212,10 @@ def _core(variant: GenomicVariant, data: RefData) -> _Core:
         amino_acids=_amino_acids(change),
         protein_features=_features(change, tmap),
         distance=_distance(change),
-        known=KnownMatch(),
-        evidence=(),
         flags=tuple(flags),
         other_build=other,
     )
-    return _Core(annotation, change, terms, normalized)
+    return _Core(fields, change, terms, normalized)
 
 
 def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[int, int, str]:
@@ -245,8 +256,7 @@ def _exonic_placement(tmap: TranscriptMap, vs: int, ve: int, alt: str) -> tuple[
 def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str | None:
     if change.ablation:
         return "p.0?"  # the whole transcript is deleted: no protein predicted
-    splice = {Consequence.SPLICE_DONOR, Consequence.SPLICE_ACCEPTOR}
-    if splice & set(terms):
+    if Consequence.SPLICE_DONOR in terms or Consequence.SPLICE_ACCEPTOR in terms:
         return "p.?"
     if change.coding:
         return format_p(change)
@@ -256,6 +266,13 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
 
 
 def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:
+    if len(changes) == 1 and len(changes[0].regions) == 1:  # one base: no set to build
+        region = changes[0].regions[0]
+        if region.kind is not kind or (
+            changes[0].is_insertion and changes[0].exonic and kind is RegionKind.INTRON
+        ):
+            return None
+        return f"{region.number}/{total}"
     numbers = sorted({
         r.number
         for c in changes
@@ -272,6 +289,9 @@ def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | No
 def _positions(change: CodingChange, fn: Callable[[int], int | None]) -> str | None:
     if change.is_insertion:
         views = [change.view_start - 1, change.view_start]
+    elif change.view_end - change.view_start == 1:
+        one = fn(change.view_start)
+        return None if one is None else str(one)
     else:
         views = list(range(change.view_start, change.view_end))
     values = [x for x in (fn(v) for v in views) if x is not None]
@@ -336,7 +356,8 @@ def _overlap_flags(
     tmap: TranscriptMap, trimmed: GenomicVariant, vs: int, ve: int
 ) -> list[Flag]:
     flags = []
-    if any(i.overlaps(trimmed.start, trimmed.end) for i in tmap.transcript.overlapping):
+    start, end = trimmed.start, trimmed.end
+    if any(i.overlaps(start, end) for i in tmap.transcript.overlapping):
         flags.append(Flag.CCDC22_LAST_EXON)
     ps, pe = tmap.polya_view_span()
     if (vs < pe and ve > ps) if ve > vs else ps < vs < pe:
@@ -344,16 +365,16 @@ def _overlap_flags(
     return flags
 
 
-def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> VariantAnnotation:
+def _empty(variant: GenomicVariant, flags: tuple[Flag, ...], **fields: Any) -> dict[str, Any]:
+    """The :class:`_Core` fields of a variant with nothing (or only ``fields``) annotated."""
     base: dict[str, Any] = dict(
         variant=variant, normalized=None, g_shifted=None, c_shifted=None, hgvs_g=None,
         hgvs_c=None, hgvs_p=None, consequences=(), impact=None, exon=None, intron=None,
         cdna_pos=None, cds_pos=None, aa_pos=None, codons=None, amino_acids=None,
-        protein_features=(), distance=None, known=KnownMatch(), evidence=(), flags=flags,
-        other_build=None,
+        protein_features=(), distance=None, flags=flags, other_build=None,
     )
     base.update(fields)
-    return VariantAnnotation(**base)
+    return base
 
 
 def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
@@ -367,11 +388,11 @@ def _outside(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:
     else:
         distance = view - tmap.tx_view_end + 1
         term = Consequence.DOWNSTREAM if distance <= FLANK else Consequence.INTERGENIC
-    annotation = _empty(
+    fields = _empty(
         variant, (Flag.OUTSIDE_LOCUS,), consequences=(term,), impact=term.impact,
         distance=distance,
     )
-    return _Core(annotation, None, (term,), None)
+    return _Core(fields, None, (term,), None)
 
 
 def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -> _Core:
@@ -381,14 +402,14 @@ def _mismatch(variant: GenomicVariant, tmap: TranscriptMap, flags: list[Flag]) -
     alt = reverse_complement(trimmed.alt) if tmap.minus else trimmed.alt
     change = coding_change(tmap, vs, ve, alt)
     terms = consequences(change)
-    annotation = _empty(
+    fields = _empty(
         variant, tuple(flags), consequences=terms, impact=worst_impact(terms),
         exon=_rank([change], RegionKind.EXON, tmap.n_exons),
         intron=_rank([change], RegionKind.INTRON, tmap.n_exons - 1),
         cdna_pos=_positions(change, tmap.tx_pos), cds_pos=_positions(change, tmap.cds_pos),
         distance=_distance(change),
     )
-    return _Core(annotation, None, terms, None)
+    return _Core(fields, None, terms, None)
 
 
 def _no_change(variant: GenomicVariant, tmap: TranscriptMap) -> _Core:

@@ -42,7 +42,7 @@ class Strength(str, Enum):
     STAND_ALONE = "stand-alone"
 
     def __str__(self) -> str:
-        return self.value
+        return self._value_  # not self.value: that is a Python-level property call
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ def assess(
 ) -> tuple[Evidence, ...]:
     """All automated evidence codes for one annotated variant."""
     out: list[Evidence] = []
-    term_set = set(terms)
+    term_set = terms  # a handful of members: tuple membership is an identity check
     null = [t for t in _NULL if t in term_set]
     if null:
         out.append(_pvs1(null[0], change, exon_starts, cds_tx_start))

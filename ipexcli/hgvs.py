@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 
 from ipexcli.consequence import CodingChange
@@ -176,29 +177,38 @@ def format_p(change: CodingChange) -> str:
 # -- parsing ----------------------------------------------------------------------------------
 
 _C_POS = r"[*-]?\d+(?:[+-]\d+)?"
-_NUC = re.compile(
-    rf"(?P<start>{_C_POS})(?:_(?P<end>{_C_POS}))?"
-    r"(?:(?P<sref>[ACGTN])>(?P<salt>[ACGTN])"
-    r"|delins(?P<delins>[ACGTN]+)"
-    r"|del(?P<dseq>[ACGTN]*)(?:ins(?P<dins>[ACGTN]+))?"
-    r"|dup(?P<dupseq>[ACGTN]*)"
-    r"|ins(?P<ins>[ACGTN]+))"
-)
-_PREFIX = re.compile(
-    r"(?:(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?)(?:\([^)]*\))?:)?(?P<kind>[gcpGCP])\.(?P<body>.+)"
-)
-_VCFLIKE = re.compile(
-    r"(?:chr)?(?P<chrom>X|23)[:\-](?P<pos>\d+)[:\-](?P<ref>[ACGTN]+)[:\-](?P<alt>[ACGTN]+)",
-    re.IGNORECASE,
-)
-_AA3_RE = "|".join(sorted((a for a in AA1 if a != "Xaa"), key=len, reverse=True))
-_PROT = re.compile(
-    rf"\(?(?P<ref>{_AA3_RE}|[A-Z*])(?P<pos>\d+)"
-    rf"(?:_(?P<ref2>{_AA3_RE}|[A-Z*])(?P<pos2>\d+))?"
-    rf"(?P<alt>{_AA3_RE}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+)?"
-    rf"|ext(?:\*\d+|\*\?|Ter\d+|Ter\?)?|(?:{_AA3_RE}|[A-Z])(?:fs|ext)[^)\s]*"
-    r"|del|dup|(?:delins|ins)[A-Za-z*]+)?\)?"
-)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The parsing regexes ``(nucleotide edit, prefix, VCF-like, protein)``, compiled on first
+    use (about 3 ms: only :func:`parse` needs them, not the formatting the engine does)."""
+    nuc = re.compile(
+        rf"(?P<start>{_C_POS})(?:_(?P<end>{_C_POS}))?"
+        r"(?:(?P<sref>[ACGTN])>(?P<salt>[ACGTN])"
+        r"|delins(?P<delins>[ACGTN]+)"
+        r"|del(?P<dseq>[ACGTN]*)(?:ins(?P<dins>[ACGTN]+))?"
+        r"|dup(?P<dupseq>[ACGTN]*)"
+        r"|ins(?P<ins>[ACGTN]+))"
+    )
+    prefix = re.compile(
+        r"(?:(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?)(?:\([^)]*\))?:)?(?P<kind>[gcpGCP])\.(?P<body>.+)"
+    )
+    vcflike = re.compile(
+        r"(?:chr)?(?P<chrom>X|23)[:\-](?P<pos>\d+)[:\-](?P<ref>[ACGTN]+)[:\-](?P<alt>[ACGTN]+)",
+        re.IGNORECASE,
+    )
+    aa3 = "|".join(sorted((a for a in AA1 if a != "Xaa"), key=len, reverse=True))
+    prot = re.compile(
+        rf"\(?(?P<ref>{aa3}|[A-Z*])(?P<pos>\d+)"
+        rf"(?:_(?P<ref2>{aa3}|[A-Z*])(?P<pos2>\d+))?"
+        rf"(?P<alt>{aa3}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+)?"
+        rf"|ext(?:\*\d+|\*\?|Ter\d+|Ter\?)?|(?:{aa3}|[A-Z])(?:fs|ext)[^)\s]*"
+        r"|del|dup|(?:delins|ins)[A-Za-z*]+)?\)?"
+    )
+    return nuc, prefix, vcflike, prot
+
+
 _ACC_BUILD = {"NC_000023.11": Build.GRCH38, "NC_000023.10": Build.GRCH37}
 
 
@@ -265,10 +275,10 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
     """
     raw = text
     text = re.sub(r"\s+", "", text)
-    m = _VCFLIKE.fullmatch(text)
+    m = _patterns()[2].fullmatch(text)
     if m:
         return _parse_vcflike(raw, m, data, build)
-    m = _PREFIX.fullmatch(text)
+    m = _patterns()[1].fullmatch(text)
     if not m:
         raise HgvsParseError(
             f"cannot parse {raw!r}",
@@ -292,7 +302,7 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
             raise HgvsParseError(
                 f"{raw!r}: a g. name needs a build", "Prefix NC_000023.11: or NC_000023.10:"
             )
-    n = _NUC.fullmatch(
+    n = _patterns()[0].fullmatch(
         re.sub("(?i)(delins|del|dup|ins)", lambda k: k.group(1).lower(), body.upper())
     )
     if not n:
@@ -472,7 +482,7 @@ def _one_letter(code: str) -> str:
 
 
 def _parse_protein(raw: str, body: str, data: RefData) -> ParsedVariant:
-    m = _PROT.fullmatch(body)
+    m = _patterns()[3].fullmatch(body)
     if not m:
         raise HgvsParseError(
             f"cannot parse {raw!r}", "Use e.g. p.Arg397Trp, p.(Arg397Trp), p.R397W"

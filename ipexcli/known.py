@@ -63,9 +63,16 @@ class KnownMatch:
         return bool(self.exact or self.same_protein_change or self.same_residue_missense)
 
 
+_NO_MATCH = KnownMatch()
+
+
 def key_of(variant: GenomicVariant, data: RefData) -> Key:
     """The normalised key of ``variant`` in its own build."""
-    v = normalize_vcf(variant, data.locus(variant.build))
+    ref, alt = variant.ref, variant.alt
+    if ref and alt and ref[0] != alt[0] and ref[-1] != alt[-1]:
+        v = variant  # nothing to trim, shift or anchor: normalize_vcf would return it as is
+    else:
+        v = normalize_vcf(variant, data.locus(variant.build))
     return (v.build, v.pos, v.ref, v.alt)
 
 
@@ -115,6 +122,8 @@ class KnownIndex:
                 for hit, p in self.by_residue.get(effect.missense_residue, ())
                 if p != effect.hgvs_p and hit.id not in exact_ids
             )
+        if not exact and not same_p and not same_residue:
+            return _NO_MATCH  # the usual answer; the value is immutable, so share one
         return KnownMatch(exact, same_p, same_residue)
 
 

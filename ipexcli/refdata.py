@@ -12,14 +12,11 @@ here and nowhere else (:meth:`AssemblyFacts.in_par`, :func:`canonical_chrom`).
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
@@ -276,15 +273,20 @@ class RefData:
 
 def data_root() -> Path:
     """Directory holding the bundled data (installed wheel or source checkout)."""
+    here = Path(__file__).resolve().parent
+    if (here / "_refdata").is_dir():  # an installed wheel (the package is a directory)
+        return here / "_refdata"
+    source_tree = here.parent / "refdata"
+    if (source_tree / "MANIFEST.json").is_file():
+        return source_tree
+    from importlib import resources  # lazy (~15 ms): only a zip-imported package needs it
+
     try:
         packaged = resources.files("ipexcli").joinpath("_refdata")
         if packaged.is_dir():
             return Path(str(packaged))
     except (ModuleNotFoundError, NotADirectoryError):  # pragma: no cover - zipapp edge
         pass
-    source_tree = Path(__file__).resolve().parent.parent / "refdata"
-    if (source_tree / "MANIFEST.json").is_file():
-        return source_tree
     raise RefDataError(
         "the bundled reference data was not found",
         "Reinstall ipexcli (pip install --force-reinstall ipexcli)",
@@ -359,6 +361,8 @@ def _read_json(path: Path) -> dict:
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
+    import csv  # lazy: only the known-variant table needs it
+
     try:
         lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
     except OSError as exc:
@@ -482,14 +486,51 @@ def parse_known_rows(rows: list[dict[str, str]]) -> tuple[KnownVariant, ...]:
     return tuple(known)
 
 
+def _read_bundled_fasta(path: Path) -> tuple[str, str]:
+    """``(name, sequence)`` of one of the small bundled one-record FASTA files, upper case.
+
+    The same answer and checks as :func:`ipexcli.reference.read_single_fasta` (the record name
+    comes from the shipped ``.fai``, which must be present and list exactly one record), read
+    as plain text: importing pyfaidx costs ~40 ms, most of a cold :func:`load`, for files of
+    ~21 kb. The indexed length must match the sequence read; checksums stay in :func:`verify`.
+    """
+    index = Path(str(path) + ".fai")
+    if not index.is_file():
+        raise RefDataError(
+            f"{path}: FASTA index {index.name} is missing",
+            "Reinstall ipexcli or run: ipex refdata verify",
+        )
+    try:
+        entries = [line.split("\t") for line in index.read_text().splitlines() if line]
+        if len(entries) != 1:
+            raise RefDataError(f"{path}: expected one FASTA record, found {len(entries)}")
+        name, length = entries[0][0], int(entries[0][1])
+        lines = path.read_text().splitlines()
+    except (OSError, ValueError, IndexError) as exc:
+        raise RefDataError(
+            f"{path}: cannot read FASTA ({exc})", "Run: ipex refdata verify"
+        ) from exc
+    headers = [i for i, line in enumerate(lines) if line.startswith(">")]
+    if len(headers) != 1 or headers[0] != 0 or lines[0][1:].split(maxsplit=1)[:1] != [name]:
+        raise RefDataError(
+            f"{path}: cannot read FASTA (records do not match its index {index.name})",
+            "Run: ipex refdata verify",
+        )
+    sequence = "".join(line.strip() for line in lines[1:]).upper()
+    if len(sequence) != length:
+        raise RefDataError(
+            f"{path}: cannot read FASTA ({len(sequence)} bases, index says {length})",
+            "Run: ipex refdata verify",
+        )
+    return name, sequence
+
+
 def load_from(root: Path) -> RefData:
     """Load the reference data from directory ``root`` (no caching; see :func:`load`)."""
-    from ipexcli.reference import read_single_fasta
-
     manifest = _read_json(root / "MANIFEST.json")
     loci = {}
     for build, name in _LOCUS_FILES.items():
-        header, sequence = read_single_fasta(root / name)
+        header, sequence = _read_bundled_fasta(root / name)
         # header is "chrX:START-END": START is the 1-based position of the first base
         span = header.split(":", 1)[1]
         pos_start, pos_end = (int(x) for x in span.split("-"))
@@ -497,8 +538,8 @@ def load_from(root: Path) -> RefData:
             raise RefDataError(f"{root / name}: header span {span} disagrees with its length")
         accession = "NC_000023.11" if build is Build.GRCH38 else "NC_000023.10"
         loci[build] = Locus(build, accession, pos_start - 1, sequence)
-    _, cdna = read_single_fasta(root / "NM_014009.4.cdna.fa")
-    _, protein = read_single_fasta(root / "NP_054728.2.prot.fa")
+    _, cdna = _read_bundled_fasta(root / "NM_014009.4.cdna.fa")
+    _, protein = _read_bundled_fasta(root / "NP_054728.2.prot.fa")
     transcripts = _load_transcripts(root, cdna, protein)
     assemblies, aliases = _load_assemblies(root)
     known_path, origin = active_known_table(root)
@@ -559,6 +600,8 @@ class Check:
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib  # lazy: only verification and the update status hash files
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):

@@ -30,13 +30,15 @@ upstream/downstream sequence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
 
 from ipexcli.errors import HgvsParseError, OutOfLocusError
 from ipexcli.model import Build, GenomicVariant
+from ipexcli.normalize import normalize_vcf, trim
 from ipexcli.refdata import Locus, RefData, Transcript
-from ipexcli.sequtils import reverse_complement
+from ipexcli.sequtils import reverse_complement, translate_to_stop
 
 
 class Datum(Enum):
@@ -176,6 +178,13 @@ class TranscriptMap:
         self.cds_view_start = self.view_of_tx(self.cds_tx_start)
         self.cds_view_end = self.view_of_tx(self.cds_tx_end) + 1
         self.n_exons = len(exons)
+        #: translate_to_stop of the cDNA from c.1 (the reference protein and its stop codon)
+        self.cds_translation = translate_to_stop(transcript.cdna[self.cds_tx_start - 1 :])
+        #: 1-based cDNA position of each exon's first base, in transcript order
+        self.exon_tx_starts = tuple(e.tx_start for e in exons)
+        self._exon_starts = [e.start for e in exons]  # ascending: exons tile the view in order
+        lo, hi = transcript.polya_signal
+        self._polya_span = (self.view_of_tx(lo), self.view_of_tx(hi) + 1)
 
     # -- strand bookkeeping --------------------------------------------------------------------
 
@@ -221,9 +230,9 @@ class TranscriptMap:
 
     def exon_index(self, view: int) -> int | None:
         """0-based index into :attr:`exons` of the exon holding ``view``, or None."""
-        for i, e in enumerate(self.exons):
-            if e.start <= view < e.end:
-                return i
+        i = bisect_right(self._exon_starts, view) - 1
+        if i >= 0 and view < self.exons[i].end:
+            return i
         return None
 
     def tx_pos(self, view: int) -> int | None:
@@ -241,12 +250,13 @@ class TranscriptMap:
             raise ValueError(f"view index {view} is not exonic")
         return n
 
-    def _c_of_n(self, n: int) -> CdsPosition:
+    def _c_of_n(self, n: int, offset: int = 0) -> CdsPosition:
+        """The ``c.`` position of cDNA position ``n`` (plus an intronic ``offset``)."""
         if n < self.cds_tx_start:
-            return CdsPosition(n - self.cds_tx_start)
+            return CdsPosition(n - self.cds_tx_start, offset)
         if n > self.cds_tx_end:
-            return CdsPosition(n - self.cds_tx_end, 0, Datum.CDS_END)
-        return CdsPosition(n - self.cds_tx_start + 1)
+            return CdsPosition(n - self.cds_tx_end, offset, Datum.CDS_END)
+        return CdsPosition(n - self.cds_tx_start + 1, offset)
 
     def _n_of_c(self, pos: CdsPosition) -> int:
         if pos.datum is Datum.CDS_END:
@@ -261,19 +271,16 @@ class TranscriptMap:
             return self._c_of_n(1 - (self.tx_view_start - view))
         if view >= self.tx_view_end:
             return self._c_of_n(self.tx_length + (view - self.tx_view_end) + 1)
-        n = self.tx_pos(view)
-        if n is not None:
-            return self._c_of_n(n)
-        for left, right in zip(self.exons, self.exons[1:], strict=False):
-            if left.end <= view < right.start:
-                after_donor = view - left.end + 1
-                before_acceptor = right.start - view
-                if after_donor <= before_acceptor:  # the middle base of an odd intron gets '+'
-                    anchor = self._c_of_n(left.tx_start + left.end - left.start - 1)
-                    return CdsPosition(anchor.base, after_donor, anchor.datum)
-                anchor = self._c_of_n(right.tx_start)
-                return CdsPosition(anchor.base, -before_acceptor, anchor.datum)
-        raise AssertionError(view)  # pragma: no cover
+        i = bisect_right(self._exon_starts, view) - 1  # the exon holding or preceding view
+        left = self.exons[i]
+        if view < left.end:
+            return self._c_of_n(left.tx_start + view - left.start)
+        right = self.exons[i + 1]  # view is intronic, between exon i and exon i + 1
+        after_donor = view - left.end + 1
+        before_acceptor = right.start - view
+        if after_donor <= before_acceptor:  # the middle base of an odd intron gets '+'
+            return self._c_of_n(left.tx_start + left.end - left.start - 1, after_donor)
+        return self._c_of_n(right.tx_start, -before_acceptor)
 
     def view_of_c(self, pos: CdsPosition) -> int:
         """View index of a ``c.`` position; offsets must sit on an exon boundary."""
@@ -307,31 +314,20 @@ class TranscriptMap:
             return Region(RegionKind.UPSTREAM, distance=self.tx_view_start - view)
         if view >= self.tx_view_end:
             return Region(RegionKind.DOWNSTREAM, distance=view - self.tx_view_end + 1)
-        i = self.exon_index(view)
-        if i is not None:
-            e = self.exons[i]
+        i = bisect_right(self._exon_starts, view) - 1  # the exon holding or preceding view
+        e = self.exons[i]
+        if view < e.end:
             if view < self.cds_view_start:
                 part = ExonPart.UTR5
             elif view >= self.cds_view_end:
                 part = ExonPart.UTR3
             else:
                 part = ExonPart.CDS
-            return Region(
-                RegionKind.EXON,
-                e.number,
-                part,
-                exon_start_distance=view - e.start + 1,
-                exon_end_distance=e.end - view,
+            return Region(  # positional (hot path): kind, number, part, donor/acceptor/exon
+                RegionKind.EXON, e.number, part, 0, 0, view - e.start + 1, e.end - view
             )
-        for left, right in zip(self.exons, self.exons[1:], strict=False):
-            if left.end <= view < right.start:
-                return Region(
-                    RegionKind.INTRON,
-                    left.number,
-                    donor_distance=view - left.end + 1,
-                    acceptor_distance=right.start - view,
-                )
-        raise AssertionError(view)  # pragma: no cover
+        right = self.exons[i + 1]  # view is intronic, between exon i and exon i + 1
+        return Region(RegionKind.INTRON, e.number, None, view - e.end + 1, right.start - view)
 
     def segment_bounds(self, view: int) -> tuple[int, int]:
         """View half-open span of the exon, intron or flank holding ``view``."""
@@ -398,16 +394,17 @@ class TranscriptMap:
 
     def polya_view_span(self) -> tuple[int, int]:
         """View half-open span of the polyA signal."""
-        lo, hi = self.transcript.polya_signal
-        return self.view_of_tx(lo), self.view_of_tx(hi) + 1
+        return self._polya_span
 
 
-_MAPS: dict[tuple[int, Build], tuple[RefData, TranscriptMap]] = {}
+#: caches keyed by object ids (Build members are singletons; hashing an Enum member runs Python
+#: code, which shows at one lookup per variant); each entry keeps ``data`` to check its identity
+_MAPS: dict[tuple[int, int], tuple[RefData, TranscriptMap]] = {}
 
 
 def transcript_map(data: RefData, build: Build) -> TranscriptMap:
     """The (cached) :class:`TranscriptMap` of ``data``'s transcript in ``build``."""
-    key = (id(data), build)
+    key = (id(data), id(build))
     hit = _MAPS.get(key)
     if hit is not None and hit[0] is data:
         return hit[1]
@@ -432,13 +429,39 @@ def lift(data: RefData, build: Build, pos: int, to: Build) -> int | None:
     """
     if build is to:
         return pos
-    blocks = build_alignment(data, build, to)
-    src, dst = data.locus(build), data.locus(to)
-    offset = pos - 1 - src.start
-    for a, b, n in blocks:
-        if a <= offset < a + n:
-            return dst.start + b + (offset - a) + 1
+    return _lift_pos(_lift_table(data, build, to), pos)
+
+
+def _lift_pos(table: _LiftTable, pos: int) -> int | None:
+    """:func:`lift` through a precomputed :func:`_lift_table`."""
+    starts, blocks, src_start, dst_start, _ = table
+    offset = pos - 1 - src_start
+    i = bisect_right(starts, offset) - 1  # the blocks ascend and do not overlap
+    if i >= 0:
+        a, b, n = blocks[i]
+        if offset < a + n:
+            return dst_start + b + (offset - a) + 1
     return None
+
+
+#: (block starts in ``build``, blocks, locus start in ``build``, locus start in ``to``, the
+#: locus of ``to``)
+_LiftTable = tuple[list[int], tuple[tuple[int, int, int], ...], int, int, Locus]
+
+_LIFT: dict[tuple[int, int, int], tuple[RefData, _LiftTable]] = {}
+
+
+def _lift_table(data: RefData, build: Build, to: Build) -> _LiftTable:
+    """The (cached) :func:`build_alignment` blocks of ``data``, indexed for bisection."""
+    key = (id(data), id(build), id(to))
+    hit = _LIFT.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    blocks = build_alignment(data, build, to)
+    dst = data.locus(to)
+    table = ([a for a, _, _ in blocks], blocks, data.locus(build).start, dst.start, dst)
+    _LIFT[key] = (data, table)
+    return table
 
 
 def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVariant | None:
@@ -448,28 +471,31 @@ def lift_variant(variant: GenomicVariant, data: RefData, to: Build) -> GenomicVa
     builds), when it falls outside the bundled locus there, or when the alternate allele *is* the
     reference sequence of ``to`` (the builds carry different alleles at that site, e.g. rs3761548).
     """
-    from ipexcli.normalize import normalize_vcf, trim
-
     v = trim(variant)
     if v.build is to:
         return normalize_vcf(v, data.locus(to))
+    table = _lift_table(data, v.build, to)
     if v.ref:
-        first, last = lift(data, v.build, v.pos, to), lift(data, v.build, v.end, to)
+        first = _lift_pos(table, v.pos)
+        last = first if v.end == v.pos else _lift_pos(table, v.end)
         ok = first is not None and last is not None and last - first == len(v.ref) - 1
         pos = first
     else:  # insertion: lift the base before it and keep the insertion after that base
-        before = lift(data, v.build, v.pos - 1, to)
-        ok = before is not None and lift(data, v.build, v.pos, to) == (before or 0) + 1
+        before = _lift_pos(table, v.pos - 1)
+        ok = before is not None and _lift_pos(table, v.pos) == (before or 0) + 1
         pos = None if before is None else before + 1
     if not ok or pos is None:
         return None
-    locus = data.locus(to)
+    locus = table[4]  # data.locus(to)
     if not locus.contains(pos - 1, pos - 1 + len(v.ref)):
         return None
-    ref = locus.fetch(pos - 1, pos - 1 + len(v.ref))
+    ref = locus.sequence[pos - 1 - locus.start : pos - 1 + len(v.ref) - locus.start]
     if ref == v.alt:
         return None
-    return normalize_vcf(GenomicVariant(to, pos, ref, v.alt, v.chrom), locus)
+    lifted = GenomicVariant(to, pos, ref, v.alt, v.chrom)
+    if len(ref) == 1 == len(v.alt):  # a substitution (ref != alt) is already VCF-normal
+        return lifted
+    return normalize_vcf(lifted, locus)
 
 
 _ALIGN: dict[tuple[int, Build, Build], tuple[RefData, tuple[tuple[int, int, int], ...]]] = {}
@@ -491,7 +517,11 @@ def build_alignment(data: RefData, build: Build, to: Build) -> tuple[tuple[int, 
     block_i, block_j = 0, 0
     window = 25
     while i < len(a) and j < len(b):
-        if a[i] == b[j] or a[i + 1 : i + 1 + window] == b[j + 1 : j + 1 + window]:
+        if a[i] == b[j]:  # skip the whole identical run at once (compared in C, not per base)
+            run = _common_run(a, i, b, j)
+            i, j = i + run, j + run
+            continue
+        if a[i + 1 : i + 1 + window] == b[j + 1 : j + 1 + window]:
             i, j = i + 1, j + 1
             continue
         for size in range(1, 31):
@@ -510,3 +540,15 @@ def build_alignment(data: RefData, build: Build, to: Build) -> tuple[tuple[int, 
     result = tuple(blk for blk in blocks if blk[2] > 0)
     _ALIGN[key] = (data, result)
     return result
+
+
+def _common_run(a: str, i: int, b: str, j: int) -> int:
+    """Length of the identical run of ``a`` from ``i`` and ``b`` from ``j`` (by bisection)."""
+    lo, hi = 0, min(len(a) - i, len(b) - j)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i : i + mid] == b[j : j + mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
