@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("IPEXCLI_DEBUG") == "1"
     _terminate_as_interrupt()
+    _fewer_gc_passes()
     try:
         cli.main(args=args, prog_name="ipex", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -101,6 +102,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:
         _report(exc, debug)
+
+
+def _fewer_gc_passes() -> None:
+    """A report is hundreds of thousands of small acyclic objects (a cohort's genotypes and
+    verdicts): with the default threshold the cyclic collector runs a young-generation pass
+    every 700 allocations, ~6% of a cohort run. Fewer, larger passes; memory still bounded."""
+    import gc
+
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _terminate_as_interrupt() -> None:
