@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 from ipexcli.errors import OutOfLocusError, RefDataError
 from ipexcli.model import Build, GenomicVariant
+from ipexcli.reference import read_single_fasta
 from ipexcli.sequtils import translate
 
 _LOCUS_FILES = {
@@ -486,51 +487,12 @@ def parse_known_rows(rows: list[dict[str, str]]) -> tuple[KnownVariant, ...]:
     return tuple(known)
 
 
-def _read_bundled_fasta(path: Path) -> tuple[str, str]:
-    """``(name, sequence)`` of one of the small bundled one-record FASTA files, upper case.
-
-    The same answer and checks as :func:`ipexcli.reference.read_single_fasta` (the record name
-    comes from the shipped ``.fai``, which must be present and list exactly one record), read
-    as plain text: importing pyfaidx costs ~40 ms, most of a cold :func:`load`, for files of
-    ~21 kb. The indexed length must match the sequence read; checksums stay in :func:`verify`.
-    """
-    index = Path(str(path) + ".fai")
-    if not index.is_file():
-        raise RefDataError(
-            f"{path}: FASTA index {index.name} is missing",
-            "Reinstall ipexcli or run: ipex refdata verify",
-        )
-    try:
-        entries = [line.split("\t") for line in index.read_text().splitlines() if line]
-        if len(entries) != 1:
-            raise RefDataError(f"{path}: expected one FASTA record, found {len(entries)}")
-        name, length = entries[0][0], int(entries[0][1])
-        lines = path.read_text().splitlines()
-    except (OSError, ValueError, IndexError) as exc:
-        raise RefDataError(
-            f"{path}: cannot read FASTA ({exc})", "Run: ipex refdata verify"
-        ) from exc
-    headers = [i for i, line in enumerate(lines) if line.startswith(">")]
-    if len(headers) != 1 or headers[0] != 0 or lines[0][1:].split(maxsplit=1)[:1] != [name]:
-        raise RefDataError(
-            f"{path}: cannot read FASTA (records do not match its index {index.name})",
-            "Run: ipex refdata verify",
-        )
-    sequence = "".join(line.strip() for line in lines[1:]).upper()
-    if len(sequence) != length:
-        raise RefDataError(
-            f"{path}: cannot read FASTA ({len(sequence)} bases, index says {length})",
-            "Run: ipex refdata verify",
-        )
-    return name, sequence
-
-
 def load_from(root: Path) -> RefData:
     """Load the reference data from directory ``root`` (no caching; see :func:`load`)."""
     manifest = _read_json(root / "MANIFEST.json")
     loci = {}
     for build, name in _LOCUS_FILES.items():
-        header, sequence = _read_bundled_fasta(root / name)
+        header, sequence = read_single_fasta(root / name)
         # header is "chrX:START-END": START is the 1-based position of the first base
         span = header.split(":", 1)[1]
         pos_start, pos_end = (int(x) for x in span.split("-"))
@@ -538,8 +500,8 @@ def load_from(root: Path) -> RefData:
             raise RefDataError(f"{root / name}: header span {span} disagrees with its length")
         accession = "NC_000023.11" if build is Build.GRCH38 else "NC_000023.10"
         loci[build] = Locus(build, accession, pos_start - 1, sequence)
-    _, cdna = _read_bundled_fasta(root / "NM_014009.4.cdna.fa")
-    _, protein = _read_bundled_fasta(root / "NP_054728.2.prot.fa")
+    _, cdna = read_single_fasta(root / "NM_014009.4.cdna.fa")
+    _, protein = read_single_fasta(root / "NP_054728.2.prot.fa")
     transcripts = _load_transcripts(root, cdna, protein)
     assemblies, aliases = _load_assemblies(root)
     known_path, origin = active_known_table(root)

@@ -9,7 +9,7 @@ What it does, so that every bundled fact can be traced back:
 
 * copies the source files that are used as they are (locus FASTA for both builds, NM_014009.4 cDNA,
   NP_054728.2 protein, exon table, locus facts, chrX/chrY facts, the known-variant table) **byte for
-  byte** and writes a ``.fai`` index beside each FASTA so that pyfaidx never has to write one;
+  byte** and writes a ``.fai`` index beside each FASTA (the reader checks each file against it);
 * derives three machine-readable files, each only by re-arranging facts that stand in the sources:
   ``transcript.json`` (NM_014009.4 model for GRCh37 and GRCh38, protein features, CCDC22 overlap,
   polyA signal), ``assembly.json`` (chrX/chrY lengths, PAR1/PAR2, contig aliases) and
