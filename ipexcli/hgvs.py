@@ -363,13 +363,13 @@ def _edit_alleles(n: re.Match, ref_span: str, raw: str) -> tuple[str, str, int |
             raise HgvsParseError(f"{raw!r}: a substitution covers one base", "Write c.NX>Y")
         stated, alt = n["sref"], n["salt"]
         _check(stated, ref_span, raw)
-        return ref_span, alt, None
+        return ref_span, _known_bases(alt, raw), None
     if n["delins"]:
-        return ref_span, n["delins"], None
+        return ref_span, _known_bases(n["delins"], raw), None
     if n["dseq"] is not None:
         if n["dseq"]:
             _check(n["dseq"], ref_span, raw)
-        return ref_span, n["dins"] or "", None
+        return ref_span, _known_bases(n["dins"] or "", raw), None
     if n["dupseq"] is not None:
         if n["dupseq"]:
             _check(n["dupseq"], ref_span, raw)
@@ -379,8 +379,19 @@ def _edit_alleles(n: re.Match, ref_span: str, raw: str) -> tuple[str, str, int |
             raise HgvsParseError(
                 f"{raw!r}: an insertion is written between two adjacent bases", "e.g. c.10_11insA"
             )
-        return "", n["ins"], 1
+        return "", _known_bases(n["ins"], raw), 1
     raise HgvsParseError(f"cannot parse the edit in {raw!r}", "Use e.g. c.1189C>T")
+
+
+def _known_bases(alt: str, raw: str) -> str:
+    """``alt`` when it names every base; an N (unknown base) cannot be annotated: its codon,
+    frame or splice effect is unknown (the VCF reader skips N alleles for the same reason)."""
+    if "N" in alt:
+        raise HgvsParseError(
+            f"{raw!r}: the new sequence holds N (an unknown base), which cannot be annotated",
+            "Give the bases (A, C, G or T)",
+        )
+    return alt
 
 
 def _check(stated: str, actual: str, raw: str) -> None:
@@ -447,7 +458,7 @@ def _c_name(variant: GenomicVariant, data: RefData) -> str | None:
 
 
 def _parse_vcflike(raw: str, m: re.Match, data: RefData, build: Build | None) -> ParsedVariant:
-    pos, ref, alt = int(m["pos"]), m["ref"].upper(), m["alt"].upper()
+    pos, ref, alt = int(m["pos"]), m["ref"].upper(), _known_bases(m["alt"].upper(), raw)
     builds = [build] if build else list(Build)
     matching = []
     for b in builds:

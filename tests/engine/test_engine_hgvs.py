@@ -84,6 +84,12 @@ def test_c_names_map_to_vcf_alleles(text, c_name, vcf38):
         ("c.1400A>G", "beyond the stop codon"),
         ("hello", "cannot parse"),
         ("c.10_12insA", "between two adjacent bases"),
+        # N = an unknown base: codon, frame and splice effect unknown (the VCF reader skips N)
+        ("c.1189delinsN", "holds N (an unknown base)"),
+        ("c.1189C>N", "holds N (an unknown base)"),
+        ("c.1189_1190insNN", "holds N (an unknown base)"),
+        ("c.1188_1189delinsTN", "holds N (an unknown base)"),
+        ("chrX:49251441:G:N", "holds N (an unknown base)"),
     ],
 )
 def test_errors_are_one_line_with_a_hint(text, message):
