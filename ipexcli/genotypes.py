@@ -19,7 +19,7 @@ makes the reader skip the record (a plain-REF GT cannot be malformed).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 from typing import overload
 
@@ -152,19 +152,25 @@ class SampleColumns:
             end = text.find("\t", start + 1)
             yield index, text[start + 1 : end if end >= 0 else last_end]
 
-    def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
-        """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call)."""
+    def haploid_ref(self, indexes: Collection[int]) -> list[int]:
+        """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call), in order (a
+        frozenset of indexes is used as it is, so a caller asking for every record can
+        build it once)."""
         if self.gt_first:
             # haploid columns from the ploidy pattern (shared by most records), minus the
-            # non-plain-REF ones: what is left is exactly the GT "0"
+            # non-plain-REF ones: what is left is exactly the GT "0"; set operations run in C
             haploid = haploid_columns(self.ploidy_pattern())
-            notable = {i for i, _ in self.notable()}
-            return [i for i in indexes if i in haploid and i not in notable]
+            wanted = indexes if isinstance(indexes, frozenset) else frozenset(indexes)
+            found = haploid & wanted
+            if not found:
+                return []
+            found = found - {i for i, _ in self.notable()}
+            return sorted(found)
         columns = self.all_columns()
         gt_at = self._at[0]
         if gt_at is None:
             return []
-        return [i for i in indexes if _field(columns[i], gt_at) == "0"]
+        return [i for i in sorted(indexes) if _field(columns[i], gt_at) == "0"]
 
     def ploidy_pattern(self) -> str:
         """The sample text reduced to TABs and the ``/ | :`` separators (one C pass): equal for
@@ -248,8 +254,8 @@ class SampleCalls(Sequence[Call]):
         """``(sample index, call)`` for every sample whose GT is not plain REF (0, 0/0, 0|0)."""
         return self._notable
 
-    def haploid_ref(self, indexes: Sequence[int]) -> list[int]:
-        """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF)."""
+    def haploid_ref(self, indexes: Collection[int]) -> list[int]:
+        """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF), in order."""
         return self._columns.haploid_ref(indexes)
 
     @property
@@ -298,8 +304,8 @@ def notable_calls(calls: Sequence[Call]) -> Sequence[tuple[int, Call]]:
     return [(i, call) for i, call in enumerate(calls) if call.raw_gt not in PLAIN_REF_GTS]
 
 
-def haploid_ref_samples(calls: Sequence[Call], indexes: Sequence[int]) -> list[int]:
-    """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF)."""
+def haploid_ref_samples(calls: Sequence[Call], indexes: Collection[int]) -> list[int]:
+    """The sample ``indexes`` whose GT is exactly ``0`` (haploid REF), in order."""
     if isinstance(calls, SampleCalls):
         return calls.haploid_ref(indexes)
-    return [i for i in indexes if calls[i].raw_gt == "0"]
+    return [i for i in sorted(indexes) if calls[i].raw_gt == "0"]

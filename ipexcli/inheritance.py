@@ -735,22 +735,28 @@ def segregate(
     """
     if finding.in_par:
         return ()
-    sex_of = dict(pedigree.sexes())
-    if sexes:
-        sex_of.update({k: v for k, v in sexes.items() if v is not Sex.UNKNOWN})
+    sexes = sexes or {}
+    reportable = _reportable_class(evidence_class(finding))
     notes: list[FamilyNote] = []
     vid = finding.variant_id
     for person in pedigree:
+        sex = sexes.get(person.id, Sex.UNKNOWN)
+        if sex is Sex.UNKNOWN:
+            sex = person.sex
+        if sex is Sex.UNKNOWN:
+            continue
+        has_parents = person.mother is not None or person.father is not None
+        unaffected_male = sex is Sex.MALE and person.phenotype is Phenotype.UNAFFECTED
+        if not has_parents and not (unaffected_male and reportable):
+            continue  # nothing to check: a cohort's founders are not even looked up
         call = calls.get(person.id)
-        sex = sex_of.get(person.id, Sex.UNKNOWN)
-        if call is None or sex is Sex.UNKNOWN:
+        if call is None:
             continue
         label = label_genotype(call, sex)
         if (
-            sex is Sex.MALE
-            and person.phenotype is Phenotype.UNAFFECTED
+            unaffected_male
             and label in (GenotypeLabel.HEMIZYGOUS_ALT, GenotypeLabel.HEMIZYGOUS_ALT_CODED_DIPLOID)
-            and _reportable_class(evidence_class(finding))
+            and reportable
         ):
             role = "father" if pedigree.children_of(person.id) else "male"
             notes.append(
@@ -763,7 +769,7 @@ def segregate(
                     "disorder - check the classification, the phenotype or sample identity",
                 )
             )
-        if person.mother is None and person.father is None:
+        if not has_parents:
             continue
         mother = calls.get(person.mother) if person.mother else None
         father = calls.get(person.father) if person.father else None

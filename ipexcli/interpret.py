@@ -237,11 +237,6 @@ def _label(call: Call, sex: Sex, in_par: bool) -> tuple[str, str, tuple[str, ...
     return found.code.lower(), found.value, (found.code,) if found.needs_attention else ()
 
 
-def _genotype(key: str, call: Call, sex: Sex, in_par: bool, split_gt: str) -> GenotypeResult:
-    label, text, flags = _label(call, sex, in_par)
-    return _genotype_result(key, call, (label, text, flags), split_gt)
-
-
 def _genotype_result(
     key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str
 ) -> GenotypeResult:
@@ -372,14 +367,14 @@ def interpret_file(
         from ipexcli.inheritance import EvidenceClass, evidence_class
 
         quiet = (EvidenceClass.BENIGN, EvidenceClass.LOW_IMPACT_UNCLASSIFIED)
-        # only the pedigree's members are looked at (a cohort's other columns stay unparsed)
+        # only the pedigree's members can be looked at, each call parsed when segregate asks
         in_pedigree = {person.id for person in pedigree}
-        members = [(sample, i) for i, sample in enumerate(samples) if sample in in_pedigree]
+        members = {sample: i for i, sample in enumerate(samples) if sample in in_pedigree}
         for record, key in per_record:
             finding = findings[key]
             if evidence_class(finding) in quiet:
                 continue  # segregation of a benign/low-impact allele is not reported
-            calls = {sample: record.calls[i] for sample, i in members}
+            calls = _CallsByName(record.calls, members)
             for note in segregate(finding, calls, pedigree, used_sexes):
                 prefix = "FLAG: " if note.event.is_flag else ""
                 notes.setdefault(note.individual, []).append(f"{prefix}{note.text}")
@@ -406,6 +401,23 @@ def interpret_file(
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
+
+
+class _CallsByName(Mapping[str, Call]):
+    """One record's calls by sample name (of ``index``), each parsed when first asked for."""
+
+    def __init__(self, calls: Sequence[Call], index: Mapping[str, int]) -> None:
+        self._calls = calls
+        self._index = index
+
+    def __getitem__(self, sample: str) -> Call:
+        return self._calls[self._index[sample]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 #: ``--genotypes auto`` lists every genotype of a file with up to this many samples, and only
@@ -524,9 +536,9 @@ def _sparse_samples(
     used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
     # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
     # samples need their "0" calls looked up
-    haploid_matters = [i for i, (_, used, _) in enumerate(sexes)
-                       if not plain_ref_is_silent("0", used, in_par=False)]
-    everyone = range(len(samples))
+    haploid_matters = frozenset(i for i, (_, used, _) in enumerate(sexes)
+                                if not plain_ref_is_silent("0", used, in_par=False))
+    everyone = frozenset(range(len(samples)))
     kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
     for record, key in per_record:
         calls = record.calls
