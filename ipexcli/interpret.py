@@ -360,7 +360,7 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        path, samples, per_record, findings, checks, declared, coverage
+        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage)
     )
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
@@ -479,24 +479,31 @@ def _sample_sex(
     return sex_result, Sex(sex_result.used), basis
 
 
-def _dense_samples(
-    path: str,
-    samples: Sequence[str],
-    per_record: Sequence[tuple[VariantRecord, str]],
-    findings: Mapping[str, VariantFinding],
-    checks: Mapping[str, SexCheckResult],
-    declared: Mapping[str, tuple[Sex, str]],
-    coverage: Coverage,
-) -> tuple[list[SampleResult], dict[str, Sex]]:
+@dataclass(frozen=True, slots=True)
+class _FileGenotypes:
+    """What the per-sample step needs of one file: its samples, the records with the key of
+    their annotated allele, the findings by key, the sex checks and declarations, the coverage."""
+
+    path: str
+    samples: Sequence[str]
+    per_record: Sequence[tuple[VariantRecord, str]]
+    findings: Mapping[str, VariantFinding]
+    checks: Mapping[str, SexCheckResult]
+    declared: Mapping[str, tuple[Sex, str]]
+    coverage: Coverage
+
+
+def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
     """Every sample with its genotype at every record (``--genotypes all``)."""
     from ipexcli.inheritance import interpret_sample
 
+    samples, per_record, findings = file.samples, file.per_record, file.findings
     interpret, genotype = _interpreter()
     columns = [tuple(record.calls) for record, _ in per_record]
     results = []
     used_sexes: dict[str, Sex] = {}
     for index, sample in enumerate(samples):
-        sex_result, used, basis = _sample_sex(sample, checks, declared)
+        sex_result, used, basis = _sample_sex(sample, file.checks, file.declared)
         used_sexes[sample] = used
         genotypes = []
         pairs = []
@@ -505,22 +512,14 @@ def _dense_samples(
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par))
             pairs.append((finding, call))
-        verdicts = interpret_sample(sample, used, pairs, coverage, basis, interpret)
+        verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
         results.append(
-            SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(verdicts))
+            SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
         )
     return results, used_sexes
 
 
-def _sparse_samples(
-    path: str,
-    samples: Sequence[str],
-    per_record: Sequence[tuple[VariantRecord, str]],
-    findings: Mapping[str, VariantFinding],
-    checks: Mapping[str, SexCheckResult],
-    declared: Mapping[str, tuple[Sex, str]],
-    coverage: Coverage,
-) -> tuple[list[SampleResult], dict[str, Sex]]:
+def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
     """Every sample with only the genotypes that can matter (``--genotypes non_ref``).
 
     Left out: plain REF genotypes that change neither the verdict nor a flag
@@ -531,8 +530,9 @@ def _sparse_samples(
     from ipexcli.genotypes import haploid_ref_samples, notable_calls
     from ipexcli.inheritance import interpret_sample, plain_ref_is_silent
 
+    samples, findings, path, coverage = file.samples, file.findings, file.path, file.coverage
     interpret, genotype = _interpreter()
-    sexes = [_sample_sex(sample, checks, declared) for sample in samples]
+    sexes = [_sample_sex(sample, file.checks, file.declared) for sample in samples]
     used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
     # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
     # samples need their "0" calls looked up
@@ -540,7 +540,7 @@ def _sparse_samples(
                                 if not plain_ref_is_silent("0", used, in_par=False))
     everyone = frozenset(range(len(samples)))
     kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
-    for record, key in per_record:
+    for record, key in file.per_record:
         calls = record.calls
         for index, call in notable_calls(calls):
             kept[index].append((key, call))

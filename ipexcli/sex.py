@@ -441,17 +441,11 @@ def _add_plain_site(
     if not use_f:
         return
     n_haploid = len(haploid)
-    alt, total = 0, n_haploid + 2 * (len(tallies) - n_haploid)  # every column as plain REF
-    for _, slot, was_haploid in moved:
-        total -= 1 if was_haploid else 2
-        counts = _ALLELES.get(slot)
-        if counts is not None:
-            alt += counts[0]
-            total += counts[1]
-    if total == 0 or alt == 0 or alt == total:
-        return  # monomorphic in the cohort: carries no information about heterozygosity
-    p = alt / total
-    expected_hom = 1.0 - 2.0 * p * (1.0 - p)
+    plain_alleles = n_haploid + 2 * (len(tallies) - n_haploid)  # every column as plain REF
+    plain_alleles -= sum(1 if was_haploid else 2 for _, _, was_haploid in moved)
+    expected_hom = _expected_hom((slot for _, slot, _ in moved), plain_alleles)
+    if expected_hom is None:
+        return
     plain.f_n += 1
     plain.f_exp_hom += expected_hom
     for tally, slot, _ in moved:
@@ -500,17 +494,26 @@ _ALLELES = {
 }
 
 
-def _add_f_site(tallies: list[_Tally], slots: list[int]) -> None:
-    alt = total = 0
+def _expected_hom(slots: Iterable[int], ref_alleles: int = 0) -> float | None:
+    """Hardy-Weinberg expected homozygosity at a site from the alleles of its calls' ``slots``
+    plus ``ref_alleles`` more REF alleles; None for a site monomorphic in the cohort (it says
+    nothing about heterozygosity)."""
+    alt, total = 0, ref_alleles
     for slot in slots:
         counts = _ALLELES.get(slot)
         if counts is not None:
             alt += counts[0]
             total += counts[1]
     if total == 0 or alt == 0 or alt == total:
-        return  # monomorphic in the cohort: carries no information about heterozygosity
+        return None
     p = alt / total
-    expected_hom = 1.0 - 2.0 * p * (1.0 - p)
+    return 1.0 - 2.0 * p * (1.0 - p)
+
+
+def _add_f_site(tallies: list[_Tally], slots: list[int]) -> None:
+    expected_hom = _expected_hom(slots)
+    if expected_hom is None:
+        return
     for tally, slot in zip(tallies, slots, strict=True):
         if slot in _ALLELES:
             tally.f_n += 1
