@@ -279,6 +279,19 @@ class SexCheckResult:
         }
 
 
+def _slots(calls: Sequence[Call]) -> list[int]:
+    """:func:`_classify` of every call, once per distinct Call object (equal sample columns
+    share one, e.g. every ``0|1`` of a GT-only record)."""
+    seen: dict[int, int] = {}
+    slots = []
+    for call in calls:
+        slot = seen.get(id(call))
+        if slot is None:
+            slot = seen[id(call)] = _classify(call)
+        slots.append(slot)
+    return slots
+
+
 def _classify(call: Call) -> int:
     """Map a call to a counter slot (the ``_HOM_REF`` ... ``_OTHER`` constants below)."""
     alleles = call.alleles
@@ -356,7 +369,13 @@ def infer_sexes(
                 f"{record.source}: record at {record.chrom}:{record.pos} has {len(calls)} calls "
                 f"for {n} samples"
             )
-        sparse = isinstance(calls, SampleCalls) and calls.columns.gt_first
+        # counting plain-REF columns per pattern pays when they are most columns (rare
+        # variants); with common variants classifying every call is cheaper (same counts)
+        sparse = (
+            isinstance(calls, SampleCalls)
+            and calls.columns.gt_first
+            and len(calls.notable()) * 4 < n
+        )
         if record.chrom == "Y":
             y_sites += 1
             if sparse:
@@ -374,7 +393,7 @@ def infer_sexes(
             assert isinstance(calls, SampleCalls)
             _add_plain_site(tallies, calls, plain, use_f)
             continue
-        slots = [_classify(call) for call in calls]
+        slots = _slots(calls)
         for tally, slot in zip(tallies, slots, strict=True):
             _bump(tally, slot)
         if use_f:

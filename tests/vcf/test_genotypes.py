@@ -291,3 +291,23 @@ def test_a_pos_in_other_digits_is_malformed(tmp_path) -> None:
         records = list(reader.locus_records())
         assert [r.pos for r in records] == [49251441]
         assert reader.stats.skipped == {"malformed_pos": 1}
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.15, 0.3, 0.7])
+@pytest.mark.parametrize("fmt", ["GT", "GT:AD:DP"])
+def test_notable_is_the_same_whichever_way_the_columns_are_scanned(fraction: float,
+                                                                   fmt: str) -> None:
+    """Few non-REF columns take the regex scan, many a pass over every column (chosen from
+    the first columns): both must find exactly the columns whose GT is not plain REF."""
+    import random
+
+    rng = random.Random(int(fraction * 100) + len(fmt))
+    other = ["0/1", "1|0", "1", ".", "./.", "0/.", "1/1", "0/0/0", "00", ""]
+    texts = []
+    for _ in range(600):
+        gt = rng.choice(other) if rng.random() < fraction else rng.choice(["0", "0/0", "0|0"])
+        texts.append(gt if fmt == "GT" else f"{gt}:{rng.randint(0, 40)},0:{rng.randint(0, 40)}")
+    columns = SampleColumns(fmt, "\t".join(texts), len(texts))
+    want = [(i, t) for i, t in enumerate(texts) if t.partition(":")[0] not in PLAIN_REF_GTS]
+    assert list(columns.notable()) == want
+    assert columns._mostly_notable() is (fraction >= 0.3)  # both ways are exercised
