@@ -125,11 +125,10 @@ class SampleColumns:
 
     def column(self, index: int) -> str:
         """The text of sample column ``index`` (0-based, header order)."""
-        if self._split is None:
-            self._split = self._text.split("\t")
-        return self._split[index]
+        return self.all_columns()[index]
 
     def all_columns(self) -> list[str]:
+        """Every sample column's text, in header order (split once, when first asked for)."""
         if self._split is None:
             self._split = self._text.split("\t")
         return self._split
