@@ -417,22 +417,40 @@ class _PlainRef:
     f_exp_hom: float = 0.0
     y_sites: int = 0
 
-    def add_to(self, tallies: list[_Tally]) -> None:
-        from ipexcli.genotypes import haploid_columns
+    def count_pattern(self, tallies: list[_Tally], pattern: str) -> None:
+        """One more record with ``pattern``: deferred, unless :data:`_MAX_PATTERNS` distinct
+        ones are held already (a file whose columns vary in their FORMAT fields from record to
+        record): then counted now, so memory stays bounded."""
+        if pattern in self.patterns or len(self.patterns) < _MAX_PATTERNS:
+            self.patterns[pattern] = self.patterns.get(pattern, 0) + 1
+        else:
+            _add_plain_pattern(tallies, pattern, 1)
 
+    def add_to(self, tallies: list[_Tally]) -> None:
         for pattern, count in self.patterns.items():
-            haploid = haploid_columns(pattern)
-            for index, tally in enumerate(tallies):
-                if index in haploid:
-                    tally.hap_ref += count
-                else:
-                    tally.hom_ref += count
+            _add_plain_pattern(tallies, pattern, count)
         if self.f_n or self.y_sites:
             for tally in tallies:
                 tally.f_n += self.f_n
                 tally.f_obs_hom += self.f_n  # a plain REF call is homozygous (or haploid)
                 tally.f_exp_hom += self.f_exp_hom
                 tally.y_called += self.y_sites
+
+
+#: distinct ploidy patterns held back by :class:`_PlainRef` (a cohort has a handful)
+_MAX_PATTERNS = 64
+
+
+def _add_plain_pattern(tallies: list[_Tally], pattern: str, count: int) -> None:
+    """``count`` records' plain-REF calls of ``pattern``: haploid or homozygous REF."""
+    from ipexcli.genotypes import haploid_columns
+
+    haploid = haploid_columns(pattern)
+    for index, tally in enumerate(tallies):
+        if index in haploid:
+            tally.hap_ref += count
+        else:
+            tally.hom_ref += count
 
 
 def _add_plain_site(
@@ -444,7 +462,7 @@ def _add_plain_site(
     from ipexcli.genotypes import haploid_columns
 
     pattern = calls.columns.ploidy_pattern()
-    plain.patterns[pattern] = plain.patterns.get(pattern, 0) + 1
+    plain.count_pattern(tallies, pattern)
     haploid = haploid_columns(pattern)
     moved = []
     for index, call in calls.notable():

@@ -86,3 +86,37 @@ def test_no_f_below_ten_samples_on_both_paths(tmp_path: Path) -> None:
         s: (r.inferred, r.evidence) for s, r in slow.items()
     }
     assert all(r.evidence.f is None for r in fast.values())
+
+
+def test_records_whose_ploidy_patterns_all_differ(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Missing calls written as a bare ``./.`` (no AD, DP) give nearly every record its own
+    pattern: past the cap the plain-REF calls are counted at once (bounded memory), with the
+    same result."""
+    import ipexcli.sex as sexlib
+
+    cohort = simulate_cohort(seed=6, counts=COUNTS, n_x_sites=200, n_par_sites=10, n_y_sites=5)
+    rng = random.Random(6)
+    lines = []
+    for line in cohort.vcf_text().splitlines():
+        if not line.startswith("#"):
+            cols = line.split("\t")
+            for i in range(9, len(cols)):
+                if rng.random() < 0.05:
+                    cols[i] = "./."
+            line = "\t".join(cols)
+        lines.append(line)
+    path = tmp_path / "bare.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    samples, records = _read(path)
+    patterns = {r.calls.columns.ploidy_pattern() for r in records if r.chrom == "X"}
+    assert len(patterns) > 50
+    monkeypatch.setattr(sexlib, "_MAX_PATTERNS", 3)
+    dense = [dataclasses.replace(r, calls=tuple(r.calls)) for r in records]
+    fast = infer_sexes(samples, records, cohort.build)
+    slow = infer_sexes(samples, dense, cohort.build)
+    for sample in samples:
+        assert fast[sample].reason == slow[sample].reason, sample
+        assert dataclasses.asdict(fast[sample].evidence) == pytest.approx(
+            dataclasses.asdict(slow[sample].evidence), abs=1e-9
+        )
