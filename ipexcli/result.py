@@ -50,6 +50,24 @@ def genotypes_note(genotypes: str) -> str:
     )
 
 
+def unlisted_genotype_words(genotypes: str) -> str:
+    """How a renderer names a sample's genotype that the report does not list: a plain REF call
+    left out in ``non_ref`` mode, else a record the sample has no column for."""
+    return "plain REF (not listed)" if genotypes == "non_ref" else "no call"
+
+
+def is_quiet(sample: SampleResult) -> bool:
+    """True for a sample with nothing to show beyond its verdict: no reportable variant in
+    every reading, no flagged genotype, no family note, no sex mismatch. Cohort reports list
+    such samples by name instead of one panel each."""
+    return (
+        all(v.category == "no_reportable_variant" for v in sample.verdicts)
+        and not sample.family
+        and not sample.sex.mismatch
+        and not any(g.flags for g in sample.genotypes)
+    )
+
+
 #: words allowed in verdicts: the report states evidence, never a diagnosis
 VERDICT_CATEGORIES = (
     "consistent_with_ipex",  # genotype consistent with IPEX (X-linked recessive)

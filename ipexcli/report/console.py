@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ipexcli.refdata import RefData
-    from ipexcli.result import InputResult, LookupResult, Report, SampleResult, VariantResult
+    from ipexcli.result import (
+        GenotypeResult,
+        InputResult,
+        LookupResult,
+        Report,
+        SampleResult,
+        VariantResult,
+    )
     from ipexcli.sex import SexCheckResult
 
 THEME_STYLES = {
@@ -115,20 +123,30 @@ def printable(value: T) -> T:
         if _CONTROL.search(value) is None:
             return value
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)  # type: ignore[return-value]
+    # containers and dataclasses are rebuilt only when something inside changed (a cohort
+    # report holds ~100,000 objects, nearly always clean)
     if isinstance(value, tuple):
-        return tuple(printable(v) for v in value)  # type: ignore[return-value]
+        items = tuple(printable(v) for v in value)
+        same = all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items  # type: ignore[return-value]
     if isinstance(value, list):
         return [printable(v) for v in value]  # type: ignore[return-value]
     if isinstance(value, dict):
         return {printable(k): printable(v) for k, v in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: printable(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.init
-        }
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        changes = {}
+        for name in _init_fields(type(value)):
+            old = getattr(value, name)
+            new = printable(old)
+            if new is not old:
+                changes[name] = new
+        return dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
     return value
+
+
+@cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 #: C0 controls except TAB and LF, DEL and the C1 controls
@@ -159,18 +177,27 @@ def _report_blocks(report: Report, width: int) -> list[RenderableType]:
         return Group(Text(""), Rule(Text(title, style="section"), align="left", style="muted"))
 
     blocks: list[RenderableType] = [_header(report), section("Samples")]
-    blocks.extend(_verdict_panel(report, sample) for sample in report.samples)
+    for item in report.inputs:
+        samples = [s for s in report.samples if s.input == item.path]
+        shown, quiet = _split_quiet(samples, item)
+        if item.genotypes == "non_ref" and len(shown) > MAX_PANELS:
+            blocks.append(_sample_lines(shown))
+        else:
+            blocks.extend(_verdict_panel(report, sample) for sample in shown)
+        if quiet:
+            blocks.append(_quiet_line(quiet))
     for item in report.inputs:
         variants = _variants_of(report, item)
         samples = [s for s in report.samples if s.input == item.path]
         blocks.append(section(f"Variants: {item.path} ({item.build}, NM_014009.4)"))
+        view = _GenotypeView(samples, item.genotypes)
         if not variants:
             blocks.append(Text("No variant in the FOXP3 locus.", style="muted"))
         elif width >= TABLE_MIN_WIDTH:
             per_sample = width >= WIDE_TABLE_WIDTH and len(samples) <= MAX_SAMPLE_COLUMNS
-            blocks.append(_variant_table(variants, samples, per_sample))
+            blocks.append(_variant_table(variants, view, per_sample))
         else:
-            blocks.extend(_variant_card(v, samples) for v in variants)
+            blocks.extend(_variant_card(v, view) for v in variants)
     blocks.append(section("Diagnostics"))
     blocks.append(_diagnostics(report))
     blocks.append(Text(report.disclaimer, style="muted"))
@@ -227,9 +254,16 @@ def _header(report: Report) -> RenderableType:
             from ipexcli.result import genotypes_note
 
             grid.add_row("  genotypes", Text(genotypes_note(item.genotypes)))
-        for sample in report.samples:
-            if sample.input != item.path:
-                continue
+        samples = [s for s in report.samples if s.input == item.path]
+        if item.genotypes == "non_ref":  # a cohort: how many samples got each sex, not a line each
+            counts: dict[str, int] = {}
+            for sample in samples:
+                sex_words = _sex_words(sample)
+                counts[sex_words] = counts.get(sex_words, 0) + 1
+            for sex_words, count in counts.items():
+                grid.add_row("  samples", Text(f"{count}  {sex_words}"))
+            continue
+        for sample in samples:
             words = Text(sample.id, style="bold")
             words.append(f"  {_sex_words(sample)}")
             grid.add_row("  sample", words)
@@ -353,30 +387,124 @@ def _consequence_text(variant: VariantResult) -> Text:
     return text
 
 
-def _genotype_cells(variant: VariantResult, sample: SampleResult) -> tuple[Text, Text]:
-    """(raw GT, label with flags) of ``sample`` at ``variant``."""
+#: in a report that leaves plain REF genotypes out (a cohort), the samples of the input are
+#: named one by one only up to this many; the others are counted
+MAX_QUIET_NAMES = 20
+#: ... samples with a finding get a panel each up to this many, else one line each
+MAX_PANELS = 20
+#: ... and a variant's genotype list names at most this many samples
+MAX_LISTED = 8
+
+
+def _split_quiet(
+    samples: list[SampleResult], item: InputResult
+) -> tuple[list[SampleResult], list[SampleResult]]:
+    """(samples shown with a panel, quiet samples only named): in a ``non_ref`` (cohort)
+    input, a sample with nothing but "no reportable variant" gets no panel of its own."""
+    from ipexcli.result import is_quiet
+
+    if item.genotypes != "non_ref":
+        return samples, []
+    return [s for s in samples if not is_quiet(s)], [s for s in samples if is_quiet(s)]
+
+
+def _sample_lines(samples: list[SampleResult]) -> RenderableType:
+    """One line per sample (sex, verdict per reading, flags) instead of a panel each: a
+    cohort's hundreds of samples with a finding. Reasons are in --format tsv/json/html."""
     from rich.text import Text
 
-    genotype = next((g for g in sample.genotypes if g.variant_key == variant.key), None)
-    if genotype is None:
-        return Text("."), Text("no call", style="muted")
-    label = Text(genotype.label_text)
-    for flag in genotype.flags:
-        label.append(f"\n{flag}", style="flag")
-    return Text(genotype.raw_gt, style="muted"), label
-
-
-def _genotype_grid(variant: VariantResult, samples: list[SampleResult]) -> Table:
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
+    text = Text()
+    width = max(len(s.id) for s in samples)
     for sample in samples:
-        grid.add_row(Text(sample.id), *_genotype_cells(variant, sample))
-    return grid
+        text.append(f"{sample.id:<{width}}", style="bold")
+        text.append(f"  {sample.sex.used:<7}", style="muted")
+        for verdict in sample.verdicts:
+            prefix = f"if {verdict.assumed_sex}: " if verdict.assumed_sex else ""
+            text.append(f"  {prefix}", style="muted")
+            text.append(verdict.text, style=VERDICT_STYLES.get(verdict.category,
+                                                                "verdict.uncertain"))
+        flags = sorted({f for g in sample.genotypes for f in g.flags})
+        if sample.sex.mismatch:
+            flags.append("SEX_MISMATCH")
+        if flags:
+            text.append(f"  {' '.join(flags)}", style="flag")
+        if sample.family:
+            text.append(f"  family: {'; '.join(sample.family)}", style="muted")
+        text.append("\n")
+    text.append(f"{len(samples)} sample(s) with a finding, one line each (reasons: --format "
+                "html, tsv or json)", style="muted")
+    return text
+
+
+def _quiet_line(quiet: list[SampleResult]) -> RenderableType:
+    from rich.text import Text
+
+    names = ", ".join(s.id for s in quiet[:MAX_QUIET_NAMES])
+    more = f" and {len(quiet) - MAX_QUIET_NAMES} more" if len(quiet) > MAX_QUIET_NAMES else ""
+    line = Text(f"{len(quiet)} sample(s) with no reportable FOXP3 variant", style="verdict.none")
+    line.append(f" (each has its verdict in --format tsv/json): {names}{more}", style="muted")
+    return line
+
+
+class _GenotypeView:
+    """Each sample's listed genotypes by variant key (looked up once, not per cell), and the
+    words for a genotype the report does not list."""
+
+    def __init__(self, samples: list[SampleResult], genotypes_mode: str) -> None:
+        from ipexcli.result import unlisted_genotype_words
+
+        self.samples = samples
+        self.sparse = genotypes_mode == "non_ref"
+        self.unlisted = unlisted_genotype_words(genotypes_mode)
+        self._by_sample = {id(s): {g.variant_key: g for g in s.genotypes} for s in samples}
+
+    def get(self, sample: SampleResult, variant: VariantResult) -> GenotypeResult | None:
+        return self._by_sample[id(sample)].get(variant.key)
+
+    def cells(self, variant: VariantResult, sample: SampleResult) -> tuple[Text, Text]:
+        """(raw GT, label with flags) of ``sample`` at ``variant``."""
+        from rich.text import Text
+
+        genotype = self.get(sample, variant)
+        if genotype is None:
+            return Text("-" if self.sparse else "."), Text(self.unlisted, style="muted")
+        label = Text(genotype.label_text)
+        for flag in genotype.flags:
+            label.append(f"\n{flag}", style="flag")
+        return Text(genotype.raw_gt, style="muted"), label
+
+    def others_line(self, count: int) -> str:
+        """The line counting the samples a ``non_ref`` report does not list at a variant."""
+        return f"{count} others: {self.unlisted}"
+
+    def grid(self, variant: VariantResult) -> RenderableType:
+        """Every sample's genotype. In a ``non_ref`` report (a cohort) only the listed ones,
+        at most :data:`MAX_LISTED`, as plain lines; the other samples are counted."""
+        from rich.table import Table
+        from rich.text import Text
+
+        if self.sparse:
+            listed = [(s, g) for s in self.samples if (g := self.get(s, variant)) is not None]
+            text = Text()
+            for sample, genotype in listed[:MAX_LISTED]:
+                text.append(sample.id, style="bold")
+                text.append(f" {genotype.raw_gt} ", style="muted")
+                text.append(genotype.label_text)
+                if genotype.flags:
+                    text.append(f" {' '.join(genotype.flags)}", style="flag")
+                text.append("\n")
+            if len(listed) > MAX_LISTED:
+                text.append(f"+{len(listed) - MAX_LISTED} more listed (--format tsv)\n",
+                            style="muted")
+            text.append(self.others_line(len(self.samples) - len(listed)), style="muted")
+            return text
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for sample in self.samples:
+            grid.add_row(Text(sample.id), *self.cells(variant, sample))
+        return grid
 
 
 def _evidence_text(variant: VariantResult) -> Text:
@@ -396,7 +524,7 @@ def _evidence_text(variant: VariantResult) -> Text:
 
 
 def _variant_table(
-    variants: list[VariantResult], samples: list[SampleResult], per_sample: bool
+    variants: list[VariantResult], view: _GenotypeView, per_sample: bool
 ) -> RenderableType:
     from rich import box
     from rich.table import Table
@@ -420,6 +548,7 @@ def _variant_table(
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
     table.add_column("Variant (c. / p. / genomic)", width=variant_width, overflow="fold")
     table.add_column("Consequence", width=consequence_width, overflow="fold")
+    samples = view.samples
     if per_sample:
         for sample in samples:
             table.add_column(sample.id, min_width=10, ratio=1, overflow="fold")
@@ -428,7 +557,10 @@ def _variant_table(
         gt_width = max((len(g.raw_gt) for s in samples for g in s.genotypes), default=1)
         labels = [t for s in samples for g in s.genotypes for t in (g.label_text, *g.flags)]
         genotype_width = fit(
-            [" " * (id_width + gt_width + 3) + label for label in labels], 20, 36
+            [" " * (id_width + gt_width + 3) + label for label in labels]
+            + ([view.others_line(len(samples))] if view.sparse else []),
+            20,
+            36,
         )
         table.add_column("Genotypes (GT, X-linked label)", width=genotype_width)
     table.add_column("Known classification / evidence", ratio=2, overflow="fold")
@@ -437,10 +569,10 @@ def _variant_table(
         if per_sample:
             genotypes = []
             for sample in samples:
-                gt, label = _genotype_cells(variant, sample)
+                gt, label = view.cells(variant, sample)
                 genotypes.append(Text.assemble(label, " (", gt, ")"))
         else:
-            genotypes = [_genotype_grid(variant, samples)]
+            genotypes = [view.grid(variant)]
         known = _known_text(variant)
         known.append("\n")
         known.append_text(_evidence_text(variant))
@@ -448,7 +580,7 @@ def _variant_table(
     return table
 
 
-def _variant_card(variant: VariantResult, samples: list[SampleResult]) -> RenderableType:
+def _variant_card(variant: VariantResult, view: _GenotypeView) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
@@ -456,7 +588,7 @@ def _variant_card(variant: VariantResult, samples: list[SampleResult]) -> Render
     grid.add_row("p.", Text(_bare(variant.hgvs_p) or "-"))
     grid.add_row("genomic", Text(f"{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}"))
     grid.add_row("effect", _consequence_text(variant))
-    grid.add_row("genotypes", _genotype_grid(variant, samples))
+    grid.add_row("genotypes", view.grid(variant))
     grid.add_row("known", _known_text(variant))
     grid.add_row("", _evidence_text(variant))
     return Panel(grid, title=Text(_bare(variant.hgvs_c), style="bold"), title_align="left")

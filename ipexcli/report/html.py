@@ -14,7 +14,13 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Significance
-from ipexcli.result import bare_hgvs, classification_group, genotypes_note
+from ipexcli.result import (
+    bare_hgvs,
+    classification_group,
+    genotypes_note,
+    is_quiet,
+    unlisted_genotype_words,
+)
 
 if TYPE_CHECKING:
     from ipexcli.refdata import ProteinFeature
@@ -221,8 +227,37 @@ def _evidence_cell(variant: VariantResult) -> str:
     return " ".join(codes + flags) or '<span class="muted">none</span>'
 
 
-def _variant_table(variants: list[VariantResult], samples: list[SampleResult]) -> str:
-    head = ["Variant", "Consequence", *(s.id for s in samples), "Known classification",
+#: up to this many samples the variant table has a column per sample; above, one column lists
+#: the samples whose genotype the report lists (a cohort's carriers)
+MAX_SAMPLE_COLUMNS = 12
+
+
+def _quiet_list(quiet: list[SampleResult]) -> str:
+    """The samples of a cohort report with no reportable variant, by name (no card each)."""
+    names = ", ".join(_e(s.id) for s in quiet)
+    return (
+        f'<details class="card v-none"><summary>{len(quiet)} sample(s) with no reportable '
+        "FOXP3 variant (verdict and sex of each in --format tsv/json)</summary>"
+        f'<p class="mono">{names}</p></details>'
+    )
+
+
+def _genotype_html(genotype: GenotypeResult) -> str:
+    flags = "".join(f'<br><span class="flag">{_e(f)}</span>' for f in genotype.flags)
+    return (
+        f'{_e(genotype.label_text)} <span class="muted mono">({_e(genotype.raw_gt)})'
+        f"</span>{flags}"
+    )
+
+
+def _variant_table(
+    variants: list[VariantResult], samples: list[SampleResult], genotypes_mode: str = "all"
+) -> str:
+    unlisted = unlisted_genotype_words(genotypes_mode)
+    by_sample = [(s, {g.variant_key: g for g in s.genotypes}) for s in samples]
+    per_sample = len(samples) <= MAX_SAMPLE_COLUMNS
+    sample_heads = [s.id for s in samples] if per_sample else ["Genotypes listed"]
+    head = ["Variant", "Consequence", *sample_heads, "Known classification",
             "Evidence / flags"]
     rows = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
     for variant in variants:
@@ -241,16 +276,19 @@ def _variant_table(variants: list[VariantResult], samples: list[SampleResult]) -
             + (f"<br>{_e(variant.protein_feature)}" if variant.protein_feature else "")
         )
         cells = [change, consequence]
-        for sample in samples:
-            genotype = next((g for g in sample.genotypes if g.variant_key == variant.key), None)
-            if genotype is None:
-                cells.append('<span class="muted">no call</span>')
-                continue
-            flags = "".join(f'<br><span class="flag">{_e(f)}</span>' for f in genotype.flags)
-            cells.append(
-                f'{_e(genotype.label_text)} <span class="muted mono">({_e(genotype.raw_gt)})'
-                f"</span>{flags}"
-            )
+        listed = [(sample, mine.get(variant.key)) for sample, mine in by_sample]
+        if per_sample:
+            cells += [
+                _genotype_html(genotype) if genotype else f'<span class="muted">{unlisted}</span>'
+                for _, genotype in listed
+            ]
+        else:
+            lines = [f"<b>{_e(sample.id)}</b> {_genotype_html(genotype)}"
+                     for sample, genotype in listed if genotype is not None]
+            others = len(samples) - len(lines)
+            if others:
+                lines.append(f'<span class="muted">{others} other sample(s): {unlisted}</span>')
+            cells.append("<br>".join(lines))
         cells += [_known_cell(variant), _evidence_cell(variant)]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f'<table class="variants">{"".join(rows)}</table>'
@@ -444,14 +482,20 @@ def render(report: Report) -> str:
         _header(report),
         "<h2>Samples</h2>",
     ]
-    for sample in report.samples:
-        item = next((i for i in report.inputs if i.path == sample.input), None)
+    for item in report.inputs:
+        samples = [s for s in report.samples if s.input == item.path]
         # the plot needs only the protein (same in both builds); the build may be unknown
-        build = Build.parse(item.build) if item and item.build else Build.GRCH38
+        build = Build.parse(item.build) if item.build else Build.GRCH38
         tx = data.transcript(build)
-        variants = _variants_of(report, item) if item else []
-        plot = lollipop_svg(sample, variants, tx.features, len(tx.protein), context)
-        parts.append(_verdict_card(report, sample, plot))
+        variants = _variants_of(report, item)
+        quiet = [s for s in samples if is_quiet(s)] if item.genotypes == "non_ref" else []
+        quiet_ids = {id(s) for s in quiet}
+        for sample in samples:
+            if id(sample) not in quiet_ids:
+                plot = lollipop_svg(sample, variants, tx.features, len(tx.protein), context)
+                parts.append(_verdict_card(report, sample, plot))
+        if quiet:
+            parts.append(_quiet_list(quiet))
     for item in report.inputs:
         variants = _variants_of(report, item)
         samples = [s for s in report.samples if s.input == item.path]
@@ -459,7 +503,7 @@ def render(report: Report) -> str:
             f'<h2>Variants: <span class="mono">{_e(item.path)}</span> '
             f"({_e(item.build)}, NM_014009.4)</h2>"
         )
-        parts.append(_variant_table(variants, samples) if variants
+        parts.append(_variant_table(variants, samples, item.genotypes) if variants
                      else '<p class="muted">No variant in the FOXP3 locus.</p>')
     parts += [
         "<h2>Diagnostics</h2>",

@@ -343,3 +343,51 @@ def test_batch_auto_decides_per_file(ipex, cohort, tmp_path: Path) -> None:
     assert refused.exit_code == 2
     assert len(refused.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o2").exists()
+
+
+def test_cohort_reports_for_people_name_unlisted_genotypes_as_plain_ref(cohort) -> None:
+    """Terminal and HTML renderings of a non_ref report: a genotype left out is a plain REF
+    call, never "no call"; samples with nothing to report are named, not given a panel; every
+    sample with a finding appears; the HTML variant table lists carriers, not 80 columns."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from ipexcli.report import console as console_out
+    from ipexcli.report import html
+    from ipexcli.result import is_quiet
+
+    vcf, ped, _ = cohort
+    report = annotate_files([str(vcf)], AnnotateOptions(ped=str(ped), genotypes="non_ref"))
+    quiet = [s for s in report.samples if is_quiet(s)]
+    loud = [s for s in report.samples if not is_quiet(s)]
+    assert quiet and loud and "S010" in {s.id for s in quiet}  # S010 is all plain REF
+
+    buffer = io.StringIO()
+    console_out.render_report(report, Console(file=buffer, width=120, color_system=None))
+    text = buffer.getvalue()
+    assert "others: no call" not in text  # ./. calls are listed as "no call" though
+    assert "others: plain REF (not listed)" in text
+    assert f"{len(quiet)} sample(s) with no reportable FOXP3 variant" in text
+    for sample in loud:
+        assert sample.id in text
+    assert "  sample " not in text  # sexes are counted per kind, not listed per sample
+
+    page = html.render(report)
+    assert page.count('<section class="card') == len(loud)
+    assert f"{len(quiet)} sample(s) with no reportable" in page
+    header = re.search(r'<table class="variants"><tr>(.*?)</tr>', page).group(1)
+    assert header.count("<th>") == 5 and "Genotypes listed" in header
+    assert ">no call<" not in page and "plain REF (not listed)" in page
+
+
+def test_cohort_in_all_mode_keeps_no_call_wording(cohort) -> None:
+    """With every genotype listed, a missing genotype really is a sample without a call."""
+    from ipexcli.report import html
+
+    vcf, ped, _ = cohort
+    report = annotate_files([str(vcf)], AnnotateOptions(ped=str(ped), genotypes="all"))
+    page = html.render(report)
+    assert "plain REF (not listed)" not in page
+    assert page.count('<section class="card') == len(report.samples)
