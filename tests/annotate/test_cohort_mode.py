@@ -391,3 +391,14 @@ def test_cohort_in_all_mode_keeps_no_call_wording(cohort) -> None:
     page = html.render(report)
     assert "plain REF (not listed)" not in page
     assert page.count('<section class="card') == len(report.samples)
+
+
+def test_non_ref_json_report_follows_the_shipped_schema(ipex, cohort) -> None:
+    import jsonschema
+
+    from ipexcli.schema import report_schema
+
+    vcf, ped, _ = cohort
+    document = json.loads(ipex("annotate", str(vcf), "--ped", str(ped), "--format", "json").stdout)
+    assert document["inputs"][0]["genotypes"] == "non_ref"
+    jsonschema.validate(document, report_schema())
