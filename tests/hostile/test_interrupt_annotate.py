@@ -32,7 +32,10 @@ def _replace(src, dst, *args, **kwargs):
         os.environ["IPEX_TEST_PAUSED"] = "1"
         sys.stderr.write("PAUSED " + name + "\\n")
         sys.stderr.flush()
-        time.sleep(60)  # a signal handler's KeyboardInterrupt ends this at once
+        # a signal handler's KeyboardInterrupt ends this at once; short sleeps so that Python
+        # runs the handler within 0.1 s even if the signal did not interrupt the sleep itself
+        for _ in range(600):
+            time.sleep(0.1)
     return _real_replace(src, dst, *args, **kwargs)
 
 os.replace = _replace
