@@ -68,6 +68,9 @@ def _finish(child: subprocess.Popen) -> tuple[int, str]:
         if child.poll() is None:
             child.kill()
             child.wait()
+        for pipe in (child.stdout, child.stderr):  # a failure here must not leak into others
+            if pipe is not None:
+                pipe.close()
     return child.returncode, err
 
 
