@@ -1303,7 +1303,10 @@ class VcfReader:
                 if raw.format is not None and self.samples
                 else None
             )
-            calls_per_alt = [self._calls(raw, columns, index, n_alts) for index, _ in usable]
+            calls_per_alt: list[Sequence[Call]] = [
+                () if columns is None else SampleCalls(columns, index, n_alts)
+                for index, _ in usable
+            ]
         except ValueError as exc:
             count(SkipReason.MALFORMED_GENOTYPE, source, raw.line, str(exc))
             return
@@ -1352,12 +1355,6 @@ class VcfReader:
             elif number == "R" and len(parts) == n_alts + 1:
                 value = f"{parts[0]},{parts[index]}"
             yield key, value
-
-    def _calls(self, raw: _Raw, columns: SampleColumns | None, index: int, n_alts: int
-               ) -> Sequence[Call]:
-        if columns is None:
-            return ()
-        return SampleCalls(columns, index, n_alts)
 
     # -- lifetime --------------------------------------------------------------------------------
 
