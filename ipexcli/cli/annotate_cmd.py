@@ -81,16 +81,7 @@ def annotate(
 
     check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
-    options = options_from(
-        build=build,  # type: ignore[arg-type]
-        sexes=sexes,  # type: ignore[arg-type]
-        ped=ped,
-        pass_only=pass_only,
-        af_field=af_field,
-        no_sex_inference=no_sex_inference,
-        genotypes=genotypes,
-        formats=(fmt,),
-    )
+    options = options_from(click.get_current_context().params, (fmt,))
     from ipexcli.report.console import scan_progress
 
     report = annotate_files(list(vcfs), options, progress=scan_progress)

@@ -146,16 +146,7 @@ def batch(
         settings = BatchSettings(
             outdir=outdir,
             formats=formats,
-            annotate=options_from(
-                build=build,  # type: ignore[arg-type]
-                sexes=sexes,  # type: ignore[arg-type]
-                ped=ped,
-                pass_only=pass_only,
-                af_field=af_field,
-                no_sex_inference=no_sex_inference,
-                genotypes=genotypes,
-                formats=formats,
-            ),
+            annotate=options_from(click.get_current_context().params, formats),
             workers=jobs,
             resume=resume,
         )

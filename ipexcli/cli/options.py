@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -118,23 +118,14 @@ def annotate_options(function: F) -> F:
     return sample_options(build_option(function))
 
 
-def options_from(
-    *,
-    build: Build | None,
-    sexes: tuple[tuple[str, Sex], ...],
-    ped: str | None,
-    pass_only: bool,
-    af_field: str | None,
-    no_sex_inference: bool,
-    genotypes: str,
-    formats: Iterable[str],
-) -> Any:
-    """The :class:`~ipexcli.annotate.AnnotateOptions` of :func:`annotate_options`' values;
-    ``formats`` are the output formats asked for (a VCF report needs every genotype)."""
+def options_from(params: Mapping[str, Any], formats: Iterable[str]) -> Any:
+    """The :class:`~ipexcli.annotate.AnnotateOptions` of the values of
+    :func:`annotate_options` in a command's ``params`` (``click.Context.params``); ``formats``
+    are the output formats asked for (a VCF report needs every genotype)."""
     from ipexcli.annotate import AnnotateOptions
     from ipexcli.errors import UsageError
 
-    mode = genotypes.replace("-", "_")
+    mode = params["genotypes"].replace("-", "_")
     if "vcf" in formats:
         if mode == "non_ref":
             raise UsageError(
@@ -145,11 +136,11 @@ def options_from(
         mode = "all"
 
     return AnnotateOptions(
-        build=build,
-        declared_sex=dict(sexes),
-        ped=ped,
-        pass_only=pass_only,
-        af_field=af_field,
-        infer_sex=not no_sex_inference,
+        build=params["build"],
+        declared_sex=dict(params["sexes"]),
+        ped=params["ped"],
+        pass_only=params["pass_only"],
+        af_field=params["af_field"],
+        infer_sex=not params["no_sex_inference"],
         genotypes=mode,
     )
