@@ -68,6 +68,20 @@ def is_quiet(sample: SampleResult) -> bool:
     )
 
 
+def split_quiet(
+    samples: list[SampleResult], genotypes: str
+) -> tuple[list[SampleResult], list[SampleResult]]:
+    """(samples shown one by one, quiet samples only named): only in a ``non_ref`` (cohort)
+    input are quiet samples (:func:`is_quiet`) set apart; order is kept in both lists."""
+    if genotypes != "non_ref":
+        return samples, []
+    shown: list[SampleResult] = []
+    quiet: list[SampleResult] = []
+    for sample in samples:
+        (quiet if is_quiet(sample) else shown).append(sample)
+    return shown, quiet
+
+
 #: words allowed in verdicts: the report states evidence, never a diagnosis
 VERDICT_CATEGORIES = (
     "consistent_with_ipex",  # genotype consistent with IPEX (X-linked recessive)

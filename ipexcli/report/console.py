@@ -176,10 +176,12 @@ def _report_blocks(report: Report, width: int) -> list[RenderableType]:
     def section(title: str) -> RenderableType:
         return Group(Text(""), Rule(Text(title, style="section"), align="left", style="muted"))
 
+    from ipexcli.result import split_quiet
+
     blocks: list[RenderableType] = [_header(report), section("Samples")]
     for item in report.inputs:
         samples = [s for s in report.samples if s.input == item.path]
-        shown, quiet = _split_quiet(samples, item)
+        shown, quiet = split_quiet(samples, item.genotypes)
         if item.genotypes == "non_ref" and len(shown) > MAX_PANELS:
             blocks.append(_sample_lines(shown))
         else:
@@ -394,18 +396,6 @@ MAX_QUIET_NAMES = 20
 MAX_PANELS = 20
 #: ... and a variant's genotype list names at most this many samples
 MAX_LISTED = 8
-
-
-def _split_quiet(
-    samples: list[SampleResult], item: InputResult
-) -> tuple[list[SampleResult], list[SampleResult]]:
-    """(samples shown with a panel, quiet samples only named): in a ``non_ref`` (cohort)
-    input, a sample with nothing but "no reportable variant" gets no panel of its own."""
-    from ipexcli.result import is_quiet
-
-    if item.genotypes != "non_ref":
-        return samples, []
-    return [s for s in samples if not is_quiet(s)], [s for s in samples if is_quiet(s)]
 
 
 def _sample_lines(samples: list[SampleResult]) -> RenderableType:

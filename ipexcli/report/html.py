@@ -18,7 +18,7 @@ from ipexcli.result import (
     bare_hgvs,
     classification_group,
     genotypes_note,
-    is_quiet,
+    split_quiet,
     unlisted_genotype_words,
 )
 
@@ -488,12 +488,10 @@ def render(report: Report) -> str:
         build = Build.parse(item.build) if item.build else Build.GRCH38
         tx = data.transcript(build)
         variants = _variants_of(report, item)
-        quiet = [s for s in samples if is_quiet(s)] if item.genotypes == "non_ref" else []
-        quiet_ids = {id(s) for s in quiet}
-        for sample in samples:
-            if id(sample) not in quiet_ids:
-                plot = lollipop_svg(sample, variants, tx.features, len(tx.protein), context)
-                parts.append(_verdict_card(report, sample, plot))
+        shown, quiet = split_quiet(samples, item.genotypes)
+        for sample in shown:
+            plot = lollipop_svg(sample, variants, tx.features, len(tx.protein), context)
+            parts.append(_verdict_card(report, sample, plot))
         if quiet:
             parts.append(_quiet_list(quiet))
     for item in report.inputs:
