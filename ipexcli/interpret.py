@@ -17,6 +17,7 @@ from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
 from ipexcli.result import (
     EvidenceCode,
     GenotypeResult,
+    InputRecord,
     InputResult,
     KnownMatch,
     SampleResult,
@@ -237,8 +238,26 @@ def _label(call: Call, sex: Sex, in_par: bool) -> tuple[str, str, tuple[str, ...
     return found.code.lower(), found.value, (found.code,) if found.needs_attention else ()
 
 
+def input_record(record: VariantRecord, key: str = "") -> InputRecord:
+    """The join key of one record ALT, as the file wrote it (``filter``/``qual`` None for ".")."""
+    return InputRecord(
+        path=record.source,
+        line=record.line,
+        id=record.id,
+        pos=record.pos,
+        ref=record.ref,
+        alt=record.alt,
+        alt_index=record.alt_index,
+        n_alts=record.n_alts,
+        filter=";".join(record.filters) if record.filters else None,
+        qual=record.qual,
+        variant_key=key,
+    )
+
+
 def _genotype_result(
-    key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str
+    key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str,
+    record: InputRecord | None = None,
 ) -> GenotypeResult:
     return GenotypeResult(
         variant_key=key,
@@ -250,6 +269,7 @@ def _genotype_result(
         genotype_quality=call.gq,
         flags=label[2],
         split_gt=split_gt,
+        record=record,
     )
 
 
@@ -359,8 +379,10 @@ def interpret_file(
             "evidence code was derived from those values"
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
+    record_keys = tuple(input_record(r, key) for r, key in per_record)
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage)
+        _FileGenotypes(path, samples, per_record, record_keys,
+                       findings, checks, declared, coverage)
     )
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
@@ -398,6 +420,8 @@ def interpret_file(
         genotypes="non_ref" if sparse else "all",
         coverage_note=coverage.meaning(),
         warnings=tuple(warnings),
+        records=record_keys,
+        sex_records_read=stats.chrom_records_read,
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
@@ -438,7 +462,7 @@ def genotype_mode(requested: str, n_samples: int) -> str:
 
 def _interpreter() -> tuple[
     Callable[[VariantFinding, Call, Sex], VariantInterpretation],
-    Callable[[str, Call, Sex, bool], GenotypeResult],
+    Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
 ]:
     """Memoised genotype interpretation and labelling for one file.
 
@@ -451,10 +475,12 @@ def _interpreter() -> tuple[
     from ipexcli.inheritance import MemoInterpreter
 
     labels: dict[tuple[object, ...], tuple[str, str, tuple[str, ...], str]] = {}
-    results: dict[tuple[str, int, Sex], tuple[GenotypeResult, Call]] = {}
+    results: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
 
-    def genotype(key: str, call: Call, sex: Sex, in_par: bool) -> GenotypeResult:
-        memo_key = (key, id(call), sex)
+    def genotype(
+        key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
+    ) -> GenotypeResult:
+        memo_key = (key, id(call), id(record), sex)
         hit = results.get(memo_key)
         if hit is None:
             label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
@@ -462,7 +488,9 @@ def _interpreter() -> tuple[
             if label is None:
                 label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
             # the call is kept in the value so that its id is not reused while cached
-            hit = results[memo_key] = (_genotype_result(key, call, label[:3], label[3]), call)
+            hit = results[memo_key] = (
+                _genotype_result(key, call, label[:3], label[3], record), call
+            )
         return hit[0]
 
     return MemoInterpreter(), genotype
@@ -487,6 +515,8 @@ class _FileGenotypes:
     path: str
     samples: Sequence[str]
     per_record: Sequence[tuple[VariantRecord, str]]
+    #: the join key of each record of ``per_record`` (same order)
+    keys: Sequence[InputRecord]
     findings: Mapping[str, VariantFinding]
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
@@ -507,10 +537,10 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
         used_sexes[sample] = used
         genotypes = []
         pairs = []
-        for (_, key), calls in zip(per_record, columns, strict=True):
+        for (_, key), calls, where in zip(per_record, columns, file.keys, strict=True):
             call = calls[index]
             finding = findings[key]
-            genotypes.append(genotype(key, call, used, finding.in_par))
+            genotypes.append(genotype(key, call, used, finding.in_par, where))
             pairs.append((finding, call))
         verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
         results.append(
@@ -539,15 +569,15 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     haploid_matters = frozenset(i for i, (_, used, _) in enumerate(sexes)
                                 if not plain_ref_is_silent("0", used, in_par=False))
     everyone = frozenset(range(len(samples)))
-    kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
-    for record, key in file.per_record:
+    kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
+    for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
         for index, call in notable_calls(calls):
-            kept[index].append((key, call))
+            kept[index].append((key, call, where))
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
-                kept[index].append((key, calls[index]))
+                kept[index].append((key, calls[index], where))
     results = []
     no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
     for sample, (sex_result, used, basis), mine in zip(samples, sexes, kept, strict=True):
@@ -559,10 +589,10 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
                 )
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
-        pairs = [(findings[key], call) for key, call in mine]
+        pairs = [(findings[key], call) for key, call, _ in mine]
         genotypes = tuple(
-            genotype(key, call, used, finding.in_par)
-            for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+            genotype(key, call, used, finding.in_par, where)
+            for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         )
         verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
         results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def bare_hgvs(hgvs: str) -> str:
@@ -152,6 +152,26 @@ class VariantResult:
 
 
 @dataclass(frozen=True, slots=True)
+class InputRecord:
+    """The input record (and which of its ALTs) a genotype was read from: the key that joins a
+    TSV/JSON row back to the VCF (``input_*`` columns). ``pos`` is the record's 1-based POS as
+    written, ``ref``/``alt`` its REF and this ALT as written (before normalisation); ``alt_index``
+    is 1-based in the record's ALT list. One object per record ALT, shared by its genotypes."""
+
+    path: str
+    line: int | None  #: 1-based line of the decompressed file, when the reader knows it
+    id: str | None  #: the ID column, None for "."
+    pos: int
+    ref: str
+    alt: str
+    alt_index: int
+    n_alts: int
+    filter: str | None  #: the FILTER column as written, None for "."
+    qual: float | None  #: None for "."
+    variant_key: str = ""  #: :attr:`VariantResult.key` of the annotated (normalised) allele
+
+
+@dataclass(frozen=True, slots=True)
 class GenotypeResult:
     """One sample's genotype at one variant: raw GT kept beside its X-linked label."""
 
@@ -166,6 +186,8 @@ class GenotypeResult:
     #: GT relative to this single-ALT (split) record, e.g. "1/." for a raw "1/2" at the first
     #: ALT; "" when it equals ``raw_gt`` (biallelic records). Used by the VCF writer.
     split_gt: str = ""
+    #: the input record this genotype was read from (None in reports built by hand)
+    record: InputRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +240,10 @@ class InputResult:
     genotypes: str = "all"
     coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)
     warnings: tuple[str, ...] = ()
+    #: every annotated record ALT of the FOXP3 locus, in input order (the VCF writer's join key)
+    records: tuple[InputRecord, ...] = ()
+    #: chrX/chrY records read for sex inference (``records_read`` counts the FOXP3 windows)
+    sex_records_read: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +254,8 @@ class Report:
     variants: tuple[VariantResult, ...]
     samples: tuple[SampleResult, ...]
     warnings: tuple[str, ...] = ()
+    #: the command line that produced the report (written in the VCF header); "" when unknown
+    command: str = ""
     schema_version: str = SCHEMA_VERSION
     disclaimer: str = (
         "Automated annotation for research and clinical-laboratory review. Evidence codes are "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from dataclasses import replace
 
 import jsonschema
 import pytest
-from report_fixtures import FIXTURES, both_report, trio_report
+from report_fixtures import FIXTURES, REPO, both_report, trio_report
 
 from ipexcli.report import json_out, tsv
 from ipexcli.result import SCHEMA_VERSION, Report
@@ -114,7 +115,7 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.1 "
+        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.2 "
         "transcript=NM_014009.4 genotypes=all"
     )
     assert list(rows[0]) == list(tsv.COLUMNS)
@@ -129,6 +130,15 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     mother = [r for r in rows if r["sample"] == "mother"]
     assert {r["verdict"] for r in mother} == {"carrier"}
     assert [r["gt"] for r in mother] == ["0/1", "1/1", "0/1"]
+    # #13: each row carries its input record's key, as the VCF wrote it
+    keys = [(r["input_id"], r["input_pos"], r["input_ref"], r["input_alt"], r["alt_index"],
+             r["filter"], r["qual"]) for r in mother]
+    lines = [line for line in gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt")
+             if not line.startswith("#")]
+    expected = [(c[2], c[1], c[3], c[4], "1", c[6], c[5])
+                for c in (line.split("\t") for line in lines)]
+    assert keys == expected
+    assert {r["input_line"] for r in mother} == {""}  # read through the index: no line numbers
 
 
 def test_tsv_sample_without_variants_still_gets_a_row() -> None:
