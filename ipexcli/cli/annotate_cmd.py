@@ -85,7 +85,7 @@ def annotate(
     if fmt == "vcf":
         annotate_io.check_rereadable(vcfs[0])
         if vcfs[0] == "-":
-            sources["-"] = annotate_io.spool_stdin()
+            sources["-"] = annotate_io.spool_stdin(click.get_current_context())
     # -- end #13
     from ipexcli.report.console import scan_progress
 
@@ -95,7 +95,7 @@ def annotate(
         click.echo(line, err=True)
     from dataclasses import replace
 
-    report = replace(report, command=annotate_io.command_line())
+    report = replace(report, command=annotate_io.command_line(click.get_current_context()))
     try:
         write_report(report, fmt, output, scope=scope, sources=sources)
     except BrokenPipeError:  # `ipex annotate ... | head`: handled quietly by the CLI edge

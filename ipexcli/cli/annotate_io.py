@@ -78,28 +78,31 @@ def check_vcf_request(fmt: str, vcfs: Sequence[str], scope: str) -> None:
         )
 
 
-def spool_stdin() -> str:
+def spool_stdin(ctx: click.Context) -> str:
     """Copy standard input to a temporary file (the VCF writer reads its input twice); the
-    reader is then given the spool as its standard input. Returns the spool's path, removed
-    at exit."""
-    import atexit
-    import shutil
+    reader is then given the spool as its standard input. Returns the spool's path; the spool
+    is closed and removed, and standard input put back, when the command ends."""
+    import os
     import tempfile
 
     with tempfile.NamedTemporaryFile(prefix="ipex-stdin-", suffix=".vcf",
                                      delete=False) as handle:
-        atexit.register(_remove, handle.name)
-        shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
-    sys.stdin = open(handle.name, encoding="utf-8")  # noqa: SIM115 - read by the reader
+        while chunk := sys.stdin.buffer.read(1 << 20):
+            handle.write(chunk)
+    original = sys.stdin
+    spool = open(handle.name, encoding="utf-8")  # noqa: SIM115 - closed by ctx.call_on_close
+    sys.stdin = spool
+
+    def release() -> None:
+        import contextlib
+
+        sys.stdin = original
+        spool.close()
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+
+    ctx.call_on_close(release)
     return handle.name
-
-
-def _remove(path: str) -> None:
-    import contextlib
-    import os
-
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 def check_rereadable(path: str) -> None:
@@ -120,12 +123,34 @@ def check_rereadable(path: str) -> None:
         )
 
 
-def command_line(argv: Sequence[str] | None = None) -> str:
-    """The command as typed (shell-quoted), for ``##ipexcliCommand``."""
-    args = list(sys.argv if argv is None else argv)
-    if args:
-        args[0] = "ipex"
-    return " ".join(shlex.quote(a) for a in args)
+def command_line(ctx: click.Context) -> str:
+    """The command line (shell-quoted) for ``##ipexcliCommand``: the command and every option
+    and argument given on the command line, options first, each in its long form.
+
+    Rebuilt from click's parsed parameters (the same for ``ipex`` and ``python -m ipexcli``)."""
+    from click.core import ParameterSource
+
+    words = ctx.command_path.split()
+    arguments: list[str] = []
+    for param in ctx.command.params:
+        if param.name is None or ctx.get_parameter_source(param.name) is not \
+                ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params.get(param.name)
+        many = getattr(param, "multiple", False) or isinstance(param, click.Argument)
+        values = list(value) if many and isinstance(value, (list, tuple)) else [value]
+        if isinstance(param, click.Argument):
+            arguments.extend(str(v) for v in values)
+            continue
+        name = max(param.opts, key=len)
+        for item in values:
+            if getattr(param, "is_flag", False):
+                words.append(name)
+            elif isinstance(item, tuple):  # --sex SAMPLE=SEX
+                words.append(f"{name}={'='.join(str(part) for part in item)}")
+            else:
+                words.append(f"{name}={item}")
+    return " ".join(shlex.quote(word) for word in [*words, *arguments])
 
 
 def skip_summary(report: Report) -> list[str]:

@@ -157,8 +157,15 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
                 with pysam.BGZFile(str(packed), "wb") as handle:  # type: ignore[call-arg]
                     write_stream(report, "vcf", handle,  # type: ignore[arg-type]
                                  scope=scope, sources=sources)
-                pysam.tabix_index(str(packed), preset="vcf", force=True)
                 index_suffix = ".tbi"
+                try:
+                    pysam.tabix_index(str(packed), preset="vcf", force=True, keep_original=True)
+                except (OSError, ValueError):  # the records keep the input's order
+                    index_suffix = ""
+                    sys.stderr.write(
+                        f"warning: {output}: written without a tabix index: its records keep "
+                        "the input's order, which is not sorted (bcftools sort, then tabix)\n"
+                    )
             else:
                 plain = Path(tmp) / "out.vcf"
                 with open(plain, "wb") as handle:

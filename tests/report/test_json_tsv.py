@@ -133,8 +133,8 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     # #13: each row carries its input record's key, as the VCF wrote it
     keys = [(r["input_id"], r["input_pos"], r["input_ref"], r["input_alt"], r["alt_index"],
              r["filter"], r["qual"]) for r in mother]
-    lines = [line for line in gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt")
-             if not line.startswith("#")]
+    with gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
     expected = [(c[2], c[1], c[3], c[4], "1", c[6], c[5])
                 for c in (line.split("\t") for line in lines)]
     assert keys == expected
