@@ -15,12 +15,29 @@ SCHEMA_VERSION = "1.2"
 
 
 def bare_hgvs(hgvs: str) -> str:
-    """Drop the accession: ``NM_014009.4:c.1189C>T`` -> ``c.1189C>T``.
+    """Drop the accession: ``NM_014009.4:c.1189C>T`` -> ``c.1189C>T``; a name given with its
+    genomic reference (build-dependent intronic offsets) is kept whole, as it means nothing
+    without it.
 
     >>> bare_hgvs("NP_054728.2:p.(Arg397Trp)"), bare_hgvs("c.1A>G")
     ('p.(Arg397Trp)', 'c.1A>G')
+    >>> bare_hgvs("NC_000023.11(NM_014009.4):c.-23+2877C>A")
+    'NC_000023.11(NM_014009.4):c.-23+2877C>A'
     """
-    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+    if ":" not in hgvs:
+        return hgvs
+    reference, _, name = hgvs.partition(":")
+    return hgvs if "(" in reference else name
+
+
+def genomic_reference(hgvs: str) -> str:
+    """The genomic reference of a build-dependent ``c.`` name, else "".
+
+    >>> genomic_reference("NC_000023.11(NM_014009.4):c.-23+2877C>A"), genomic_reference("c.1A>G")
+    ('NC_000023.11', '')
+    """
+    reference = hgvs.partition(":")[0] if ":" in hgvs else ""
+    return reference.split("(", 1)[0] if "(" in reference else ""
 
 
 def classification_group(classification: str) -> str:

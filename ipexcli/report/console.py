@@ -367,7 +367,11 @@ def _known_text(variant: VariantResult) -> Text:
 def _change_text(variant: VariantResult) -> Text:
     from rich.text import Text
 
-    text = Text(_bare(variant.hgvs_c), style="bold")
+    from ipexcli.result import genomic_reference
+
+    text = Text(variant.hgvs_c.rpartition(":")[2], style="bold")
+    if genomic_reference(variant.hgvs_c):  # a build-dependent name: its reference below (#13)
+        text.append(f"\non {genomic_reference(variant.hgvs_c)}", style="muted")
     if variant.hgvs_p:
         text.append("\n" + _bare(variant.hgvs_p))
     text.append(f"\n{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}", style="muted")
@@ -524,7 +528,7 @@ def _variant_table(
         return max(low, min(high, max((len(t) for t in texts), default=low)))
 
     variant_width = fit(
-        [_bare(v.hgvs_c) for v in variants]
+        [v.hgvs_c.rpartition(":")[2] for v in variants]
         + [_bare(v.hgvs_p) for v in variants]
         + [f"{v.chrom}:{v.pos} {v.ref}>{v.alt}" for v in variants],
         17,

@@ -99,6 +99,8 @@ def _sample_text(sample: SampleResult, encoded: dict[int, tuple[str, GenotypeRes
 def _top(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in (f.name for f in fields(report)):
+        if name == "command":  # the VCF header's provenance line; not part of the schema
+            continue
         if name in ("inputs", "variants", "samples"):
             data[name] = None  # streamed
         else:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from report_fixtures import FIXTURES, both_report, single_report, trio_report
+from report_fixtures import FIXTURES, VCF_COMMANDS, both_report, single_report, trio_report
 
 from ipexcli.errors import UsageError
 from ipexcli.report import vcf_out
@@ -35,7 +35,8 @@ def _write(tmp_path: Path, report: Report, name: str = "out.vcf") -> Path:
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_vcf_golden(name: str, golden) -> None:
-    golden(f"{name}.vcf", vcf_out.render(FIXTURES[name]()))
+    report = replace(FIXTURES[name](), command=VCF_COMMANDS[name])
+    golden(f"{name}.vcf", vcf_out.render(report))
 
 
 def test_records_follow_the_report() -> None:
@@ -129,7 +130,7 @@ def test_split_vep_lists_and_queries_ipex_ann(tmp_path: Path) -> None:
         "\themizygous_alt\theterozygous\themizygous_ref",
         "49259429\tintron_variant\tMODIFIER\t1/11\tc.-22-902A>G\t."
         "\themizygous_alt\thomozygous_alt\themizygous_alt",
-        "49261784\tintron_variant\tMODIFIER\t1/11\tc.-23+2877C>A\t."
+        "49261784\tintron_variant\tMODIFIER\t1/11\tNC_000023.11(NM_014009.4):c.-23+2877C>A\t."
         "\themizygous_ref\theterozygous\themizygous_alt",
     ]
     worst = _bcftools("+split-vep", "-a", "IPEX_ANN", "-s", "worst:missense+",
