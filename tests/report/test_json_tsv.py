@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from dataclasses import replace
 
 import jsonschema
@@ -41,7 +42,9 @@ def test_json_of_two_inputs_is_valid(validator) -> None:
 
 def test_schema_version_matches_the_result_model() -> None:
     schema = report_schema()
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    pattern = schema["properties"]["schema_version"]["pattern"]  # any minor of this major
+    assert re.fullmatch(pattern, SCHEMA_VERSION) and pattern.startswith(
+        "^" + SCHEMA_VERSION.split(".")[0] + "\\.")
     assert schema["x-schema-version"] == SCHEMA_VERSION
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
@@ -155,3 +158,29 @@ def test_tsv_cells_never_break_the_layout() -> None:
     _, rows = _parse(tsv.render(replace(report, variants=(odd, *report.variants[1:]))))
     assert rows[0]["protein_feature"] == "a b c"
     assert all(len(r) == len(tsv.COLUMNS) for r in rows)
+
+
+# -- schema evolution (#13) --------------------------------------------------------------------
+
+PREVIOUS_EXAMPLE = REPO / "tests" / "data" / "schema" / "report-1.1.trio.json"
+
+
+def test_the_schema_reads_the_previous_minor_versions_example(validator) -> None:
+    """A document written under schema 1.1 (the trio report, '' for missing strings) is valid
+    under this version: a minor version only adds."""
+    old = json.loads(PREVIOUS_EXAMPLE.read_text(encoding="utf-8"))
+    assert old["schema_version"] == "1.1"
+    errors = sorted(validator.iter_errors(old), key=str)
+    assert not errors, errors[0].message
+
+
+def test_no_object_forbids_what_a_later_minor_version_adds(validator) -> None:
+    """A reader validating with this schema must accept a later minor version's new fields."""
+    doc = json.loads(json_out.render(trio_report()))
+    doc["a_field_from_1_3"] = 1
+    doc["inputs"][0]["another"] = "x"
+    doc["variants"][0]["known"][0]["more"] = None
+    doc["samples"][0]["genotypes"][0]["extra"] = []
+    doc["samples"][0]["sex"]["new"] = True
+    validator.validate(doc)
+    assert '"additionalProperties": false' not in json.dumps(report_schema())
