@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
@@ -380,10 +380,14 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     record_keys = tuple(input_record(r, key) for r, key in per_record)
-    sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(path, samples, per_record, record_keys,
-                       findings, checks, declared, coverage)
+    from ipexcli.duplicates import duplicate_groups
+
+    file_genotypes = _FileGenotypes(
+        path, samples, per_record, record_keys, findings, checks, declared, coverage,
+        duplicate_groups([key for _, key in per_record]),
     )
+    sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
+    warnings.extend(file_genotypes.notes)
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
         from ipexcli.inheritance import EvidenceClass, evidence_class
@@ -521,6 +525,32 @@ class _FileGenotypes:
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
     coverage: Coverage
+    #: (#13) variant key -> positions in ``per_record`` of its records, for keys seen twice or
+    #: more, and the flags of samples whose calls there disagree (filled by the sample step)
+    groups: Mapping[str, list[int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _resolve_duplicates(
+    file: _FileGenotypes, sample: str, column: int
+) -> tuple[frozenset[int], frozenset[int]]:
+    """(record positions whose call the verdict leaves out, positions to flag) for one sample;
+    each disagreement's note is added to ``file.notes`` (:mod:`ipexcli.duplicates`)."""
+    from ipexcli.duplicates import disagreements
+
+    found = disagreements(sample, column, file.groups, file.per_record, file.keys,
+                          {key: finding.hgvs for key, finding in file.findings.items()})
+    if not found:
+        return frozenset(), frozenset()
+    file.notes.extend(f"{file.path}: {d.note}" for d in found)
+    dropped = frozenset().union(*(d.dropped for d in found))
+    return dropped, frozenset().union(*(d.dropped | {d.chosen} for d in found))
+
+
+def _flag_duplicates(genotype: GenotypeResult) -> GenotypeResult:
+    from ipexcli.duplicates import FLAG
+
+    return replace(genotype, flags=(*genotype.flags, FLAG))
 
 
 def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
@@ -542,6 +572,12 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par, where))
             pairs.append((finding, call))
+        if file.groups:  # #13: duplicate records whose calls disagree
+            dropped, flagged = _resolve_duplicates(file, sample, index)
+            if flagged:
+                pairs = [p for at, p in enumerate(pairs) if at not in dropped]
+                genotypes = [_flag_duplicates(g) if at in flagged else g
+                             for at, g in enumerate(genotypes)]
         verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
         results.append(
             SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
@@ -569,6 +605,7 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     haploid_matters = frozenset(i for i, (_, used, _) in enumerate(sexes)
                                 if not plain_ref_is_silent("0", used, in_par=False))
     everyone = frozenset(range(len(samples)))
+    position = {id(where): at for at, where in enumerate(file.keys)}
     kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
     for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
@@ -594,6 +631,13 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             genotype(key, call, used, finding.in_par, where)
             for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         )
+        if file.groups and any(key in file.groups for key, _, _ in mine):  # #13: duplicates
+            dropped, flagged = _resolve_duplicates(file, sample, samples.index(sample))
+            if flagged:
+                at = [position[id(where)] for _, _, where in mine]
+                pairs = [p for p, a in zip(pairs, at, strict=True) if a not in dropped]
+                genotypes = tuple(_flag_duplicates(g) if a in flagged else g
+                                  for g, a in zip(genotypes, at, strict=True))
         verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
         results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
     return results, used_sexes

@@ -159,3 +159,39 @@ def test_allele_balance_is_over_all_depths_and_rows_carry_the_record_key(ipex, t
     # a missing value is null, never ""
     assert all(value != "" for g in mum["genotypes"] for value in g.values())
     assert all(value != "" for v in doc["variants"] for value in v.values())
+
+
+def test_duplicate_records_that_disagree_are_flagged_and_the_pass_call_decides(ipex, tmp_path):
+    """#13 item 3: the father's c.1189C>T record is duplicated as a LowQual call of ALT: both
+    records are listed with their own FILTER/QUAL, he is flagged naming both calls, and his
+    verdict uses the PASS call (REF), as the stated rule says."""
+    with gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt") as handle:
+        lines = handle.read().splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("#CHROM"):
+            out.append('##FILTER=<ID=LowQual,Description="Low quality">')
+        out.append(line)
+        if line.startswith("chrX\t49251441"):
+            cols = line.split("\t")
+            cols[2], cols[5], cols[6] = "second_call", "4", "LowQual"
+            cols[11] = "1:0,3:3:10"
+            out.append("\t".join(cols))
+    path = tmp_path / "dup.vcf"
+    path.write_text("\n".join(out) + "\n")
+    result = ipex("annotate", str(path), "--ped", str(REPO / "examples/trio.ped"),
+                  "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert ("father: the 2 records of c.1189C>T p.(Arg397Trp) give different calls: GT 0 (line "
+            "11, FILTER PASS, QUAL 50); GT 1 (line 12, FILTER LowQual, QUAL 4); the verdict "
+            "uses GT 0 (line 11, FILTER PASS, QUAL 50)") in result.stderr
+    doc = json.loads(result.stdout)
+    father = next(s for s in doc["samples"] if s["id"] == "father")
+    assert [v["category"] for v in father["verdicts"]] == ["no_reportable_variant"]
+    rows = [g for g in father["genotypes"] if g["input_pos"] == 49251441]
+    assert [(g["input_id"], g["filter"], g["raw_gt"], g["flags"]) for g in rows] == [
+        ("rs28935477", "PASS", "0", ["DUPLICATE_RECORDS_DISAGREE"]),
+        ("second_call", "LowQual", "1", ["DUPLICATE_RECORDS_DISAGREE"]),
+    ]
+    mother = next(s for s in doc["samples"] if s["id"] == "mother")
+    assert all(not g["flags"] for g in mother["genotypes"])  # her two calls agree
