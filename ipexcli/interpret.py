@@ -209,6 +209,17 @@ def _finding(
     )
 
 
+#: the display name of a structural finding (which never reaches the verdict rules)
+_STRUCTURAL = "structural variant (not interpreted)"
+
+
+def _structural_finding(result: VariantResult) -> VariantFinding:
+    from ipexcli.inheritance import VariantFinding
+    from ipexcli.model import Significance
+
+    return VariantFinding(result.key, _STRUCTURAL, Significance.NOT_CLASSIFIED, low_impact=True)
+
+
 def _sex_result(
     check: SexCheckResult | None, declared: tuple[Sex, str] | None
 ) -> SexResult:
@@ -359,8 +370,19 @@ def interpret_file(
     per_record: list[tuple[VariantRecord, str]] = []
     bad_frequencies: list[str] = []
     assembly = data.assemblies[build] if build else None
+    structural: dict[str, VariantResult] = {}  # #13: symbolic/breakend ALTs, not interpreted
     for record in records:
         assert build is not None
+        if record.alt[:1] == "<" or "[" in record.alt or "]" in record.alt:
+            from ipexcli.structural import structural_result
+
+            sv = structural_result(record, build, data)
+            if sv is not None:
+                structural.setdefault(sv.key, sv)
+                results.setdefault(sv.key, sv)
+                findings.setdefault(sv.key, _structural_finding(sv))
+                per_record.append((record, sv.key))
+            continue
         variant = genomic_variant(record, build)
         annotation = annotate_variant(variant, data, allele_frequency(record, options.af_field))
         bad_frequency = unusable_frequency(record, options.af_field)
@@ -388,6 +410,10 @@ def interpret_file(
     )
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
     warnings.extend(file_genotypes.notes)
+    if structural:  # #13: carriers of a structural ALT: stated, never "no reportable variant"
+        from ipexcli.structural import mark_carriers
+
+        sample_results = mark_carriers(sample_results, structural)
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
         from ipexcli.inheritance import EvidenceClass, evidence_class
@@ -560,6 +586,7 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
     samples, per_record, findings = file.samples, file.per_record, file.findings
     interpret, genotype = _interpreter()
     columns = [tuple(record.calls) for record, _ in per_record]
+    structural_keys = {key for key, f in findings.items() if f.hgvs == _STRUCTURAL}
     results = []
     used_sexes: dict[str, Sex] = {}
     for index, sample in enumerate(samples):
@@ -572,6 +599,8 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par, where))
             pairs.append((finding, call))
+        if structural_keys:  # #13: reported, not interpreted (see mark_carriers)
+            pairs = [p for p in pairs if p[0].variant_id not in structural_keys]
         if file.groups:  # #13: duplicate records whose calls disagree
             dropped, flagged = _resolve_duplicates(file, sample, index)
             if flagged:
@@ -627,6 +656,7 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
         pairs = [(findings[key], call) for key, call, _ in mine]
+        structural_pairs = [p for p in pairs if p[0].hgvs == _STRUCTURAL]
         genotypes = tuple(
             genotype(key, call, used, finding.in_par, where)
             for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
@@ -638,6 +668,8 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
                 pairs = [p for p, a in zip(pairs, at, strict=True) if a not in dropped]
                 genotypes = tuple(_flag_duplicates(g) if a in flagged else g
                                   for g, a in zip(genotypes, at, strict=True))
+        if structural_pairs:  # #13: reported, not interpreted (see mark_carriers)
+            pairs = [p for p in pairs if p[0].hgvs != _STRUCTURAL]
         verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
         results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
     return results, used_sexes

@@ -166,6 +166,8 @@ class VariantResult:
     filters: tuple[str, ...] = ()
     other_build: str = ""  #: "GRCh37:X:49107902:G:A" when the allele lifts through the transcript
     inputs: tuple[str, ...] = ()  #: input paths the variant was seen in
+    #: what ipexcli did not interpret about this variant (a structural ALT), "" otherwise
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
