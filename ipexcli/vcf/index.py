@@ -6,14 +6,16 @@
 to the file. Coordinates: windows are 0-based half-open ``[start, end)`` for the index query;
 ``lo``/``end`` filters apply to the 1-based VCF ``POS`` (``lo < POS <= end``).
 
-**Why not htslib (``pysam.TabixFile.fetch``)?** Measured (2 shared cores, fresh process per run,
-runs alternating, medians of 7; pysam 0.24.1; commands in the issue-14 report of this split):
+**Why not htslib (``pysam.TabixFile.fetch``)?** Measured on 2 shared cores, pysam 0.24.1: one
+fresh process per run (import, open the index, fetch, lines as bytes), the two ways alternating,
+medians of 7; the WGS file is 4M records over chr1-22/X/Y (random bases and positions, one
+sample, ``bgzip`` + ``tabix -p vcf`` or ``tabix -C``); "FOXP3 windows" is the span the reader
+asks for (both builds' windows and the deletion margin):
 
 ============================================  ===========  ===========
                                               pure Python  pysam
 ============================================  ===========  ===========
 ``import pysam`` after the reader's imports              -  +17 ms
-``ipex annotate`` trio (whole run 157 ms)                   +17 ms
 trio.GRCh38.vcf.gz, FOXP3 windows, wall          37 ms       48 ms
 4M-record WGS, FOXP3 windows (.tbi), wall        86 ms       84 ms
   of which index load + fetch                    47 ms       35 ms
@@ -22,13 +24,13 @@ trio.GRCh38.vcf.gz, FOXP3 windows, wall          37 ms       48 ms
 4M-record WGS, whole chrX 167k lines (.csi)     235 ms      173 ms
 ============================================  ===========  ===========
 
-Decision: **pure Python is kept** for the FOXP3 region, which every run reads: on the small
-files of the clinical case the ``pysam`` import costs more than it saves (+11 ms wall, +11 % of
-a whole ``ipex annotate`` on the trio), and on a WGS file the two tie. htslib is ~60 ms faster
-over a whole chrX of a WGS file (sex inference); that figure is to be re-measured when the
-genotype-only chrX scan (issue 14, items 1-2) makes the rest of that path fast, and htslib used
-there if it then pays (the import is paid once per process; :mod:`ipexcli.vcf.htslib` is its
-home). BCF input always goes through htslib (:mod:`ipexcli.vcf.htslib`).
+Decision: **pure Python is kept**. Every run reads the FOXP3 region; on the small files of
+the clinical case the ``pysam`` import costs more than htslib saves (+11 ms wall; the import
+alone is +17 ms, 11 % of the 157 ms of a whole ``ipex annotate`` on the trio), and on a WGS
+file the two tie. htslib is ~60 ms faster over a whole chrX of a WGS file (sex inference): to
+be measured again when the genotype-only chrX scan (issue 14, items 1-2) makes the rest of
+that path fast, and used there if it then pays (:mod:`ipexcli.vcf.htslib` would be its home).
+BCF input always goes through htslib (:mod:`ipexcli.vcf.htslib`).
 """
 
 from __future__ import annotations
