@@ -178,7 +178,7 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
                 index_suffix = ""  # pysam does not expose htslib's BCF indexer
         except (OSError, ValueError) as exc:
             raise InputFileError(str(dest), f"cannot compress/index the output ({exc})") from exc
-        if index_suffix:  # the index first: a reader never sees new data with an old index
-            os.replace(Path(str(packed) + index_suffix), Path(str(dest) + index_suffix))
         os.replace(packed, dest)
+        if index_suffix:
+            os.replace(Path(str(packed) + index_suffix), Path(str(dest) + index_suffix))
         shutil.rmtree(tmp, ignore_errors=True)

@@ -170,6 +170,9 @@ def test_every_in_scope_record_comes_back_unchanged_with_one_ann_per_alt(ipex, t
     # '*' and <DEL> are kept, each ALT with an entry saying why it was not annotated
     star = _info(by_id["star1"])["IPEX_ANN"].split(",")
     assert star[1].startswith("*|") and star[1].endswith("spanning_deletion_allele")
+    sv = _info(by_id["sv1"])["IPEX_ANN"].split("|")
+    assert sv[:3] == ["<DEL>", "exon_loss_variant&feature_truncation", "HIGH"]
+    assert sv[8] == "2-5/12" and sv[15] == "structural_variant_not_interpreted"
 
 
 def test_scope_all_is_the_input_plus_ipex_keys(ipex, tmp_path):
