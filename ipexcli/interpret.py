@@ -393,6 +393,10 @@ def interpret_file(
         if result.key not in results:
             results[result.key] = result
             findings[result.key] = _finding(annotation, result, in_par)
+        elif not set(result.filters) <= set(results[result.key].filters):  # #13: a duplicate
+            seen = results[result.key]
+            results[result.key] = replace(
+                seen, filters=tuple(dict.fromkeys((*seen.filters, *result.filters))))
         per_record.append((record, result.key))
     if bad_frequencies:
         warnings.append(
