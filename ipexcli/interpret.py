@@ -650,7 +650,9 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
                 kept[index].append((key, calls[index], where))
     results = []
     no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
-    for sample, (sex_result, used, basis), mine in zip(samples, sexes, kept, strict=True):
+    for column, (sample, (sex_result, used, basis), mine) in enumerate(
+        zip(samples, sexes, kept, strict=True)
+    ):
         if not mine:  # nothing but silent REF calls: the same verdict for every such sample
             verdicts = no_genotype.get((used, basis))
             if verdicts is None:
@@ -666,7 +668,7 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         )
         if file.groups and any(key in file.groups for key, _, _ in mine):  # #13: duplicates
-            dropped, flagged = _resolve_duplicates(file, sample, samples.index(sample))
+            dropped, flagged = _resolve_duplicates(file, sample, column)
             if flagged:
                 at = [position[id(where)] for _, _, where in mine]
                 pairs = [p for p, a in zip(pairs, at, strict=True) if a not in dropped]

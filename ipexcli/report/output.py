@@ -70,8 +70,9 @@ def write_stream(report: Report, fmt: str, handle: IO[Any], *, scope: str = "loc
         from ipexcli.report import vcf_out
 
         path = report.inputs[0].path if len(report.inputs) == 1 else None
-        vcf_out.write(report, handle, scope=scope,
-                      source=(sources or {}).get(path or "", None))
+        for note in vcf_out.write(report, handle, scope=scope,
+                                  source=(sources or {}).get(path or "", None)):
+            sys.stderr.write(f"warning: {note}\n")
     elif fmt == "tsv":
         from ipexcli.report import tsv
 

@@ -40,7 +40,7 @@ import io
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from ipexcli.errors import UsageError
@@ -147,12 +147,20 @@ def _unannotated(allele: str, why: str) -> str:
     return "|".join([escape(allele), *([""] * (len(ANN_FIELDS) - 2)), escape(why)])
 
 
-def _why_not_annotated(alt: str) -> str:
+#: the reason given for a structural record that reaches into the locus from before it: the
+#: reader reads the records starting in the FOXP3 window only
+BEFORE_WINDOW = "structural_record_starting_before_the_FOXP3_window_not_read"
+
+
+def _why_not_annotated(alt: str, before_window: bool) -> str:
     """Why an ALT has no annotation (the reader's skip reasons, named as on stderr)."""
     if alt in ("<NON_REF>", "<*>"):
         return "NOT_ANNOTATED:non_ref_allele"
     if alt == "*":
         return "NOT_ANNOTATED:spanning_deletion_allele"
+    structural = alt.startswith("<") or "[" in alt or "]" in alt
+    if structural and before_window:
+        return f"NOT_ANNOTATED:{BEFORE_WINDOW}"
     if alt.startswith("<"):
         return "NOT_ANNOTATED:symbolic_allele"
     if "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
@@ -226,6 +234,9 @@ class _Annotations:
     by_allele: dict[tuple[int, str, int, str], deque[InputRecord]]
     labels: dict[int, list[str]]  #: id(InputRecord) -> label per sample column
     n_samples: int
+    window_start: int = 0  #: 0-based start of the locus window the reader reads
+    #: in-scope records ipexcli could not read (structural, starting before the window)
+    not_read: list[str] = field(default_factory=list)
 
     def record(self, line: int, pos: int, ref: str, index: int, alt: str) -> InputRecord | None:
         found = self.by_line.get((line, index))
@@ -411,7 +422,10 @@ def _annotate_line(line: bytes, notes: _Annotations, number: int, tx: object) ->
             found = notes.record(number, pos, cols[3], index, alt)
             variant = notes.variants.get(found.variant_key) if found is not None else None
             if found is None or variant is None:
-                anns.append(_unannotated(alt, _why_not_annotated(alt)))
+                before = pos - 1 < notes.window_start
+                anns.append(_unannotated(alt, _why_not_annotated(alt, before)))
+                if before and BEFORE_WINDOW in anns[-1]:
+                    notes.not_read.append(f"line {number}: {cols[0]}:{pos} {alt}")
                 norms.append(".")
                 clnsigs.append(".")
                 others.append(".")
@@ -462,10 +476,12 @@ def _annotate_line(line: bytes, notes: _Annotations, number: int, tx: object) ->
 
 
 def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
-          scope: str = "locus", source: str | None = None, data: RefData | None = None) -> None:
+          scope: str = "locus", source: str | None = None, data: RefData | None = None
+          ) -> list[str]:
     """Write the annotated VCF of one input (the only one unless ``input_path`` names it) to
     ``out``; ``source`` is the file to read the records from when it is not the input's path
-    (standard input spooled to a file)."""
+    (standard input spooled to a file). Returns warnings for the user: structural records that
+    reach into the locus from before the window the reader reads (written, not annotated)."""
     from ipexcli import refdata
     from ipexcli.model import Build
 
@@ -487,6 +503,7 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
     by_id = {s.id: s for s in report.samples if s.input == item.path}
     samples: list[SampleResult] = [by_id[name] for name in item.samples if name in by_id]
     notes = _annotations(report, item, samples)
+    notes.window_start = locus.start
     scope_of = _Scope(item.contig or "chrX", locus.start, locus.end)
     everything = scope == "all"
 
@@ -531,6 +548,13 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
     elif in_header:
         header.append(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         out.write(("\n".join(_header(report, item, samples, header)) + "\n").encode())
+    if not notes.not_read:
+        return []
+    return [
+        f"{item.path}: {len(notes.not_read)} structural record(s) reach into the FOXP3 locus "
+        f"from before the window ipexcli reads (first: {notes.not_read[0]}): written "
+        f"unannotated ({BEFORE_WINDOW}); review them"
+    ]
 
 
 def _write_body(body: bytes, number: int, out: IO[bytes], scope: _Scope, notes: _Annotations,
