@@ -220,7 +220,8 @@ def _sex_result(
         declared_source=check.declared_source,
         inferred=inferred,
         used=check.used.value,
-        evidence=dict(check.inference.evidence.as_dict()),
+        # the reason quotes the deciding figures and both thresholds of each (issue 12)
+        evidence={**check.inference.evidence.as_dict(), "reason": check.inference.reason},
         mismatch=check.check.value == "MISMATCH",
     )
 
