@@ -773,6 +773,7 @@ class FamilyEvent(str, Enum):
     APPARENT_DE_NOVO = "apparent de novo"
     MENDELIAN_ERROR_X = "X-linked Mendelian inconsistency"
     UNAFFECTED_HEMIZYGOUS_MALE = "unaffected hemizygous male"
+    UNAFFECTED_HOMOZYGOUS_FEMALE = "unaffected homozygous female"
     NOT_ASSESSABLE = "origin not assessable"
 
     @property
@@ -781,6 +782,7 @@ class FamilyEvent(str, Enum):
         return self in (
             FamilyEvent.MENDELIAN_ERROR_X,
             FamilyEvent.UNAFFECTED_HEMIZYGOUS_MALE,
+            FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE,
             FamilyEvent.APPARENT_DE_NOVO,
         )
 
@@ -833,8 +835,8 @@ def segregate(
     * son hemizygous REF but mother homozygous ALT -> inconsistency;
     * daughter homozygous REF while the father is hemizygous ALT, or homozygous ALT while the
       father is hemizygous REF or the mother homozygous REF -> inconsistency;
-    * an unaffected male (PED phenotype 1) hemizygous for a P/LP or null variant -> flagged as
-      unexpected.
+    * an unaffected male (PED phenotype 1) hemizygous, or an unaffected female homozygous, for
+      a P/LP or null variant -> flagged as unexpected (both are expected to be affected).
     """
     if finding.in_par:
         return ()
@@ -849,8 +851,9 @@ def segregate(
         if sex is Sex.UNKNOWN:
             continue
         has_parents = person.mother is not None or person.father is not None
-        unaffected_male = sex is Sex.MALE and person.phenotype is Phenotype.UNAFFECTED
-        if not has_parents and not (unaffected_male and reportable):
+        unaffected = person.phenotype is Phenotype.UNAFFECTED
+        unaffected_male = sex is Sex.MALE and unaffected
+        if not has_parents and not (unaffected and reportable):
             continue  # nothing to check: a cohort's founders are not even looked up
         call = calls.get(person.id)
         if call is None:
@@ -870,6 +873,25 @@ def segregate(
                     f"{person.id} is an unaffected {role} (PED phenotype 1) but hemizygous for "
                     f"{finding.hgvs} (GT {call.raw_gt}): unexpected for an X-linked recessive "
                     "disorder - check the classification, the phenotype or sample identity",
+                )
+            )
+        if (  # issue 12: a biallelic female is expected to be affected too
+            unaffected
+            and sex is Sex.FEMALE
+            and label is GenotypeLabel.HOMOZYGOUS_ALT
+            and reportable
+        ):
+            role = "mother" if pedigree.children_of(person.id) else "female"
+            notes.append(
+                FamilyNote(
+                    FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE,
+                    vid,
+                    person.id,
+                    f"{person.id} is an unaffected {role} (PED phenotype 1) but homozygous for "
+                    f"{finding.hgvs} (GT {call.raw_gt}, {_ab_text(call.allele_balance)}): "
+                    "unexpected for an X-linked recessive disorder (a biallelic female is "
+                    "expected to be affected) - check for a miscalled heterozygote, the "
+                    "classification, the phenotype or sample identity",
                 )
             )
         if not has_parents:
@@ -903,11 +925,18 @@ def _son_rule(
     where = f"son {son} ({call.raw_gt}), mother {_gt(mother)}, father {_gt(father)}"
     if label.carries_alt:
         if mom in ("alt", "hom_alt"):
+            # issue 12: a homozygous mother is not "a carrier" (biallelic: expected affected)
+            mother_is = (
+                "the mother is homozygous for it, not a carrier (a biallelic female is "
+                "expected to be affected: check her phenotype and genotype)"
+                if mom == "hom_alt"
+                else "the mother is a carrier"
+            )
             return FamilyNote(
                 FamilyEvent.MATERNALLY_INHERITED,
                 vid,
                 son,
-                f"{finding.hgvs}: maternally inherited ({where}); the mother is a carrier",
+                f"{finding.hgvs}: maternally inherited ({where}); {mother_is}",
             )
         if mom == "ref":
             if dad in ("alt", "hom_alt"):
