@@ -172,7 +172,11 @@ def from_parents(
 def combine(read: PhaseCall, parents: PhaseCall | None) -> PhaseCall:
     """The VCF's phase and the parents' (rule 4): either alone when the other is unknown;
     both known and different -> unknown, with the conflict named."""
-    if parents is None or parents.phase is Phase.UNKNOWN:
+    if parents is None:
+        return read
+    if parents.phase is Phase.UNKNOWN:
+        if read.phase is Phase.UNKNOWN:  # say why neither could tell
+            return PhaseCall(Phase.UNKNOWN, f"{read.how}; {parents.how}")
         return read
     if read.phase is Phase.UNKNOWN:
         return parents

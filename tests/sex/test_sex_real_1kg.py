@@ -14,37 +14,11 @@ heterozygous fraction falls between the male and female thresholds (NA19332, F 0
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import pytest
-from sexsim import make_call
+from kg1000 import KG, Parsed, load
 
-from ipexcli.model import Build, Call, VariantRecord
+from ipexcli.model import Build
 from ipexcli.sex import DEFAULT_THRESHOLDS, InferredSex, Method, infer_sexes
-
-ROOT = Path(__file__).resolve().parents[2]
-#: a clean clone has ../shared beside it; a helper worktree (wt/<name>) one level further up
-CANDIDATES = [ROOT / ".." / "shared", ROOT / ".." / ".." / "shared"]
-SHARED = next((c.resolve() for c in CANDIDATES if (c / "external-vcfs").is_dir()), ROOT / "..")
-KG = SHARED / "external-vcfs" / "1000genomes-uwgac" / "1KG_phase3_subset_chrX.vcf.gz"
-
-Parsed = tuple[list[str], list[VariantRecord], list[VariantRecord], set[str]]
-
-
-def _records(fields: list[str], gts: list[str], cache: dict[tuple[str, int], Call]):  # type: ignore[no-untyped-def]
-    alts = fields[4].split(",")
-    for index, alt in enumerate(alts, start=1):
-        calls = []
-        for gt in gts:
-            call = cache.get((gt, index))
-            if call is None:
-                call = cache[(gt, index)] = make_call(gt, alt_index=index)
-            calls.append(call)
-        yield VariantRecord(
-            str(KG), None, fields[0], "X", int(fields[1]), fields[3], alt,
-            alt_index=index, n_alts=len(alts), calls=tuple(calls),
-        )
 
 
 @pytest.fixture(scope="module")
@@ -52,25 +26,7 @@ def kg() -> Parsed:
     """(samples, records as written, records with males recoded diploid, the males)."""
     if not KG.exists():
         pytest.skip(f"{KG} not present")
-    written: list[VariantRecord] = []
-    diploid: list[VariantRecord] = []
-    males: set[str] = set()
-    cache: dict[tuple[str, int], Call] = {}
-    samples: list[str] = []
-    with gzip.open(KG, "rt") as handle:
-        for line in handle:
-            if line.startswith("##"):
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if line.startswith("#"):
-                samples = fields[9:]
-                continue
-            gts = [f.split(":")[0] for f in fields[9:]]
-            males.update(s for s, gt in zip(samples, gts, strict=True) if gt.endswith("/."))
-            written.extend(_records(fields, gts, cache))
-            recoded = [f"{gt[0]}/{gt[0]}" if gt.endswith("/.") else gt for gt in gts]
-            diploid.extend(_records(fields, recoded, cache))
-    return samples, written, diploid, males
+    return load()
 
 
 @pytest.mark.parametrize("coding", ["as_written", "males_diploid"])
