@@ -47,7 +47,8 @@ class CallQualityThresholds:
     """Every call-quality threshold, with where its value comes from.
 
     [SLV] = slivar ``js/slivar-functions.js`` (brentp/slivar, commit 91a40d5), ``config`` and
-    ``hq1``/``x_recessive``; also summarised in ``docs/field-notes.md`` section 4.9. These are
+    ``hq1``/``x_recessive``; the shared peer notes (``../shared/docs/field-notes.md`` 4.9) quote
+    another slivar version (GQ >= 20, het AB in [0.22, 0.78], male AB > 0.75). These are
     **conventions of a widely used rare-disease filter, not published biological facts**: they
     are defaults a lab may tune. Where ipexcli chose a value itself it says so.
     """
