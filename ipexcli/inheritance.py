@@ -755,8 +755,7 @@ def _phase_of_hets(
             )
     hows = "; ".join(f"{first} and {second}: {found.how}" for first, second, found in pairs)
     return Phase.CIS, (
-        f"{names} are in cis ({hows}): all on one X, the other X carries none of them: a "
-        "carrier, not biallelic"
+        f"{hows}: all on one X, the other X carries none of them: a carrier, not biallelic"
     )
 
 
