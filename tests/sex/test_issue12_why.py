@@ -21,8 +21,16 @@ from kg1000 import KG, load
 
 from ipexcli import refdata
 from ipexcli.callquality import QUALITY_CODES
-from ipexcli.model import Build
-from ipexcli.sex import InferredSex, Method, SexEvidence, decide, infer_sexes
+from ipexcli.model import Build, Sex
+from ipexcli.sex import (
+    InferredSex,
+    Method,
+    SexCheck,
+    SexEvidence,
+    compare,
+    decide,
+    infer_sexes,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "issue12"
 
@@ -125,3 +133,9 @@ def test_why_sex_case(case: dict[str, str]) -> None:
         inference = infer_sexes(samples, written, Build.GRCH37)[case["id"]]
     assert inference.inferred is InferredSex(case["expected"])
     assert case["reason_has"] in inference.reason
+    # never a confident sex, and the user is told why (figures and both thresholds)
+    undeclared = compare(inference)
+    assert undeclared.used is Sex.UNKNOWN and case["reason_has"] in undeclared.warnings[0]
+    declared = compare(inference, Sex.FEMALE, "PED")
+    assert declared.used is Sex.FEMALE and declared.check is SexCheck.UNCONFIRMED
+    assert "ambiguous" in declared.warnings[0] and case["reason_has"] in declared.warnings[0]
