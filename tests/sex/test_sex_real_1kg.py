@@ -58,3 +58,20 @@ def test_no_confident_wrong_call_and_between_is_ambiguous(kg: Parsed, coding: st
         evidence = results[sample].evidence
         assert evidence.het_fraction is not None and evidence.het_fraction >= 0.25
         assert evidence.haploid == 0
+
+
+def test_ipex_sex_on_the_real_file(kg: Parsed, ipex) -> None:  # type: ignore[no-untyped-def]
+    """The same figures through ``ipex sex`` (ipexcli's own reader of the plain-gzip file)."""
+    samples, _, _, males = kg
+    result = ipex("sex", str(KG), "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    header, *rows = [line.split("\t") for line in result.stdout.splitlines()]
+    got = {row[header.index("sample")]: row for row in rows}
+    assert sorted(got) == sorted(samples)
+    inferred = {s: row[header.index("inferred")] for s, row in got.items()}
+    truth = {s: "male" if s in males else "female" for s in samples}
+    wrong = [s for s in samples if inferred[s] in ("male", "female") and inferred[s] != truth[s]]
+    assert wrong == []
+    assert sorted(s for s in samples if inferred[s] != truth[s]) == ["NA19332"]
+    assert inferred["NA19332"] == "ambiguous"
+    assert "between 0.05 and 0.25" in got["NA19332"][header.index("reason")]
