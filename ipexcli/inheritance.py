@@ -689,8 +689,11 @@ def _interpret_one(
     elif kind is VerdictKind.CARRIER and phased is not None and phased[0] is Phase.CIS:
         summary += "; the variants are in cis (on one X)"
     # ---- call quality (issue 12, item 6): a flagged genotype behind the verdict is named
+    behind = [i for i in ranked if i.kind is kind]
+    if phased is not None:  # the heterozygous variants behind a phase-based verdict
+        behind += [i for i in ranked if i.label is GenotypeLabel.HETEROZYGOUS]
     quality = dict.fromkeys(
-        f for i in ranked if i.kind is kind for f in i.flags if f in callquality.QUALITY_CODES
+        f for i in behind for f in i.flags if f in callquality.QUALITY_CODES
     )
     if quality:
         summary += f" - check call quality ({', '.join(quality)})"
