@@ -55,7 +55,7 @@ class CallQualityThresholds:
 
     #: a heterozygous call with AB below this is skewed towards REF (possible artefact or
     #: low-level mosaicism). [SLV] ``min_AB: 0.20`` (het must have AB in [min_AB, 1 - min_AB];
-    #: a later slivar release uses 0.22). Convention.
+    #: another version of the file, commit 15f06b3, uses 0.22). Convention.
     het_ab_min: float = 0.20
     #: a heterozygous call with AB above this is skewed towards ALT (possible homozygote called
     #: heterozygous, or loss of the other allele). [SLV] ``1 - min_AB``. Convention.
