@@ -32,7 +32,7 @@ from ipexcli.consequence import (
     consequences,
     worst_impact,
 )
-from ipexcli.evidence import Evidence, assess
+from ipexcli.evidence import DEFAULT_THRESHOLDS, Evidence, FrequencyThresholds, assess
 from ipexcli.hgvs import format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
@@ -100,8 +100,12 @@ def annotate_variant(
     variant: GenomicVariant,
     data: RefData | None = None,
     allele_frequency: float | None = None,
+    thresholds: FrequencyThresholds | None = None,
 ) -> VariantAnnotation:
-    """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
+    """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4.
+
+    ``thresholds`` replaces the default BA1/BS1/PM2 frequency cut-offs
+    (:data:`ipexcli.evidence.DEFAULT_THRESHOLDS`)."""
     data = data or load()
     tmap = transcript_map(data, variant.build)
     core = _core(variant, data, tmap)
@@ -114,6 +118,9 @@ def annotate_variant(
         allele_frequency,
         tmap.exon_tx_starts,
         tmap.cds_tx_start,
+        transcript=tmap.transcript,
+        known_rows=data.known,
+        thresholds=thresholds or DEFAULT_THRESHOLDS,
     )
     return VariantAnnotation(**core.fields, known=known, evidence=evidence)
 
