@@ -21,7 +21,7 @@ The class computed here is an *automated* class from the automated codes of
 >>> c.points, c.acmg_class.value
 (9, 'Likely pathogenic')
 >>> c.rule
-'PVS1 (8) + PM2_Supporting (1) = 9 -> Likely pathogenic'
+'PVS1 (8) + PM2_Supporting (1) = 9 -> Likely pathogenic, ClinGen SVI points (Tavtigian 2020)'
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ from ipexcli.model import Significance
 
 #: where the points and the bounds come from (quoted in every computed verdict)
 POINTS_SOURCE = "ClinGen SVI points (Tavtigian 2020)"
+
+#: the stand-alone rule's source
+STAND_ALONE_SOURCE = "BA1 is stand-alone benign (ACMG/AMP 2015, Richards 2015)"
 
 #: points per strength, Tavtigian et al. 2020 Table 1 (benign codes count negative)
 POINTS = {
@@ -101,7 +104,9 @@ class Combined:
     codes: tuple[Evidence, ...]
     points: int
     acmg_class: AcmgClass
-    rule: str  #: e.g. "PVS1 (8) + PM2_Supporting (1) = 9 -> Likely pathogenic"
+    #: e.g. "PVS1 (8) + PM2_Supporting (1) = 9 -> Likely pathogenic, ClinGen SVI points
+    #: (Tavtigian 2020)": the codes, the points, the class and the rule's source
+    rule: str
 
     @property
     def pathogenic_codes(self) -> tuple[Evidence, ...]:
@@ -117,11 +122,9 @@ def combine(codes: Iterable[Evidence]) -> Combined:
     terms = " + ".join(f"{e.code} ({points_of(e)})" for e in counted)
     if stand_alone:
         ignored = f"; {terms} not counted" if terms else ""
-        rule = (
-            f"{stand_alone[0].code} (stand-alone benign, Richards 2015) -> Benign{ignored}"
-        )
+        rule = f"{stand_alone[0].code} -> Benign, {STAND_ALONE_SOURCE}{ignored}"
         return Combined(codes, total, AcmgClass.BENIGN, rule)
     cls = class_of_points(total)
     if not counted:
-        return Combined(codes, 0, cls, f"no evidence code = 0 -> {cls}")
-    return Combined(codes, total, cls, f"{terms} = {total} -> {cls}")
+        return Combined(codes, 0, cls, f"no evidence code = 0 -> {cls}, {POINTS_SOURCE}")
+    return Combined(codes, total, cls, f"{terms} = {total} -> {cls}, {POINTS_SOURCE}")

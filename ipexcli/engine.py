@@ -32,7 +32,12 @@ from ipexcli.consequence import (
     consequences,
     worst_impact,
 )
-from ipexcli.evidence import DEFAULT_THRESHOLDS, Evidence, FrequencyThresholds, assess
+from ipexcli.evidence import (
+    DEFAULT_THRESHOLDS,
+    Evidence,
+    FrequencyThresholds,
+    assess_with_notes,
+)
 from ipexcli.hgvs import format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
@@ -90,6 +95,8 @@ class VariantAnnotation:
     evidence: tuple[Evidence, ...]
     flags: tuple[Flag, ...]
     other_build: GenomicVariant | None  #: the same allele in the other build, VCF-normalised
+    #: codes considered but not given, with why (e.g. "PVS1 not applicable: ..."), #12
+    evidence_notes: tuple[str, ...] = ()
 
     @property
     def most_severe(self) -> Consequence | None:
@@ -111,7 +118,7 @@ def annotate_variant(
     core = _core(variant, data, tmap)
     index = known_variant_index(data)
     known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
-    evidence = assess(
+    evidence, notes = assess_with_notes(
         core.terms,
         core.change,
         known,
@@ -122,7 +129,7 @@ def annotate_variant(
         known_rows=data.known,
         thresholds=thresholds or DEFAULT_THRESHOLDS,
     )
-    return VariantAnnotation(**core.fields, known=known, evidence=evidence)
+    return VariantAnnotation(**core.fields, known=known, evidence=evidence, evidence_notes=notes)
 
 
 def known_variant_index(data: RefData | None = None) -> KnownIndex:

@@ -161,12 +161,32 @@ def assess(
     known_rows: Iterable[KnownVariant] = (),
     thresholds: FrequencyThresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[Evidence, ...]:
-    """All automated evidence codes for one annotated variant.
+    """All automated evidence codes for one annotated variant (see :func:`assess_with_notes`)."""
+    return assess_with_notes(
+        terms, change, known, allele_frequency, exon_starts, cds_tx_start, transcript,
+        known_rows, thresholds,
+    )[0]
+
+
+def assess_with_notes(
+    terms: tuple[Consequence, ...],
+    change: CodingChange | None,
+    known: KnownMatch,
+    allele_frequency: float | None,
+    exon_starts: tuple[int, ...],
+    cds_tx_start: int,
+    transcript: Transcript | None = None,
+    known_rows: Iterable[KnownVariant] = (),
+    thresholds: FrequencyThresholds = DEFAULT_THRESHOLDS,
+) -> tuple[tuple[Evidence, ...], tuple[str, ...]]:
+    """All automated evidence codes for one annotated variant, and notes on codes considered
+    but not given (e.g. why a canonical splice variant gets no PVS1).
 
     ``transcript`` (NM_014009.4 in the variant's build) is needed for PVS1 (the per-exon table,
     the protein features); ``known_rows`` (the known-variant table) for the start-loss branch.
     """
     out: list[Evidence] = []
+    notes: list[str] = []
     term_set = terms  # a handful of members: tuple membership is an identity check
     null = [t for t in _NULL if t in term_set]
     extended = False
@@ -176,6 +196,8 @@ def assess(
             extended = True
         elif pvs1.strength is not None:
             out.append(_pvs1_evidence(pvs1))
+        else:
+            notes.append(f"PVS1 not applicable: {pvs1.reason} ({PVS1_SOURCE})")
     if Consequence.MISSENSE in term_set:
         out.extend(_ps1_pm5(known))
     length_change = [
@@ -200,7 +222,7 @@ def assess(
         )
     if allele_frequency is not None:
         out.extend(_frequency(allele_frequency, thresholds))
-    return tuple(out)
+    return tuple(out), tuple(notes)
 
 
 def _ps1_pm5(known: KnownMatch) -> list[Evidence]:

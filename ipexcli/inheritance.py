@@ -192,6 +192,10 @@ class VariantFinding:
     #: predicted low impact (intron/UTR/synonymous away from splice sites, no known regulatory
     #: element): an unclassified low-impact variant is not reportable rather than uncertain
     low_impact: bool = False
+    #: which classification ``significance`` is and the rule/points behind it (#12), e.g.
+    #: "computed: PVS1 (8) = 8 -> Likely pathogenic, ClinGen SVI points (Tavtigian 2020)";
+    #: quoted in every verdict on this finding (:func:`ipexcli.classify.classify`)
+    basis: str = ""
     #: how the classification counts for the verdicts, derived once (:func:`evidence_class`)
     evidence: EvidenceClass = field(init=False, repr=False, compare=False)
 
@@ -344,7 +348,10 @@ class MemoInterpreter:
 
 
 def _classification_text(finding: VariantFinding) -> str:
-    """The classification as given, plus the null-variant prediction when it matters."""
+    """The class used and the rule behind it (#12); without one, the classification as given
+    plus the null-variant prediction when it matters."""
+    if finding.basis:
+        return finding.basis
     text = finding.significance.value
     if finding.null_variant:
         text += "; predicted null variant"

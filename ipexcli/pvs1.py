@@ -98,6 +98,50 @@ class ExonRow:
     absent_from: str  #: another RefSeq transcript lacking this exon ("" when none)
     decision: Pvs1
 
+    @property
+    def label(self) -> str:
+        """The decision for a canonical splice variant skipping this exon, in one word."""
+        if self.frame == "start codon":
+            return "start-loss branch"
+        return self.decision.code or "not applicable"
+
+
+#: The per-exon table for NM_014009.4 as :func:`exon_table` computes it from ``refdata/``
+#: (tests/engine/test_pvs1_table.py recomputes every frame from the exon lengths and checks
+#: this copy): (exon, length nt, CDS nt, frame, residues lost/altered, NMD, decision for a
+#: canonical splice variant that skips it).
+#:
+#: =====  ======  ======  ============  ========  =====  =================  ======================
+#: exon   nt      CDS nt  frame         residues  NMD    decision           why
+#: =====  ======  ======  ============  ========  =====  =================  ======================
+#: 1      50      0       non-coding    -         -      not applicable     5'UTR only
+#: 2      232     210     start codon   1-431     -      start-loss branch  removes c.1
+#: 3      105     105     in-frame      71-105    no     not applicable     = isoform b protein
+#: 4      139     139     out-of-frame  106-431   yes    PVS1               NMD
+#: 5      88      88      out-of-frame  152-431   yes    PVS1               NMD
+#: 6      105     105     in-frame      181-216   no     PVS1_Strong        zinc finger 197-222
+#: 7      88      88      out-of-frame  216-431   yes    PVS1               NMD
+#: 8      81      81      in-frame      246-272   no     PVS1_Moderate      27 aa (6.3%), no domain
+#: 9      151     151     out-of-frame  273-431   no     PVS1_Strong        no NMD; forkhead
+#: 10     77      77      out-of-frame  323-431   yes    PVS1               NMD
+#: 11     102     102     in-frame      349-382   no     PVS1_Strong        forkhead 337-423
+#: 12     1046    150     last exon     383-431   no     PVS1_Strong        forkhead 337-423
+#: =====  ======  ======  ============  ========  =====  =================  ======================
+EXON_TABLE: tuple[tuple[int, int, int, str, tuple[int, int] | None, bool | None, str], ...] = (
+    (1, 50, 0, "non-coding", None, None, "not applicable"),
+    (2, 232, 210, "start codon", (1, 431), None, "start-loss branch"),
+    (3, 105, 105, "in-frame", (71, 105), False, "not applicable"),
+    (4, 139, 139, "out-of-frame", (106, 431), True, "PVS1"),
+    (5, 88, 88, "out-of-frame", (152, 431), True, "PVS1"),
+    (6, 105, 105, "in-frame", (181, 216), False, "PVS1_Strong"),
+    (7, 88, 88, "out-of-frame", (216, 431), True, "PVS1"),
+    (8, 81, 81, "in-frame", (246, 272), False, "PVS1_Moderate"),
+    (9, 151, 151, "out-of-frame", (273, 431), False, "PVS1_Strong"),
+    (10, 77, 77, "out-of-frame", (323, 431), True, "PVS1"),
+    (11, 102, 102, "in-frame", (349, 382), False, "PVS1_Strong"),
+    (12, 1046, 150, "last exon", (383, 431), False, "PVS1_Strong"),
+)
+
 
 def _critical(tx: Transcript, first: int, last: int) -> str:
     hit = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def bare_hgvs(hgvs: str) -> str:
@@ -110,6 +110,11 @@ class KnownMatch:
     evidence_tier: str = ""
     rsid: str = ""
     clinvar: str = ""
+    #: what the row asserts: clinvar_germline (a classification), literature_case_report,
+    #: uniprot_humsavar (reported in patients, not a classification), association_study
+    assertion_type: str = ""
+    #: what ``date`` is: last_evaluated, clinvar_release, retrieved, database_release
+    date_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,14 @@ class VariantResult:
     filters: tuple[str, ...] = ()
     other_build: str = ""  #: "GRCh37:X:49107902:G:A" when the allele lifts through the transcript
     inputs: tuple[str, ...] = ()  #: input paths the variant was seen in
+    #: the automated class from the evidence codes (ClinGen SVI points) and its point total
+    acmg_class: str = ""
+    acmg_points: int | None = None
+    #: the class the verdicts use ("not classified" without codes), its source ("ClinVar
+    #: germline" or "computed") and the sentence naming the rule and the points behind it
+    class_used: str = ""
+    class_source: str = ""
+    class_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,12 +329,12 @@ def classification_source(row: dict[str, str]) -> str:
         date_kind = row["classification_date_kind"]
         if date_kind == "clinvar_release":
             assert row["classification_date"] == "2016-09", row["hgvs_c_NM_014009.4"]
-            return "ClinVar 2016-09 release (macarthur-lab/clinvar)"
+            return "ClinVar 2016-09 release via macarthur-lab/clinvar"
         if date_kind == "last_evaluated":
             assert vcv.startswith("VCV"), row["hgvs_c_NM_014009.4"]
-            return f"ClinVar {vcv} (page copy)"
+            return f"ClinVar {vcv} page copy"
         assert date_kind == "retrieved" and "IEI markdown table" in text, row
-        return f"ClinVar {vcv} (as listed in the IEI table of ClinVar hits)"
+        return f"ClinVar {vcv} as listed in the IEI table of ClinVar hits"
     if kind == "uniprot_humsavar":
         assert "Release 2026_03 of 02-Sep-2026" in text
         return "UniProt humsavar release 2026_03"
