@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ipexcli.acmg import Combined, combine
+from ipexcli.acmg import POINTS_SOURCE, Combined, combine
 from ipexcli.evidence import Evidence
 from ipexcli.known import KnownHit, KnownMatch
 from ipexcli.model import Significance
@@ -91,10 +91,11 @@ def classify(
     if clinvar:
         hit = max(clinvar, key=lambda h: -1 if h.row.review_stars is None else h.row.review_stars)
         when = date_words(hit)
+        alone = computed.rule.removesuffix(f", {POINTS_SOURCE}")
         basis = (
             f"ClinVar germline: {hit.row.classification}, {review_words(hit)}"
             f"{', ' + when if when else ''} ({hit.row.classification_source}); "
-            f"{computed_text} (not used: ClinVar takes precedence)"
+            f"used before the automated codes ({alone})"
         )
         return VariantClass(hit.significance, "ClinVar germline", basis, computed, hit)
     notes = [literature_words(h) for h in known.exact if h.is_literature]

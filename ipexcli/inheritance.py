@@ -395,7 +395,8 @@ def _variant_rule(
         return VerdictKind.NOT_REPORTABLE, "benign/likely benign: not reportable"
     if cls is EvidenceClass.LOW_IMPACT_UNCLASSIFIED:
         return VerdictKind.NOT_REPORTABLE, (
-            "not classified and predicted low impact (non-coding, away from splice sites): "
+            "no classification, no evidence code beyond rarity, and predicted low impact "
+            "(non-coding, away from splice sites): "
             "not reportable"
         )
     what = (

@@ -3,7 +3,9 @@
 Layout (documented in ``docs/formats.md``):
 
 * line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``;
-* line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
+* line 2: ``#note=...`` saying the evidence codes are automated evidence, not a classification
+  (#12);
+* line 3: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
   sample then variant order: every variant of the sample's input, REF genotypes included, when
   the header says ``genotypes=all``; with ``genotypes=non_ref`` (``--genotypes``, cohorts) the
   plain REF genotypes that change no verdict or flag are left out;
@@ -124,7 +126,8 @@ def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
         exact.source if exact else "",
         exact.date if exact else "",
         ",".join(related),
-        ",".join(e.code for e in variant.evidence),
+        # #12: each code with its applied strength, e.g. PVS1:very_strong,PM2_Supporting:supporting
+        ",".join(f"{e.code}:{e.strength}" for e in variant.evidence),
         ",".join(variant.flags),
         ";".join(variant.filters) if variant.filters else ".",
         variant.other_build,
@@ -182,8 +185,15 @@ def _genotypes_mode(report: Report) -> str:
     return modes.pop() if len(modes) == 1 else "mixed"
 
 
+#: #12: the second header line (the evidence column is not a classification)
+NOTE_LINE = (
+    "#note=evidence: automated ACMG/AMP evidence codes (code:strength), automated evidence, "
+    "not a classification; known_classification: ClinVar germline rows only"
+)
+
+
 def render(report: Report) -> str:
     """The whole TSV document (trailing newline included)."""
-    lines = [header_line(report), "\t".join(COLUMNS)]
+    lines = [header_line(report), NOTE_LINE, "\t".join(COLUMNS)]
     lines.extend("\t".join(row) for row in rows(report))
     return "\n".join(lines) + "\n"

@@ -72,7 +72,8 @@ def test_json_keeps_hgvs_brackets_and_key_order() -> None:
     first = doc["variants"][0]
     assert first["hgvs_p"] == "NP_054728.2:p.(Arg397Trp)"
     assert first["known"][0]["classification"] == "Pathogenic"
-    assert first["known"][0]["source"] == "ClinVar VCV000011407.9"
+    assert first["known"][0]["source"] == "ClinVar VCV000011407.9 page copy"
+    assert first["known"][0]["date_kind"] == "last_evaluated"  # #12
     proband = doc["samples"][0]
     assert proband["genotypes"][0]["raw_gt"] == "1"
     assert proband["verdicts"][0]["category"] == "consistent_with_ipex"
@@ -101,7 +102,8 @@ def test_skipped_reasons_are_sorted() -> None:
 
 
 def _parse(text: str) -> tuple[str, list[dict[str, str]]]:
-    first, rest = text.split("\n", 1)
+    first, note, rest = text.split("\n", 2)
+    assert note == tsv.NOTE_LINE  # #12: the evidence column is not a classification
     return first, list(csv.DictReader(io.StringIO(rest), delimiter="\t"))
 
 
@@ -114,7 +116,7 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.1 "
+        "#ipexcli_version=0.1.0 refdata_version=2026.12.05 schema_version=1.2 "
         "transcript=NM_014009.4 genotypes=all"
     )
     assert list(rows[0]) == list(tsv.COLUMNS)
@@ -123,6 +125,8 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     assert son["NM_014009.4:c.1189C>T"]["gt"] == "1"
     assert son["NM_014009.4:c.1189C>T"]["genotype"] == "hemizygous_alt"
     assert son["NM_014009.4:c.1189C>T"]["known_classification"] == "Pathogenic"
+    # #12: each code with its strength
+    assert son["NM_014009.4:c.1189C>T"]["evidence"] == "PM5:moderate"
     assert son["NM_014009.4:c.1189C>T"]["related_known"] == (
         "KV02:same_residue:Pathogenic/Likely pathogenic"
     )
