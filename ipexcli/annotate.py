@@ -47,7 +47,8 @@ def refdata_summary() -> dict[str, object]:
     from ipexcli import refdata
 
     data = refdata.load()
-    dates = sorted({k.classification_date for k in data.known if k.classification_date})
+    dates = sorted({k.classification_date for k in data.known
+                    if k.classification_date and k.is_classification})
     return {
         "version": data.version,
         "transcript": data.transcript(Build.GRCH38).id,

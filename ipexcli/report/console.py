@@ -648,6 +648,9 @@ def render_lookup(result: LookupResult, console: Console | None = None) -> None:
         if first.evidence:
             reasons = "\n".join(f"{code.code}: {code.reason}" for code in first.evidence)
             body.add_row(Text("", style="muted"), Text(reasons, style="muted"))
+        if first.class_used:  # #12: the class a verdict would use, and why
+            body.add_row(Text("class used", style="muted"),
+                         Text(f"{first.class_used}\n{first.class_basis}"))
         title = Text(_bare(first.hgvs_c) or hit.c_name)
         subtitle = Text(hit.note, style="muted") if hit.note else None
         console.print(Panel(body, title=title, subtitle=subtitle, title_align="left"))

@@ -79,3 +79,38 @@ def test_rs3761548_is_named_by_its_own_grch38_position(
     (row,) = variant["known"]
     assert (row["match"], row["assertion_type"]) == ("exact", "association_study")
     assert row["hgvs_c"].startswith("c.-23+2877C>A (GRCh38 allele; c.-23+2882A>C in GRCh37)")
+
+
+def test_humsavar_only_missense_is_uncertain_and_a_clinvar_plp_match_is_consistent(
+    ipex: Callable[..., object], tmp_path: Path
+) -> None:
+    """Acceptance 3 of #12, in a hemizygous male: UniProt humsavar "LP/P" is literature
+    curation (uncertain); an exact ClinVar germline P/LP match is a classification."""
+    by_case = {c["case"]: c for c in _cases()}
+    seen = {}
+    for name in ("c1087AG", "c1190GA"):
+        result = ipex("annotate", str(_vcf(tmp_path, by_case[name])), "--sex", "BOY=male",
+                      "--no-sex-inference", "--format", "json")
+        report = json.loads(result.stdout)  # type: ignore[attr-defined]
+        (variant,) = report["variants"]
+        (known,) = [k for k in variant["known"] if k["match"] == "exact"]
+        seen[name] = (known["assertion_type"], report["samples"][0]["verdicts"][0]["category"])
+    assert seen == {
+        "c1087AG": ("uniprot_humsavar", "uncertain"),
+        "c1190GA": ("clinvar_germline", "consistent_with_ipex"),
+    }
+
+
+def test_frequency_thresholds_can_be_overridden(
+    ipex: Callable[..., object], tmp_path: Path
+) -> None:
+    case = next(c for c in _cases() if c["case"] == "c367del_af")  # AF 0.2
+    vcf = str(_vcf(tmp_path, case))
+    base = ("annotate", vcf, "--sex", "BOY=male", "--no-sex-inference", "--format", "json",
+            "--af-field", "AF")
+    result = ipex(*base, "--frequency-thresholds", "0.5,0.3,0.0001")
+    (variant,) = json.loads(result.stdout)["variants"]  # type: ignore[attr-defined]
+    assert [e["code"] for e in variant["evidence"]] == ["PVS1"]  # 0.2 is below BS1 0.3
+    bad = ipex(*base, "--frequency-thresholds", "0.001,0.01,0.0001")  # BS1 above BA1
+    assert bad.exit_code == 2  # type: ignore[attr-defined]
+    assert "0 <= PM2 <= BS1 < BA1 <= 1" in bad.stderr  # type: ignore[attr-defined]
