@@ -2,10 +2,9 @@
 
 Layout (documented in ``docs/formats.md``):
 
-* line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``;
-* line 2: ``#note=...`` saying the evidence codes are automated evidence, not a classification
-  (#12);
-* line 3: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
+* line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``, ending
+  with ``evidence=automated_ACMG/AMP_codes_(code:strength),_not_a_classification`` (#12);
+* line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
   sample then variant order: every variant of the sample's input, REF genotypes included, when
   the header says ``genotypes=all``; with ``genotypes=non_ref`` (``--genotypes``, cohorts) the
   plain REF genotypes that change no verdict or flag are left out;
@@ -176,6 +175,7 @@ def header_line(report: Report) -> str:
         "transcript": report.refdata.get("transcript", ""),
         # "all", "non_ref" (plain REF genotypes left out) or "mixed" over several inputs
         "genotypes": _genotypes_mode(report),
+        "evidence": EVIDENCE_NOTE,
     }
     return "#" + " ".join(f"{k}={_cell(v).replace(' ', '_')}" for k, v in fields.items())
 
@@ -185,15 +185,12 @@ def _genotypes_mode(report: Report) -> str:
     return modes.pop() if len(modes) == 1 else "mixed"
 
 
-#: #12: the second header line (the evidence column is not a classification)
-NOTE_LINE = (
-    "#note=evidence: automated ACMG/AMP evidence codes (code:strength), automated evidence, "
-    "not a classification; known_classification: ClinVar germline rows only"
-)
+#: #12: what the evidence column is, in the first header line
+EVIDENCE_NOTE = "automated ACMG/AMP codes (code:strength), not a classification"
 
 
 def render(report: Report) -> str:
     """The whole TSV document (trailing newline included)."""
-    lines = [header_line(report), NOTE_LINE, "\t".join(COLUMNS)]
+    lines = [header_line(report), "\t".join(COLUMNS)]
     lines.extend("\t".join(row) for row in rows(report))
     return "\n".join(lines) + "\n"
