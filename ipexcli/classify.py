@@ -87,7 +87,17 @@ def classify(
     computed_text = f"computed: {computed.rule}"
     for note in notes:
         computed_text += f"; {note}"
-    clinvar = [h for h in known.exact if h.row.is_classification]
+    clinvar = [
+        h for h in known.exact
+        if h.row.is_classification
+        and h.significance not in (Significance.OTHER, Significance.NOT_CLASSIFIED)
+    ]
+    # ClinVar words that are no pathogenicity class (risk factor, drug response, not provided...)
+    other = [
+        f"ClinVar germline: {h.row.classification} (not a pathogenicity class)"
+        for h in known.exact
+        if h.row.is_classification and h not in clinvar
+    ]
     if clinvar:
         hit = max(clinvar, key=lambda h: -1 if h.row.review_stars is None else h.row.review_stars)
         when = date_words(hit)
@@ -104,7 +114,7 @@ def classify(
         for h in known.exact
         if h.row.assertion_type == "association_study"
     ]
-    prefix = "; ".join(dict.fromkeys(notes))
+    prefix = "; ".join(dict.fromkeys(other + notes))
     basis = f"{prefix}; not a classification; {computed_text}" if prefix else computed_text
     return VariantClass(computed.acmg_class.significance, "computed", basis, computed)
 

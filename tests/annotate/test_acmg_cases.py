@@ -114,3 +114,23 @@ def test_frequency_thresholds_can_be_overridden(
     bad = ipex(*base, "--frequency-thresholds", "0.001,0.01,0.0001")  # BS1 above BA1
     assert bad.exit_code == 2  # type: ignore[attr-defined]
     assert "0 <= PM2 <= BS1 < BA1 <= 1" in bad.stderr  # type: ignore[attr-defined]
+
+
+def test_a_clinvar_row_without_a_pathogenicity_class_falls_back_to_the_computed_class() -> None:
+    """A ClinVar 'risk factor' (e.g. from `ipex refdata update`) is no P/LP/VUS/LB/B class: the
+    automated class decides, and the basis says why."""
+    from dataclasses import replace
+
+    from ipexcli import refdata
+    from ipexcli.classify import classify
+    from ipexcli.engine import annotate_variant
+    from ipexcli.known import KnownHit, KnownMatch
+    from ipexcli.model import Build, GenomicVariant, Significance
+
+    data = refdata.load()
+    row = next(r for r in data.known if r.hgvs_c == "c.1189C>T")
+    risk = KnownHit(replace(row, classification="risk factor"), Significance.OTHER)
+    annotation = annotate_variant(GenomicVariant(Build.GRCH38, 49251441, "G", "A"), data)
+    used = classify(annotation.evidence, KnownMatch(exact=(risk,)))
+    assert used.source == "computed" and used.significance is Significance.UNCERTAIN
+    assert used.basis.startswith("ClinVar germline: risk factor (not a pathogenicity class)")
