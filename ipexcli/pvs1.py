@@ -21,7 +21,8 @@ first question), so every branch below assumes it. The tree, as implemented:
   is read from the per-exon table :func:`exon_table`, computed from the real exon lengths:
 
   - exon wholly in the 5' UTR (exon 1): no protein change predicted -> **no PVS1**;
-  - exon holding the start codon (exon 2): skipping removes c.1 -> the initiation-codon branch;
+  - exon holding the start codon (exon 2): skipping removes c.1 and the residues the exon codes
+    -> the initiation-codon branch from the first Met after them;
   - last exon: no NMD (no downstream exon junction); the lost coding part decides as for a
     truncation (critical region -> Strong; > 10 % -> Strong; else Moderate);
   - out of frame: the skipped transcript is translated; NMD of its new stop by the 50-nt rule
@@ -115,7 +116,7 @@ class ExonRow:
 #: exon   nt      CDS nt  frame         residues  NMD    decision           why
 #: =====  ======  ======  ============  ========  =====  =================  ======================
 #: 1      50      0       non-coding    -         -      not applicable     5'UTR only
-#: 2      232     210     start codon   1-431     -      start-loss branch  removes c.1
+#: 2      232     210     start codon   1-431     -      start-loss branch  from Met78
 #: 3      105     105     in-frame      71-105    no     not applicable     = isoform b protein
 #: 4      139     139     out-of-frame  106-431   yes    PVS1               NMD
 #: 5      88      88      out-of-frame  152-431   yes    PVS1               NMD
@@ -279,8 +280,15 @@ def splice_site(
     site = f"canonical {'donor' if donor else 'acceptor'} of intron {intron}"
     row = exon_table(tx)[number - 1]
     if row.frame == "start codon":
-        start = start_loss(tx, known)
-        return Pvs1(start.strength, f"{site}: skipping exon {number} removes c.1; {start.reason}")
+        # the skipped exon takes the start codon and every residue it codes: the first Met a
+        # ribosome could use in frame lies after them
+        exon = tx.exons[number - 1]
+        last_residue = (min(exon.tx_end, tx.cds_tx_end) - tx.cds_tx_start + 1) // 3
+        start = start_loss(tx, known, after=last_residue)
+        return Pvs1(start.strength, (
+            f"{site}: skipping exon {number} removes c.1 and residues 1-{last_residue}; "
+            f"{start.reason}"
+        ))
     return Pvs1(row.decision.strength, f"{site}: {row.decision.reason}")
 
 
@@ -308,12 +316,13 @@ def premature_stop(
 _RESIDUE = re.compile(r"p\.\(?[A-Z][a-z]{2}(\d+)")
 
 
-def start_loss(tx: Transcript, known: Iterable[KnownVariant]) -> Pvs1:
-    """The initiation-codon branch: Supporting, or Moderate when a ClinVar P/LP variant is known
-    upstream of the first in-frame downstream Met (variants of the start codon not counted)."""
+def start_loss(tx: Transcript, known: Iterable[KnownVariant], after: int = 1) -> Pvs1:
+    """The initiation-codon branch: Supporting, or Moderate when a ClinVar P/LP variant of the
+    known-variant table lies upstream of the first in-frame Met after residue ``after``
+    (variants of the start codon itself not counted)."""
     from ipexcli.model import Significance
 
-    met = tx.protein.find("M", 1) + 1  # 1-based; 0 when there is none
+    met = tx.protein.find("M", after) + 1  # 1-based; 0 when there is none
     if met == 0:
         return Pvs1(MODERATE, "start codon lost; no in-frame downstream Met in the protein")
     upstream = []
@@ -326,4 +335,6 @@ def start_loss(tx: Transcript, known: Iterable[KnownVariant]) -> Pvs1:
     where = f"start codon lost; first in-frame downstream Met is Met{met}"
     if upstream:
         return Pvs1(MODERATE, f"{where}; ClinVar P/LP upstream of it: {', '.join(upstream)}")
-    return Pvs1(SUPPORTING, f"{where}; no ClinVar P/LP variant known upstream of it")
+    return Pvs1(SUPPORTING, (
+        f"{where}; no ClinVar P/LP variant upstream of it in the known-variant table"
+    ))

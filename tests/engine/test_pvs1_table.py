@@ -130,8 +130,12 @@ def test_splice_sites_read_the_table() -> None:
     assert splice_site(tx, 1, donor=True).strength is None  # c.-23+1: exon 1 non-coding
     assert splice_site(tx, 11, donor=False).code == "PVS1_Strong"  # c.1147-1: last exon
     assert splice_site(tx, 3, donor=False).code == "PVS1"  # acceptor of exon 4: NMD
-    # the donor of exon 2 removes the start codon: the start-loss branch (Moderate at most)
-    assert splice_site(tx, 2, donor=True, known=known).code == start_loss(tx, known).code
+    # the donor of exon 2 removes the start codon and residues 1-70 (c.1_210): the start-loss
+    # branch (Moderate at most) from the first Met after residue 70, Met78 (Met64 is in exon 2)
+    exon2 = splice_site(tx, 2, donor=True, known=known)
+    assert exon2.code in ("PVS1_Supporting", "PVS1_Moderate")
+    assert "residues 1-70" in exon2.reason and "Met78" in exon2.reason
+    assert _fasta("NP_054728.2.prot.fa").find("M", 70) + 1 == 78
 
 
 def test_start_loss_uses_the_first_downstream_met() -> None:
