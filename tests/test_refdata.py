@@ -246,3 +246,22 @@ def test_refdata_build_script_reproduces_the_bundled_files(
     for path in DATA.iterdir():
         if path.name != "build.py":
             assert (work / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_version_1_installed_table_is_read_by_its_sources() -> None:
+    """An older installed update has no assertion_type column: a ClinVar snapshot is a
+    classification, a UniProt humsavar category is not, anything else is literature (#12)."""
+    base = {column: "" for column in rows("known_variants.tsv")[0]}
+    del base["assertion_type"]
+    v1 = [
+        dict(base, id="A", classification="Pathogenic",
+             classification_source="ClinVar (2016-09 release)"),
+        dict(base, id="B", classification="Likely pathogenic/Pathogenic",
+             classification_source="UniProt humsavar (release 2026_03)"),
+        dict(base, id="C"),
+    ]
+    parsed = refdata.parse_known_rows(v1)
+    assert [(k.assertion_type, k.is_classification) for k in parsed] == [
+        ("clinvar_germline", True), ("uniprot_humsavar", False),
+        ("literature_case_report", False),
+    ]
