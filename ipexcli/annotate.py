@@ -18,6 +18,7 @@ from ipexcli.model import Build, Sex
 from ipexcli.result import InputResult, Report, SampleResult, VariantResult
 
 if TYPE_CHECKING:
+    from ipexcli.evidence import FrequencyThresholds
     from ipexcli.interpret import ProgressFactory
     from ipexcli.ped import Pedigree
 
@@ -33,6 +34,8 @@ class AnnotateOptions:
     ped: str | None = None
     pass_only: bool = False
     af_field: str | None = None
+    #: BA1/BS1/PM2 cut-offs from --frequency-thresholds (None: the IPEX defaults, #12)
+    thresholds: FrequencyThresholds | None = None
     infer_sex: bool = True
     #: "all", "non_ref" (plain REF genotypes left out) or "auto" (non_ref above
     #: :data:`ipexcli.interpret.AUTO_ALL_GENOTYPES_MAX_SAMPLES` samples)
@@ -44,7 +47,8 @@ def refdata_summary() -> dict[str, object]:
     from ipexcli import refdata
 
     data = refdata.load()
-    dates = sorted({k.classification_date for k in data.known if k.classification_date})
+    dates = sorted({k.classification_date for k in data.known
+                    if k.classification_date and k.is_classification})
     return {
         "version": data.version,
         "transcript": data.transcript(Build.GRCH38).id,

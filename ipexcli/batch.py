@@ -368,6 +368,9 @@ def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
             sorted((k, v.value) for k, v in options.declared_sex.items()),
             options.ped, options.pass_only, options.af_field, options.infer_sex,
             options.genotypes,
+            # #12: other frequency cut-offs give other evidence codes and verdicts
+            [options.thresholds.ba1, options.thresholds.bs1, options.thresholds.pm2]
+            if options.thresholds else None,
         ],
         "job": [
             os.path.abspath(job.path), job.build.value if job.build else None,

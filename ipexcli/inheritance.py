@@ -197,6 +197,10 @@ class VariantFinding:
     low_impact: bool = False
     #: the record's FILTER column as read (``()`` for ``.``), named in the reasons when not PASS
     filters: tuple[str, ...] = ()
+    #: which classification ``significance`` is and the rule/points behind it (#12), e.g.
+    #: "computed: PVS1 (8) = 8 -> Likely pathogenic, ClinGen SVI points (Tavtigian 2020)";
+    #: quoted in every verdict on this finding (:func:`ipexcli.classify.classify`)
+    basis: str = ""
     #: how the classification counts for the verdicts, derived once (:func:`evidence_class`)
     evidence: EvidenceClass = field(init=False, repr=False, compare=False)
 
@@ -393,7 +397,10 @@ class MemoInterpreter:
 
 
 def _classification_text(finding: VariantFinding) -> str:
-    """The classification as given, plus the null-variant prediction when it matters."""
+    """The class used and the rule behind it (#12); without one, the classification as given
+    plus the null-variant prediction when it matters."""
+    if finding.basis:
+        return finding.basis
     text = finding.significance.value
     if finding.null_variant:
         text += "; predicted null variant"
@@ -437,7 +444,8 @@ def _variant_rule(
         return VerdictKind.NOT_REPORTABLE, "benign/likely benign: not reportable"
     if cls is EvidenceClass.LOW_IMPACT_UNCLASSIFIED:
         return VerdictKind.NOT_REPORTABLE, (
-            "not classified and predicted low impact (non-coding, away from splice sites): "
+            "no classification, no evidence code beyond rarity, and predicted low impact "
+            "(non-coding, away from splice sites): "
             "not reportable"
         )
     what = (

@@ -59,12 +59,17 @@ def variant_key(variant: GenomicVariant) -> str:
     return f"{variant.build.value}:{variant.chrom}:{variant.pos}:{variant.ref}:{variant.alt}"
 
 
-def _known_match(hit: KnownHit, match: str) -> KnownMatch:
+def _known_match(hit: KnownHit, match: str, build: Build | None = None) -> KnownMatch:
+    """The report's view of one known-variant row. A row whose two builds carry opposite
+    alleles (rs3761548, ``allele_note``) is named by the c. change of the build matched."""
     row = hit.row
+    hgvs_c = row.hgvs_c
+    if build is Build.GRCH38 and row.hgvs_c_grch38:
+        hgvs_c = f"{row.hgvs_c_grch38} (GRCh38 allele; {row.hgvs_c} in GRCh37)"
     return KnownMatch(
         id=row.id,
         match=match,
-        hgvs_c=row.hgvs_c,
+        hgvs_c=hgvs_c,
         hgvs_p=row.hgvs_p,
         classification=row.classification,
         review_status=row.review_status,
@@ -75,6 +80,8 @@ def _known_match(hit: KnownHit, match: str) -> KnownMatch:
         evidence_tier=row.evidence_tier,
         rsid=row.rsid,
         clinvar=row.clinvar,
+        assertion_type=row.assertion_type,
+        date_kind=row.classification_date_kind,
     )
 
 
@@ -88,15 +95,19 @@ def variant_result(
 ) -> VariantResult:
     """Turn the engine's annotation of one allele into the report's variant entry."""
     from ipexcli import refdata
+    from ipexcli.classify import classify
 
     transcript = refdata.load().transcript(annotation.variant.build)
     shown = annotation.normalized or annotation.variant
     known = annotation.known
+    build = shown.build
     matches = (
-        *(_known_match(h, "exact") for h in known.exact),
-        *(_known_match(h, "same_amino_acid_change") for h in known.same_protein_change),
-        *(_known_match(h, "same_residue") for h in known.same_residue_missense),
+        *(_known_match(h, "exact", build) for h in known.exact),
+        *(_known_match(h, "same_amino_acid_change", build) for h in known.same_protein_change),
+        *(_known_match(h, "same_residue", build) for h in known.same_residue_missense),
     )
+    annotated = annotation.hgvs_c is not None
+    used = classify(annotation.evidence, known, annotation.evidence_notes) if annotated else None
     other = annotation.other_build
     return VariantResult(
         key=variant_key(shown),
@@ -129,6 +140,11 @@ def variant_result(
         filters=record.filters if record else (),
         other_build=variant_key(other) if other else "",
         inputs=(record.source,) if record else (),
+        acmg_class=used.computed.acmg_class.value if used else "",
+        acmg_points=used.computed.points if used else None,
+        class_used=used.significance.value if used else "",
+        class_source=used.source if used else "",
+        class_basis=used.basis if used else "",
     )
 
 
@@ -189,24 +205,30 @@ def _finding(
     annotation: VariantAnnotation, result: VariantResult, in_par: bool
 ) -> VariantFinding:
     """The inheritance module's view of one annotated variant."""
+    from ipexcli.classify import rarity_only
     from ipexcli.inheritance import VariantFinding
     from ipexcli.model import Significance
 
-    exact = annotation.known.exact
     significance = (
-        exact[0].significance if exact else Significance.NOT_CLASSIFIED
+        Significance.parse(result.class_used) if result.class_used
+        else Significance.NOT_CLASSIFIED
     )
+    if result.class_source == "computed" and rarity_only(annotation.evidence):
+        significance = Significance.NOT_CLASSIFIED  # low impact decides (ipexcli.classify)
     null = any(e.code.startswith("PVS1") for e in annotation.evidence)
+    # reported in IPEX patients: never quietly "not reportable", whatever its predicted impact
+    literature = any(h.is_literature for h in annotation.known.exact)
     low_impact = (
         result.impact == "MODIFIER"
         or (result.impact == "LOW" and not any("splice" in t for t in result.consequences))
-    ) and "polyA_signal" not in result.flags
+    ) and "polyA_signal" not in result.flags and not literature
     name = result.hgvs_c.split(":", 1)[-1] or result.key
     if result.hgvs_p:
         name += f" {result.hgvs_p.split(':', 1)[-1]}"
     return VariantFinding(
         result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact,
         filters=result.filters,
+        basis=result.class_basis,
     )
 
 
@@ -366,7 +388,9 @@ def interpret_file(
     for record in records:
         assert build is not None
         variant = genomic_variant(record, build)
-        annotation = annotate_variant(variant, data, allele_frequency(record, options.af_field))
+        annotation = annotate_variant(
+            variant, data, allele_frequency(record, options.af_field), options.thresholds
+        )
         bad_frequency = unusable_frequency(record, options.af_field)
         if bad_frequency is not None:
             bad_frequencies.append(f"{record.pos} {bad_frequency[:20]!r}")

@@ -163,6 +163,9 @@ class Transcript:
     ensembl_id: str = ""
     biotype: str = "protein_coding"
     gene_id: str = ""
+    #: other RefSeq transcripts of the gene: (accession, exon numbers of this transcript that
+    #: they lack), e.g. isoform b NM_001114377 without exon 3 (LRG_62 annotation)
+    alternative_transcripts: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def cds_length(self) -> int:
@@ -209,8 +212,12 @@ class KnownVariant:
     """One row of the known-variant table.
 
     Positions are 1-based chrX (+ strand), VCF left-aligned with an anchor base for indels.
-    ``classification`` is empty for a literature report without a formal classification; when
-    present, ``classification_source`` and ``classification_date`` say where and when it was read.
+    ``assertion_type`` says what the row asserts (:data:`ASSERTION_TYPES`): only
+    ``clinvar_germline`` rows carry a ``classification`` (ClinVar's vocabulary); literature and
+    UniProt humsavar rows are reports in IPEX patients, association rows context only. When a
+    classification is present, ``classification_source`` and ``classification_date`` say where
+    and when it was read, and ``classification_date_kind`` what the date is (``last_evaluated``,
+    ``clinvar_release``, ``retrieved`` or ``database_release``).
     """
 
     id: str
@@ -232,6 +239,24 @@ class KnownVariant:
     note: str
     source: str
     source_url: str
+    assertion_type: str = "clinvar_germline"
+    classification_date_kind: str = ""
+    humsavar_category: str = ""
+    review_note: str = ""
+    #: where the two builds' references carry different alleles at the site (rs3761548)
+    allele_note: str = ""
+    #: the GRCh38 allele's own c. name when it differs from ``hgvs_c`` (see ``allele_note``)
+    hgvs_c_grch38: str = ""
+
+    @property
+    def is_classification(self) -> bool:
+        """True for a ClinVar germline classification (the only rows a verdict may use)."""
+        return self.assertion_type == "clinvar_germline" and bool(self.classification)
+
+    @property
+    def is_literature(self) -> bool:
+        """Reported in IPEX patients (case report or UniProt humsavar), not a classification."""
+        return self.assertion_type in ("literature_case_report", "uniprot_humsavar")
 
     def allele(self, build: Build) -> GenomicVariant | None:
         """The VCF-style allele in ``build``, or None when the row cannot be placed."""
@@ -391,6 +416,10 @@ def _load_transcripts(root: Path, cdna: str, protein: str) -> dict[Build, Transc
         for f in model["protein_features"]
     )
     polya = (model["polya_signal"]["tx_start"], model["polya_signal"]["tx_end"])
+    alternatives = tuple(
+        (item["transcript"], tuple(item["lacks_exons"]))
+        for item in model.get("alternative_transcripts", ())
+    )
     out = {}
     for build in Build:
         entry = model["builds"][build.value]
@@ -420,6 +449,7 @@ def _load_transcripts(root: Path, cdna: str, protein: str) -> dict[Build, Transc
             ensembl_id=model["ensembl_transcript"],
             biotype=model["biotype"],
             gene_id=model["hgnc_id"],
+            alternative_transcripts=alternatives,
         )
     return out
 
@@ -482,9 +512,33 @@ def parse_known_rows(rows: list[dict[str, str]]) -> tuple[KnownVariant, ...]:
                 note=row["note"],
                 source=row["source"],
                 source_url=row["source_url"],
+                assertion_type=row.get("assertion_type") or _assertion_type_v1(row),
+                classification_date_kind=row.get("classification_date_kind", ""),
+                humsavar_category=row.get("humsavar_category", ""),
+                review_note=row.get("review_note", ""),
+                allele_note=row.get("allele_note", ""),
+                hgvs_c_grch38=row.get("hgvs_c_grch38", ""),
             )
         )
     return tuple(known)
+
+
+#: what a known-variant row may assert (NOTES.md, "Known-variant table, version 2")
+ASSERTION_TYPES = (
+    "clinvar_germline", "literature_case_report", "uniprot_humsavar", "association_study",
+)
+
+
+def _assertion_type_v1(row: dict[str, str]) -> str:
+    """The assertion type of a row of a version-1 table (no such column), from its source: a
+    ClinVar snapshot is a classification, a UniProt humsavar category is not, and a row without
+    a classification is a literature report."""
+    source = row.get("classification_source", "")
+    if source.startswith("ClinVar"):
+        return "clinvar_germline"
+    if "humsavar" in source:
+        return "uniprot_humsavar"
+    return "literature_case_report"
 
 
 def load_from(root: Path) -> RefData:

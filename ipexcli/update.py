@@ -895,9 +895,12 @@ def _clinvar_fields(variation: Variation, label: str, release_date: str) -> dict
     number = int(variation.variation_id)
     fields = {
         "clinvar": f"VCV{number:09d} (Variation ID {number})",
+        # #12 (table v2): a ClinVar record is a germline classification, dated by its release
+        "assertion_type": "clinvar_germline",
         "classification": record.significance,
         "classification_source": label,
         "classification_date": release_date,
+        "classification_date_kind": "clinvar_release",
         "review_status": record.review_status,
         "review_stars": "" if stars is None else str(stars),
         "condition": record.condition,

@@ -55,6 +55,7 @@ def annotate(
     output: str | None,
     pass_only: bool,
     af_field: str | None,
+    frequency_thresholds: str | None,
     fail_on: str | None,
     no_sex_inference: bool,
     genotypes: str,

@@ -88,6 +88,7 @@ def batch(
     build: object,
     pass_only: bool,
     af_field: str | None,
+    frequency_thresholds: str | None,
     no_sex_inference: bool,
     genotypes: str,
     chunk: tuple[int, int] | None,

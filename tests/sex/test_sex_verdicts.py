@@ -85,7 +85,8 @@ def test_variant_verdict_cell(
 def test_evidence_classes_of_real_rows() -> None:
     assert evidence_class(known(PATHOGENIC)) is EvidenceClass.PATHOGENIC
     assert evidence_class(known(P_LP)) is EvidenceClass.PATHOGENIC
-    assert evidence_class(known("c.1087A>G")) is EvidenceClass.PATHOGENIC  # "LP/P" (UniProt)
+    # UniProt humsavar "LP/P" is literature curation, not a classification (#12)
+    assert evidence_class(known("c.1087A>G")) is EvidenceClass.UNCERTAIN
     assert evidence_class(known(SPLICE_NULL, null_variant=True)) is (
         EvidenceClass.NULL_UNCLASSIFIED
     )
