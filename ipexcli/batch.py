@@ -701,6 +701,52 @@ def sweep_temporary_files(outdir: str, names: set[str]) -> int:
     return removed
 
 
+def batch_outputs(jobs: Sequence[BatchJob], outdir: str, formats: Iterable[str],
+                  summary: bool = True) -> list[str]:
+    """Every file a batch of ``jobs`` may write under ``outdir`` (reports, their ``.tbi``,
+    markers, summaries), for :func:`check_not_inputs`."""
+    root = Path(outdir)
+    suffixes = [FORMAT_SUFFIXES[f] for f in formats]
+    if ".vcf.gz" in suffixes:
+        suffixes.append(".vcf.gz.tbi")
+    out = [os.fspath(root / SUMMARY_TSV), os.fspath(root / SUMMARY_JSON)] if summary else []
+    for job in jobs:
+        out.extend(os.fspath(root / REPORTS_DIR / f"{job.name}{s}") for s in suffixes)
+        out.append(os.fspath(root / STATE_DIR / f"{job.name}.json"))
+    return out
+
+
+def check_not_inputs(
+    jobs: Sequence[BatchJob], outputs: Sequence[str], others: Iterable[str | None]
+) -> None:
+    """#15: refuse (exit 2, before any work) a batch whose outputs include one of its inputs, the
+    index beside an input, or the manifest/PED (``--outdir .`` with ``-m summary.tsv``...).
+
+    Outputs that do not exist are compared by real path from their folder's real path (one
+    ``realpath`` per folder, not per file: a thousand-file batch stays cheap); existing ones
+    (possibly symbolic links, which the writer would follow) by real path and inode."""
+    from ipexcli.clobber import check_outputs, protected_paths
+
+    protected = protected_paths([job.path for job in jobs], others)
+    folders: dict[str, str] = {}
+    resolved: list[str] = []
+    existing: list[str] = []
+    for output in outputs:
+        if os.path.lexists(output):
+            existing.append(output)
+            continue
+        folder, name = os.path.split(output)
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder)
+        resolved.append(os.path.join(folders[folder], name))
+    label, hint = "the batch output", "Choose another --outdir; inputs are never modified"
+    check_outputs(existing, protected, label, hint)
+    real_inputs = {os.path.realpath(p): p for p in protected}
+    for output in resolved:
+        if output in real_inputs:
+            check_outputs([output], [real_inputs[output]], label, hint)
+
+
 class _NoProgress:
     def advance(self, steps: int = 1) -> None:
         pass

@@ -81,6 +81,9 @@ def annotate(
 
     check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
+    from ipexcli.clobber import check_annotate_output  # #15: -o must not be an input
+
+    check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
     from ipexcli.report.console import scan_progress
 

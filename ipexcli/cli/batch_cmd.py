@@ -136,6 +136,14 @@ def batch(
         job_list = None
     else:
         raise UsageError("no input files", "Give VCF files or --manifest TSV")
+    from ipexcli.batch import batch_outputs, check_not_inputs  # #15: outputs are not inputs
+
+    check_not_inputs(
+        job_list or [],
+        batch_outputs(job_list or [], outdir, () if merge_only else formats,
+                      summary=not (no_summary or chunk)),
+        [manifest, ped],
+    )
     if merge_only:
         result = merge_states(job_list, outdir)
     else:
