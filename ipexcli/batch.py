@@ -195,6 +195,8 @@ class BatchSettings:
     annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
     workers: int = 0  #: 0: one per CPU
     resume: bool = False
+    #: :func:`batch_context`, computed once by :func:`run_batch` ("" = compute when needed)
+    context: str = ""
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMAT_SUFFIXES]
@@ -350,33 +352,71 @@ def summary_rows(report: Report, job: BatchJob) -> tuple[dict[str, Any], ...]:
 # -- one file ------------------------------------------------------------------------------------
 
 
-def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
-    """Changes when the input file, the per-file options or the ipexcli version change."""
-    from ipexcli import __version__
-
+def _file_sha256(path: str | None) -> str | None:
+    if not path:
+        return None
+    digest = hashlib.sha256()
     try:
-        info = os.stat(job.path)
-        stat: object = [info.st_size, info.st_mtime_ns]
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(block)
     except OSError:
-        stat = None
+        return None  # unreadable: the run itself reports it
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able, order-independent form of an option value (enums, mappings, tuples)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def batch_context(settings: BatchSettings) -> str:
+    """What every file's fingerprint shares (#15 case 6): the ipexcli version, the reference
+    data (version and the sha256 of every file loaded, an installed ``refdata update`` table
+    included), the sha256 of the PED file's content (not just its path), the report formats and
+    every field of the annotate options (a new option is covered without editing this)."""
+    from dataclasses import fields
+
+    from ipexcli import __version__, refdata
+
     options = settings.annotate
     payload = {
         "version": __version__,
+        "refdata": refdata.load().fingerprint(),
+        "ped_sha256": _file_sha256(options.ped),
         "formats": list(settings.formats),
-        "options": [
-            options.build.value if options.build else None,
-            sorted((k, v.value) for k, v in options.declared_sex.items()),
-            options.ped, options.pass_only, options.af_field, options.infer_sex,
-            options.genotypes,
-        ],
+        "options": {f.name: _plain(getattr(options, f.name)) for f in fields(options)},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
+    """Changes when the input file (size, mtime, inode) or an index beside it, the file's
+    manifest rows (build, declared sexes), or anything in :func:`batch_context` changes."""
+    payload = {
+        "context": settings.context or batch_context(settings),
         "job": [
             os.path.abspath(job.path), job.build.value if job.build else None,
             [(s, x.value) for s, x in job.sexes],
             job.single_sample_sex.value if job.single_sample_sex else None,
         ],
-        "stat": stat,
+        "stat": [_stat(job.path), *(_stat(job.path + s) for s in (".tbi", ".csi"))],
     }
-    return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def _options_for(job: BatchJob, options: AnnotateOptions) -> AnnotateOptions:
@@ -634,6 +674,9 @@ def run_batch(
     """
     started = time.perf_counter()
     _check_names(jobs)
+    # once per run, in this process: loads (and verifies) the reference data before any worker
+    # starts, so damaged data is one error, not a failure per file
+    settings = replace(settings, context=settings.context or batch_context(settings))
     root = Path(settings.outdir)
     for sub in (REPORTS_DIR, STATE_DIR):
         (root / sub).mkdir(parents=True, exist_ok=True)
