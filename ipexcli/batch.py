@@ -161,17 +161,31 @@ def output_name(path: str | os.PathLike[str]) -> str:
     return f"{stem[:80]}-{digest}"
 
 
-def jobs_from_paths(paths: Iterable[str]) -> list[BatchJob]:
-    """One job per distinct path (a path given twice is processed once), in the order given."""
+def _file_key(path: str) -> object:
+    """Identity of a file: (device, inode) when it exists, else its real path."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def jobs_from_paths(paths: Iterable[str], notes: list[str] | None = None) -> list[BatchJob]:
+    """One job per distinct file, in the order given: a file given twice (the same path, or a
+    symbolic or hard link to it) is processed once, with a note in ``notes`` when the paths
+    differ (#15: it used to list every sample twice)."""
     jobs: list[BatchJob] = []
-    seen: set[str] = set()
+    seen: dict[object, str] = {}
     for path in paths:
         if path == "-":
             raise UsageError("'-' (stdin) cannot be a batch input", "Give file paths")
-        key = os.path.abspath(path)
-        if key not in seen:
-            seen.add(key)
-            jobs.append(BatchJob(path, output_name(path)))
+        key = _file_key(path)
+        if key in seen:
+            if notes is not None and os.path.abspath(path) != os.path.abspath(seen[key]):
+                notes.append(f"{path}: the same file as {seen[key]}, given twice; read once")
+            continue
+        seen[key] = path
+        jobs.append(BatchJob(path, output_name(path)))
     return jobs
 
 

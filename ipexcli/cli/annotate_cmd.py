@@ -88,6 +88,9 @@ def annotate(
     from ipexcli.report.console import scan_progress
 
     report = annotate_files(list(vcfs), options, progress=scan_progress)
+    from ipexcli.annotate import check_declared_names  # #15: --sex/PED names are samples
+
+    report = check_declared_names(report, options)
     _warn(report.warnings)
     try:
         write_report(report, fmt, output)

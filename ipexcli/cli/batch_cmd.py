@@ -131,7 +131,10 @@ def batch(
 
         job_list = jobs_from_manifest(read_manifest(manifest))
     elif vcfs:
-        job_list = jobs_from_paths(vcfs)
+        notes: list[str] = []
+        job_list = jobs_from_paths(vcfs, notes)
+        for note in notes:  # #15: the same file twice is read once, and said so
+            click.echo(f"note: {note}", err=True)
     elif merge_only:
         job_list = None
     else:
