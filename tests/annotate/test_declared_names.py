@@ -14,7 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
 
 SINGLE = str(EXAMPLES / "single.GRCh37.vcf")  # one sample: patient2
 TRIO = str(EXAMPLES / "trio.GRCh38.vcf.gz")  # proband, mother, father

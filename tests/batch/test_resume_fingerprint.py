@@ -15,12 +15,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 from update.update_helpers import FACTS, clinvar_vcf
 
 from ipexcli import refdata
 from ipexcli.model import Build
 from ipexcli.update import DownloadPolicy, run_update
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
 
 FAST = DownloadPolicy(connect_timeout=0.5, read_timeout=0.5, tries=1, backoff=0.01)
 

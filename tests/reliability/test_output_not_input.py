@@ -13,7 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -19,7 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
 
 TRIO = str(EXAMPLES / "trio.GRCh38.vcf.gz")
 SINGLE = str(EXAMPLES / "single.GRCh37.vcf")  # contig "X", the trio's is "chrX"

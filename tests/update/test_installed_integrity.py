@@ -13,13 +13,16 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
 from ipexcli import refdata
 from ipexcli.model import Build
 from ipexcli.update import DownloadPolicy, run_update
 
 from .update_helpers import clinvar_vcf
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
 
 FAST = DownloadPolicy(connect_timeout=0.5, read_timeout=0.5, tries=1, backoff=0.01)
 TRIO = (str(EXAMPLES / "trio.GRCh38.vcf.gz"), "--ped", str(EXAMPLES / "trio.ped"),
