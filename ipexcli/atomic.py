@@ -2,7 +2,8 @@
 
 Every output path of ipexcli writes through :func:`atomic_write` (or :func:`open_output`, which
 also understands ``-`` for stdout). The data go to a hidden temporary file in the destination's
-own directory (``.NAME.XXXX.tmp``, so the final rename never crosses a filesystem), are flushed
+own directory (``.NAME.ipex<PID>h<HOST>-XXXX.tmp``, so the final rename never crosses a
+filesystem), are flushed
 and fsync'ed, and only then renamed over the destination with :func:`os.replace`. On *any*
 exception, including :class:`KeyboardInterrupt` (Ctrl-C / SIGINT) and :class:`SystemExit`, the
 temporary file is removed and the destination is left exactly as it was.

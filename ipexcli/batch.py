@@ -11,7 +11,8 @@ files pay the Python start-up once per worker, not once per file. Each file is a
     (which cost more than annotating a small file); the run ends with one ``os.sync()``;
 ``state/NAME.json``
     the completion marker, written last: status (ok/failed), the one-line error, the files
-    written, the file's summary rows and a fingerprint of the input and the options. ``--resume``
+    written, the file's summary rows and a fingerprint of the input, the options, the PED's
+    content and the reference data (:func:`batch_context`). ``--resume``
     skips a file whose marker says ok with the same fingerprint and whose reports all exist; a
     run killed mid-file leaves no marker for that file (and no partial report), so it is redone;
 ``summary.tsv``, ``summary.json``

@@ -62,7 +62,8 @@ class ChunkType(click.ParamType):
               help="Worker processes (0 = one per CPU).")
 @click.option("--resume", is_flag=True,
               help="Skip files whose reports are complete from an earlier run with the same "
-              "options (redo failed and unfinished ones).")
+              "input, options, PED content and reference data (redo failed and unfinished "
+              "ones).")
 @click.option("--format", "formats", type=FormatList(), default="tsv,json", show_default=True,
               help="Per-file reports: comma-separated tsv, json, vcf (bgzipped + indexed), html.")
 @annotate_options
