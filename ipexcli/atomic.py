@@ -294,11 +294,13 @@ def recover_dir(destination: str | os.PathLike[str]) -> Path | None:
 
 
 @contextlib.contextmanager
-def temp_folder(destination: str | os.PathLike[str]) -> Iterator[Path]:
+def temp_folder(destination: str | os.PathLike[str], sweep: bool = True) -> Iterator[Path]:
     """A fresh hidden folder beside ``destination`` (``.NAME.<owner>-XXXX.d``), removed on exit
-    whatever happens; leftovers of earlier killed runs to the same place are swept first."""
+    whatever happens; leftovers of earlier killed runs to the same place are swept first
+    (``sweep=False``: the caller sweeps, e.g. a batch once per run rather than once per file)."""
     destination = Path(destination)
-    sweep_stale(destination.parent, [destination.name, destination.name + ".tbi"])
+    if sweep:
+        sweep_stale(destination.parent, [destination.name, destination.name + ".tbi"])
     folder = Path(
         tempfile.mkdtemp(
             dir=destination.parent,

@@ -507,7 +507,8 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
             text = render_text(report, fmt)
             try:
                 if fmt == "vcf":  # bgzipped and indexed, published as a pair
-                    write_vcf_gz(text, os.fspath(target), durable=False)
+                    # swept once per run (run_batch), not once per file
+                    write_vcf_gz(text, os.fspath(target), durable=False, sweep=False)
                     continue
                 with atomic_write(target, durable=False) as handle:
                     handle.write(text)

@@ -51,13 +51,13 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
         handle.write(text)
 
 
-def write_vcf_gz(text: str, output: str, durable: bool = True) -> None:
+def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:
     """``output`` bgzipped with its tabix index ``output.tbi``, published as a pair (#15 case 8).
 
     Both are made in one hidden folder beside ``output`` (:func:`ipexcli.atomic.temp_folder`,
-    which first sweeps what killed runs left there), then renamed under a lock on the folder,
-    index first and data last (:func:`ipexcli.atomic.publish`): two runs to the same ``-o``
-    cannot pair one's data with the other's index.
+    which first sweeps what killed runs left there, unless ``sweep`` is False), then renamed
+    under a lock on the folder, index first and data last (:func:`ipexcli.atomic.publish`): two
+    runs to the same ``-o`` cannot pair one's data with the other's index.
     """
     from pathlib import Path
 
@@ -65,7 +65,7 @@ def write_vcf_gz(text: str, output: str, durable: bool = True) -> None:
     from ipexcli.vcf import write_bgzf_indexed  # bgzip + tabix (pysam's home module)
 
     destination = Path(output)
-    with atomic.temp_folder(destination) as folder:
+    with atomic.temp_folder(destination, sweep=sweep) as folder:
         made = folder / "out.vcf.gz"
         write_bgzf_indexed(text, made)
         index = destination.with_name(destination.name + ".tbi")
