@@ -164,6 +164,39 @@ def _sample_list(samples: Sequence[str], most: int = 10) -> str:
     return f"samples: {shown}{more}"
 
 
+def _unknown_sex_names(names: Sequence[str], samples: Sequence[str]) -> None:
+    from ipexcli.errors import UsageError
+
+    present = set(samples)
+    unknown = [name for name in names if name not in present]
+    if unknown:
+        shown = ", ".join(repr(name) for name in unknown)
+        raise UsageError(
+            f"--sex {shown}: no such sample in the input ({_sample_list(list(samples))})",
+            "Use the sample names of the VCF header (bcftools query -l FILE)",
+        )
+
+
+def check_sex_names_early(paths: Sequence[str], options: AnnotateOptions) -> None:
+    """The ``--sex`` part of :func:`check_declared_names` from the headers alone, before any
+    record is read (a usage error should cost nothing). Standard input cannot be read twice:
+    then, and for an input that cannot be opened (the run reports it), the check waits for the
+    report."""
+    if not options.declared_sex or "-" in paths:
+        return
+    from ipexcli.errors import IpexError
+    from ipexcli.vcf import open_vcf
+
+    samples: list[str] = []
+    for path in paths:
+        try:
+            with open_vcf(path) as reader:
+                samples.extend(reader.samples)
+        except (IpexError, OSError):
+            return
+    _unknown_sex_names(list(options.declared_sex), list(dict.fromkeys(samples)))
+
+
 def check_declared_names(report: Report, options: AnnotateOptions) -> Report:
     """``ipex annotate``: every ``--sex`` name must be a sample of the inputs (usage error, exit
     2, listing the samples); a PED none of whose individuals is a sample is the wrong file (exit
@@ -173,17 +206,11 @@ def check_declared_names(report: Report, options: AnnotateOptions) -> Report:
     """
     from dataclasses import replace
 
-    from ipexcli.errors import PedFormatError, UsageError
+    from ipexcli.errors import PedFormatError
 
     samples = list(dict.fromkeys(sample.id for sample in report.samples))
     present = set(samples)
-    unknown = [name for name in options.declared_sex if name not in present]
-    if unknown:
-        names = ", ".join(repr(name) for name in unknown)
-        raise UsageError(
-            f"--sex {names}: no such sample in the input ({_sample_list(samples)})",
-            "Use the sample names of the VCF header (bcftools query -l FILE)",
-        )
+    _unknown_sex_names(list(options.declared_sex), samples)
     if not options.ped:
         return report
     pedigree = read_pedigree(options.ped)

@@ -85,6 +85,9 @@ def annotate(
 
     check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
+    from ipexcli.annotate import check_sex_names_early  # #15/#13: before any record is read
+
+    check_sex_names_early(vcfs, options)
     from ipexcli.report.console import scan_progress
 
     report = annotate_files(list(vcfs), options, progress=scan_progress)

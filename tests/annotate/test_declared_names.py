@@ -114,3 +114,21 @@ def test_batch_reads_a_file_given_twice_once(ipex, tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["counts"]["files"] == 1
     assert [row["sample"] for row in summary["samples"]] == ["patient2"]
+
+
+def test_a_wrong_sex_name_is_found_before_any_record_is_read(ipex, tmp_path, monkeypatch) -> None:
+    """From the header alone: a file whose records are broken still gets the usage error."""
+    broken = tmp_path / "broken.vcf"
+    header = [line for line in Path(SINGLE).read_text().splitlines() if line.startswith("#")]
+    broken.write_text("\n".join([*header, "X\tnot-a-position\t.\tG\tA\t.\tPASS\t.\tGT\t1"]) + "\n")
+    result = ipex("annotate", str(broken), "--sex", "patient3=male")
+    assert result.exit_code == 2, result.stderr
+    assert "--sex 'patient3': no such sample in the input (samples: patient2)" in result.stderr
+    # standard input cannot be read twice: checked once the report is made
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(Path(SINGLE).read_bytes())))
+    piped = ipex("annotate", "-", "--sex", "patient3=male")
+    assert piped.exit_code == 2, piped.stderr
+    assert "--sex 'patient3': no such sample in the input (samples: patient2)" in piped.stderr
