@@ -121,8 +121,9 @@ def annotate_variant(
 #: :func:`annotate_variant_cached`: (allele, frequency) -> annotation, for one RefData object
 _CACHE: dict[tuple[GenomicVariant, float | None], VariantAnnotation] = {}
 _CACHE_OWNER: list[RefData | None] = [None]
-#: entries kept at most (a FOXP3 locus has few distinct alleles; a bound keeps memory flat)
-CACHE_SIZE = 4096
+#: entries kept at most (~0.9 KB each, so <= ~1 MB per process: memory stays flat in the
+#: number of files; the alleles that recur, e.g. known variants, are quickly back after a clear)
+CACHE_SIZE = 1024
 
 
 def annotate_variant_cached(
