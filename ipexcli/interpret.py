@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ipexcli.engine import VariantAnnotation
     from ipexcli.inheritance import (
         Coverage,
+        ParentCalls,
         SampleVerdict,
         VariantFinding,
         VariantInterpretation,
@@ -204,7 +205,8 @@ def _finding(
     if result.hgvs_p:
         name += f" {result.hgvs_p.split(':', 1)[-1]}"
     return VariantFinding(
-        result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact
+        result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact,
+        filters=result.filters,
     )
 
 
@@ -220,7 +222,8 @@ def _sex_result(
         declared_source=check.declared_source,
         inferred=inferred,
         used=check.used.value,
-        evidence=dict(check.inference.evidence.as_dict()),
+        # the reason quotes the deciding figures and both thresholds of each (issue 12)
+        evidence={**check.inference.evidence.as_dict(), "reason": check.inference.reason},
         mismatch=check.check.value == "MISMATCH",
     )
 
@@ -251,6 +254,27 @@ def _genotype_result(
         flags=label[2],
         split_gt=split_gt,
     )
+
+
+def _with_quality_flags(
+    genotypes: list[GenotypeResult], verdicts: Sequence[SampleVerdict]
+) -> list[GenotypeResult]:
+    """Add the call-quality flags the interpretations raised (issue 12) to the genotype rows
+    they belong to (the renderers show genotype flags; a flagged sample is never "quiet"). The
+    interpretations are in the order of the genotypes; with sex unknown both readings count."""
+    from ipexcli.callquality import QUALITY_CODES
+
+    out = genotypes
+    for verdict in verdicts:
+        for index, item in enumerate(verdict.variants):
+            extra = [f for f in item.flags if f in QUALITY_CODES]
+            if not extra:
+                continue
+            if out is genotypes:
+                out = list(genotypes)
+            row = out[index]
+            out[index] = replace(row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
+    return out
 
 
 def _split_gt(call: Call) -> str:
@@ -362,7 +386,10 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage)
+        _FileGenotypes(
+            path, samples, per_record, findings, checks, declared, coverage,
+            _sequenced_parents(samples, pedigree),
+        )
     )
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
@@ -493,6 +520,53 @@ class _FileGenotypes:
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
     coverage: Coverage
+    #: sample -> (mother's, father's) column index in this file, for samples whose PED names
+    #: a sequenced parent (phase from the parents, :mod:`ipexcli.phase`)
+    parents: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    def parent_calls(self, sample: str) -> ParentCalls | None:
+        """``variant key -> (mother's call, father's call)`` for ``sample``, or None when the
+        PED names no sequenced parent of hers. Looked up only when a phase is needed."""
+        found = self.parents.get(sample)
+        if found is None:
+            return None
+        mother, father = found
+        records: dict[str, VariantRecord] = {}
+
+        def lookup(key: str) -> tuple[Call | None, Call | None]:
+            if not records:
+                for row, row_key in self.per_record:
+                    records.setdefault(row_key, row)
+            record = records.get(key)
+            if record is None:
+                return None, None
+            calls = record.calls
+            return (
+                calls[mother] if mother is not None else None,
+                calls[father] if father is not None else None,
+            )
+
+        return lookup
+
+
+def _sequenced_parents(
+    samples: Sequence[str], pedigree: Pedigree | None
+) -> dict[str, tuple[int | None, int | None]]:
+    """sample -> (mother's, father's) index in ``samples`` for every sample with a sequenced
+    parent in the PED (none without a PED)."""
+    if pedigree is None:
+        return {}
+    index = {sample: i for i, sample in enumerate(samples)}
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for sample in samples:
+        person = pedigree.get(sample)
+        if person is None:
+            continue
+        mother = index.get(person.mother) if person.mother else None
+        father = index.get(person.father) if person.father else None
+        if mother is not None or father is not None:
+            out[sample] = (mother, father)
+    return out
 
 
 def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
@@ -514,7 +588,10 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par))
             pairs.append((finding, call))
-        verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
+        verdicts = interpret_sample(
+            sample, used, pairs, file.coverage, basis, interpret, file.parent_calls(sample)
+        )
+        genotypes = _with_quality_flags(genotypes, verdicts)
         results.append(
             SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
         )
@@ -562,12 +639,17 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
         pairs = [(findings[key], call) for key, call in mine]
-        genotypes = tuple(
+        genotypes = [
             genotype(key, call, used, finding.in_par)
             for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+        ]
+        sample_verdicts = interpret_sample(
+            sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
         )
-        verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
-        results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
+        genotypes = _with_quality_flags(genotypes, sample_verdicts)
+        results.append(
+            SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(sample_verdicts))
+        )
     return results, used_sexes
 
 

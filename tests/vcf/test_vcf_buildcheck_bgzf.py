@@ -1,4 +1,4 @@
-"""Issue 4: build evidence rules (ipexcli.buildcheck) and BGZF/index primitives (ipexcli.bgzf)."""
+"""Issue 4: build evidence rules (ipexcli.buildcheck) and BGZF primitives (ipexcli.vcf.bgzf)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ipexcli import bgzf, refdata
+from ipexcli import refdata
 from ipexcli.buildcheck import HeaderHint, RefTally, WindowTally, decide, header_hint
 from ipexcli.model import Build
+from ipexcli.vcf import bgzf
 
 REF = refdata.load()
 LENGTHS = {b: REF.assemblies[b].lengths for b in Build}

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from ipexcli import refdata
-from ipexcli.bgzf import BgzfFile
 from ipexcli.errors import BuildMismatchError, IpexError
 from ipexcli.model import Build, Call, VariantRecord
 from ipexcli.vcf import open_vcf
+from ipexcli.vcf.bgzf import BgzfFile
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "vcf"

@@ -1,4 +1,4 @@
-"""BGZF and tabix/CSI index access in pure Python (``zlib`` and ``struct`` only).
+"""BGZF block access in pure Python (``zlib`` and ``struct`` only).
 
 BGZF (the SAM/BAM specification, section 4.1) is a series of gzip members ("blocks") of at
 most 64 KiB, each carrying its own compressed size in a ``BC`` extra subfield; a file ends with a
@@ -10,14 +10,14 @@ fixed 28-byte empty block (the EOF marker). That makes three things cheap withou
 * bisection over a coordinate-sorted file (:func:`bisect_blocks`).
 
 Nothing here knows about VCF: callers pass a ``key`` function that turns a line into a sortable
-key. :mod:`ipexcli.vcf` is the only user.
+key. The reader (:mod:`ipexcli.vcf`) is the only user; tabix/CSI indexes are read in
+:mod:`ipexcli.vcf.index`. Offsets here are byte offsets in the compressed file (``offset``) or
+in a block's decompressed data (``within``).
 """
 
 from __future__ import annotations
 
-import array
 import struct
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -205,136 +205,3 @@ def bisect_blocks(bgzf: BgzfFile, lo: int, target: K, key: Callable[[bytes], K |
         else:
             hi, key_hi = probe, found
     return lo
-
-
-# -- tabix / CSI indexes -------------------------------------------------------------------------
-
-
-def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
-    """Bins overlapping 0-based half-open ``[start, end)`` (the SAM specification's scheme).
-
-    >>> reg2bins(0, 1, 14, 5)
-    [0, 1, 9, 73, 585, 4681]
-    """
-    bins: list[int] = []
-    end -= 1
-    shift = min_shift + depth * 3
-    first = 0
-    for level in range(depth + 1):
-        bins.extend(range(first + (start >> shift), first + (end >> shift) + 1))
-        shift -= 3
-        first += 1 << (level * 3)
-    return bins
-
-
-_I32 = struct.Struct("<i")
-
-
-class TabixIndex:
-    """A ``.tbi`` or ``.csi`` index, read once: sequence names and where each one's bins are.
-
-    Only the bins of a queried sequence are decoded; the others are skipped with a tight loop
-    (a whole-genome index holds a few hundred thousand bins).
-    """
-
-    def __init__(self, data: bytes, header_names: tuple[str, ...] = ()) -> None:
-        self.data = data
-        magic = data[:4]
-        if magic == b"TBI\x01":
-            self.csi = False
-            n_ref = _I32.unpack_from(data, 4)[0]
-            l_nm = _I32.unpack_from(data, 32)[0]
-            self.names = tuple(n.decode() for n in data[36 : 36 + l_nm].split(b"\x00") if n)
-            cursor = 36 + l_nm
-            self.min_shift, self.depth = 14, 5
-        elif magic == b"CSI\x01":
-            self.csi = True
-            self.min_shift, self.depth, l_aux = struct.unpack_from("<iii", data, 4)
-            aux = data[16 : 16 + l_aux]
-            if l_aux >= 28:
-                l_nm = _I32.unpack_from(aux, 24)[0]
-                self.names = tuple(n.decode() for n in aux[28 : 28 + l_nm].split(b"\x00") if n)
-            else:  # BCF-style CSI: the sequences are the header's contigs, in order
-                self.names = header_names
-            cursor = 16 + l_aux
-            n_ref = _I32.unpack_from(data, cursor)[0]
-            cursor += 4
-        else:
-            raise BgzfError("not a tabix or CSI index")
-        self.starts = self._ref_starts(data, cursor, n_ref)
-
-    def _ref_starts(self, data: bytes, cursor: int, n_ref: int) -> list[int]:
-        """Byte offset of each sequence's bins. Every field after the names is a multiple of
-        4 bytes long, so the rest of the index is read as an array of int32 (fast to index)."""
-        base = cursor % 4
-        words = array.array("i")
-        words.frombytes(data[base : base + (len(data) - base) // 4 * 4])
-        if sys.byteorder != "little":  # pragma: no cover - indexes are little-endian
-            words.byteswap()
-        at = (cursor - base) // 4
-        bin_words, count_at = (4, 3) if self.csi else (2, 1)
-        starts = []
-        try:
-            for _ in range(n_ref):
-                starts.append(at * 4 + base)
-                n_bin = words[at]
-                at += 1
-                for _ in range(n_bin):
-                    at += bin_words + 4 * words[at + count_at]
-                if not self.csi:
-                    at += 1 + 2 * words[at]
-        except IndexError:
-            raise BgzfError("index is truncated") from None
-        return starts
-
-    def start_offset(self, name: str, start: int, end: int) -> int | None:
-        """The virtual offset to read from for records overlapping ``[start, end)`` on
-        ``name`` (0-based half-open), or None when the index has nothing there."""
-        if name not in self.names:
-            return None
-        ref = self.names.index(name)
-        if ref >= len(self.starts):
-            return None
-        data, cursor = self.data, self.starts[ref]
-        wanted = set(reg2bins(start, end, self.min_shift, self.depth))
-        n_bin = _I32.unpack_from(data, cursor)[0]
-        cursor += 4
-        chunks: list[tuple[int, int]] = []
-        loffsets: dict[int, int] = {}
-        for _ in range(n_bin):
-            if self.csi:
-                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
-                cursor += 16
-                loffsets[bin_id] = loffset
-            else:
-                bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
-                cursor += 8
-            if bin_id in wanted and n_chunk:
-                values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
-                chunks.extend(zip(values[0::2], values[1::2], strict=True))
-            cursor += 16 * n_chunk
-        min_off = 0
-        if self.csi:
-            # the loffset of the smallest existing bin holding ``start``
-            level_first = ((1 << (3 * self.depth)) - 1) // 7
-            bin_id = level_first + (start >> self.min_shift)
-            while bin_id > 0 and bin_id not in loffsets:
-                bin_id = (bin_id - 1) >> 3
-            min_off = loffsets.get(bin_id, 0)
-        else:
-            n_intv = _I32.unpack_from(data, cursor)[0]
-            if n_intv:
-                window = min(start >> 14, n_intv - 1)
-                min_off = struct.unpack_from("<Q", data, cursor + 4 + 8 * window)[0]
-        kept = [beg for beg, stop in chunks if stop > min_off]
-        if not kept:
-            return None
-        return max(min(kept), min_off)
-
-
-def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:
-    """Read and decompress a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
-    with open(path, "rb") as handle:
-        reader = BgzfFile(handle)
-        data = b"".join(block.data for block in reader.iter_blocks(0))
-    return TabixIndex(data, header_names)

@@ -1,0 +1,114 @@
+"""A BGZF-compressed VCF read by blocks: its header, and a window found by bisection.
+
+:func:`read_header_blocks` reads the header block by block and notes the virtual position
+``(block offset, offset within its data)`` of the first record. :func:`bisect_lines` finds a
+window in a coordinate-sorted file without an index, bisecting over the blocks with the order
+of the header's ``##contig`` lines as sort key; every probe and every line read is checked
+against the order, and :class:`~ipexcli.vcf.bgzf.UnsortedError` makes the caller stream instead.
+Coordinates: ``lo``/``end`` filter the 1-based VCF ``POS`` (``lo < POS <= end``).
+"""
+
+from __future__ import annotations
+
+from ipexcli.errors import InputFileError
+from ipexcli.vcf import bgzf as bgzf_mod
+from ipexcli.vcf.header import BOM, check_header_end, check_text_start
+
+
+def read_header_blocks(reader: bgzf_mod.BgzfFile, path: str) -> tuple[list[str], tuple[int, int]]:
+    """The header lines (decoded, without newline) and the virtual position of the first
+    record (``(0, 0)`` when the header ended in an earlier block than the record: read from the
+    start then). Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
+    lines: list[str] = []
+    data_start = (0, 0)
+    carry = b""
+    for block in reader.iter_blocks(0):
+        data = carry + block.data
+        base = len(carry)
+        if block.offset == 0 and data.startswith(BOM):
+            data, base = data[len(BOM) :], base - len(BOM)
+        pos = 0
+        done = False
+        while pos < len(data):
+            if data[pos : pos + 1] != b"#":
+                done = True
+                break
+            nl = data.find(b"\n", pos)
+            if nl < 0:
+                break
+            lines.append(data[pos:nl].rstrip(b"\r").decode("utf-8", "replace"))
+            pos = nl + 1
+            if lines[-1].startswith("#CHROM"):
+                done = True
+                break
+        if done:
+            if not lines:
+                check_text_start(data, path)
+            within = pos - base
+            # within < 0: the header ended in an earlier block; rare: start from that block
+            data_start = (block.offset, within) if within >= 0 else (0, 0)
+            break
+        carry = data[pos:]
+    else:
+        if carry:
+            lines.append(carry.rstrip(b"\r").decode("utf-8", "replace"))
+    if not lines:
+        raise InputFileError(path, "the file is empty", "Give a VCF with records")
+    check_header_end(lines, path)
+    return lines, data_start
+
+
+def bisect_lines(
+    reader: bgzf_mod.BgzfFile,
+    data_start: tuple[int, int],
+    contig_ranks: dict[str, int],
+    names: list[str],
+    lo: int,
+    end: int,
+    path: str,
+) -> list[tuple[int | None, bytes]]:
+    """``(None, line)`` for the records on ``names`` with ``lo < POS <= end``, found by
+    bisection; ``contig_ranks`` is the header's contig order. Raises UnsortedError to fall
+    back (before anything is returned)."""
+    if not names:
+        raise bgzf_mod.UnsortedError("the header's ##contig lines do not name this chromosome")
+    ranks = {n.encode(): r for n, r in contig_ranks.items()}
+
+    def key(line: bytes) -> tuple[int, int] | None:
+        if not line or line[:1] == b"#":
+            return None
+        parts = line.split(b"\t", 2)
+        rank = ranks.get(parts[0])
+        if rank is None:
+            raise bgzf_mod.UnsortedError(
+                f"contig {parts[0][:40].decode('utf-8', 'replace')!r} is not in the header"
+            )
+        if len(parts) < 2 or not parts[1].isdigit():
+            return None
+        return rank, int(parts[1])
+
+    found: list[tuple[int | None, bytes]] = []
+    data_block, data_within = data_start
+    try:
+        for name in names:
+            rank = contig_ranks[name]
+            offset = bgzf_mod.bisect_blocks(reader, data_block, (rank, lo), key)
+            if offset == data_block:
+                lines = reader.iter_lines(data_block, data_within)
+            else:
+                lines = reader.iter_lines(offset, skip_partial=True)
+            previous: tuple[int, int] | None = None
+            for line in lines:
+                here = key(line)
+                if here is None:
+                    continue
+                if previous is not None and here < previous:
+                    raise bgzf_mod.UnsortedError("records out of order")
+                previous = here
+                if here[0] > rank or (here[0] == rank and here[1] > end):
+                    break
+                if here[0] == rank and here[1] > lo:
+                    found.append((None, line))
+    except bgzf_mod.BgzfError as exc:
+        raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+    return found

@@ -1,0 +1,94 @@
+"""The package's one home for pysam (htslib): BCF input, and the bgzipped + indexed VCF output.
+
+pysam is imported inside the functions, so a run that reads no BCF and writes no ``.vcf.gz``
+never pays for the import (tabix/CSI indexes of text VCFs are read in pure Python:
+:mod:`ipexcli.vcf.index` says why). BCF records are turned back into VCF text lines so that the
+rest of the reader parses one format. Coordinates: ``lo``/``end`` filter the 1-based VCF
+``POS`` (``lo < POS <= end``); pysam's ``fetch`` takes them as 0-based half-open ``[lo, end)``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ipexcli.errors import InputFileError
+from ipexcli.vcf.stats import IngestStats
+
+
+def open_bcf(real_path: str, shown: str) -> tuple[Any, list[str]]:
+    """``(pysam.VariantFile, header lines)`` of a BCF file; ``shown`` is the name for messages."""
+    import pysam
+
+    pysam.set_verbosity(0)
+    try:
+        variant_file = pysam.VariantFile(real_path)
+    except (ValueError, OSError) as exc:
+        raise InputFileError(
+            shown, f"cannot read the BCF ({exc})", "Check it with: bcftools view -h FILE"
+        ) from None
+    text = str(variant_file.header).rstrip("\n").split("\n")
+    return variant_file, [line.rstrip("\r") for line in text]
+
+
+def bcf_lines(
+    variant_file: Any,
+    names: list[str],
+    wanted: set[str],
+    lo: int,
+    end: int,
+    stats: IngestStats,
+    path: str,
+) -> Iterator[tuple[int | None, bytes]]:
+    """``(None, line)`` for the BCF records with ``lo < POS <= end``: on ``names`` through the
+    index when ``stats.region_method`` is ``"index"``, else (or when the index fails) on
+    ``wanted`` by reading the whole file (``stats`` then says ``"stream"``)."""
+    try:
+        if stats.region_method == "index":
+            contigs = set(variant_file.header.contigs)
+            try:
+                fetched = [variant_file.fetch(name, lo, end) for name in names if name in contigs]
+            except ValueError as exc:  # a contig the header declares: the index is bad
+                stats.notes.append(f"index unusable ({exc}); reading the whole BCF")
+                stats.region_method = "stream"
+            else:
+                for records in fetched:
+                    for rec in records:
+                        yield None, str(rec).encode()
+                return
+        variant_file.reset()
+        for rec in variant_file:
+            if rec.chrom in wanted and lo < rec.pos <= end:
+                yield None, str(rec).encode()
+    except (OSError, ValueError) as exc:
+        raise InputFileError(
+            path, f"cannot read the BCF records ({exc})", "Check: bcftools view FILE"
+        ) from None
+
+
+def write_bgzf_indexed(text: str, path: str | os.PathLike[str]) -> None:
+    """Write VCF ``text`` to ``path`` bgzipped, with a tabix index beside it (``path.tbi``).
+
+    Both files are built in a hidden temporary directory next to ``path`` and renamed into
+    place, so an interrupted run leaves neither a partial file nor a stale pair.
+    """
+    import shutil
+    import tempfile
+
+    import pysam
+
+    dest = Path(path)
+    with tempfile.TemporaryDirectory(dir=dest.parent or ".", prefix=".ipex-") as tmp:
+        plain = Path(tmp) / "out.vcf"
+        plain.write_text(text)
+        compressed = Path(tmp) / "out.vcf.gz"
+        try:
+            pysam.tabix_compress(str(plain), str(compressed), force=True)
+            pysam.tabix_index(str(compressed), preset="vcf", force=True)
+        except (OSError, ValueError) as exc:
+            raise InputFileError(str(dest), f"cannot bgzip/index the output ({exc})") from exc
+        os.replace(compressed, dest)
+        os.replace(Path(str(compressed) + ".tbi"), Path(str(dest) + ".tbi"))
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,251 @@
+"""Tabix (``.tbi``) and CSI (``.csi``) indexes of a BGZF VCF, read in pure Python.
+
+:class:`TabixIndex` parses the index (the SAM/tabix specifications' binning scheme);
+:func:`usable_index` finds the index beside a file and refuses a stale one;
+:func:`index_lines` yields the record lines of a window, after checking that the index belongs
+to the file. Coordinates: windows are 0-based half-open ``[start, end)`` for the index query;
+``lo``/``end`` filters apply to the 1-based VCF ``POS`` (``lo < POS <= end``).
+
+**Why not htslib (``pysam.TabixFile.fetch``)?** Measured on 2 shared cores, pysam 0.24.1: one
+fresh process per run (import, open the index, fetch, lines as bytes), the two ways alternating,
+medians of 7; the WGS file is 4M records over chr1-22/X/Y (random bases and positions, one
+sample, ``bgzip`` + ``tabix -p vcf`` or ``tabix -C``); "FOXP3 windows" is the span the reader
+asks for (both builds' windows and the deletion margin):
+
+============================================  ===========  ===========
+                                              pure Python  pysam
+============================================  ===========  ===========
+``import pysam`` after the reader's imports              -  +17 ms
+trio.GRCh38.vcf.gz, FOXP3 windows, wall          37 ms       48 ms
+4M-record WGS, FOXP3 windows (.tbi), wall        86 ms       84 ms
+  of which index load + fetch                    47 ms       35 ms
+4M-record WGS, FOXP3 windows (.csi), wall        91 ms       85 ms
+4M-record WGS, whole chrX 167k lines (.tbi)     226 ms      168 ms
+4M-record WGS, whole chrX 167k lines (.csi)     235 ms      173 ms
+============================================  ===========  ===========
+
+Decision: **pure Python is kept**. Every run reads the FOXP3 region; on the small files of
+the clinical case the ``pysam`` import costs more than htslib saves (+11 ms wall; the import
+alone is +17 ms, 11 % of the 157 ms of a whole ``ipex annotate`` on the trio), and on a WGS
+file the two tie. htslib is ~60 ms faster over a whole chrX of a WGS file (sex inference): to
+be measured again when the genotype-only chrX scan (issue 14, items 1-2) makes the rest of
+that path fast, and used there if it then pays (:mod:`ipexcli.vcf.htslib` would be its home).
+BCF input always goes through htslib (:mod:`ipexcli.vcf.htslib`).
+"""
+
+from __future__ import annotations
+
+import array
+import os
+import struct
+import sys
+from collections.abc import Iterator
+
+from ipexcli.errors import InputFileError
+from ipexcli.vcf.bgzf import BgzfError, BgzfFile
+
+
+def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
+    """Bins overlapping 0-based half-open ``[start, end)`` (the SAM specification's scheme).
+
+    >>> reg2bins(0, 1, 14, 5)
+    [0, 1, 9, 73, 585, 4681]
+    """
+    bins: list[int] = []
+    end -= 1
+    shift = min_shift + depth * 3
+    first = 0
+    for level in range(depth + 1):
+        bins.extend(range(first + (start >> shift), first + (end >> shift) + 1))
+        shift -= 3
+        first += 1 << (level * 3)
+    return bins
+
+
+_I32 = struct.Struct("<i")
+
+
+class TabixIndex:
+    """A ``.tbi`` or ``.csi`` index, read once: sequence names and where each one's bins are.
+
+    Only the bins of a queried sequence are decoded; the others are skipped with a tight loop
+    (a whole-genome index holds a few hundred thousand bins).
+    """
+
+    def __init__(self, data: bytes, header_names: tuple[str, ...] = ()) -> None:
+        self.data = data
+        magic = data[:4]
+        if magic == b"TBI\x01":
+            self.csi = False
+            n_ref = _I32.unpack_from(data, 4)[0]
+            l_nm = _I32.unpack_from(data, 32)[0]
+            self.names = tuple(n.decode() for n in data[36 : 36 + l_nm].split(b"\x00") if n)
+            cursor = 36 + l_nm
+            self.min_shift, self.depth = 14, 5
+        elif magic == b"CSI\x01":
+            self.csi = True
+            self.min_shift, self.depth, l_aux = struct.unpack_from("<iii", data, 4)
+            aux = data[16 : 16 + l_aux]
+            if l_aux >= 28:
+                l_nm = _I32.unpack_from(aux, 24)[0]
+                self.names = tuple(n.decode() for n in aux[28 : 28 + l_nm].split(b"\x00") if n)
+            else:  # BCF-style CSI: the sequences are the header's contigs, in order
+                self.names = header_names
+            cursor = 16 + l_aux
+            n_ref = _I32.unpack_from(data, cursor)[0]
+            cursor += 4
+        else:
+            raise BgzfError("not a tabix or CSI index")
+        self.starts = self._ref_starts(data, cursor, n_ref)
+
+    def _ref_starts(self, data: bytes, cursor: int, n_ref: int) -> list[int]:
+        """Byte offset of each sequence's bins. Every field after the names is a multiple of
+        4 bytes long, so the rest of the index is read as an array of int32 (fast to index)."""
+        base = cursor % 4
+        words = array.array("i")
+        words.frombytes(data[base : base + (len(data) - base) // 4 * 4])
+        if sys.byteorder != "little":  # pragma: no cover - indexes are little-endian
+            words.byteswap()
+        at = (cursor - base) // 4
+        bin_words, count_at = (4, 3) if self.csi else (2, 1)
+        starts = []
+        try:
+            for _ in range(n_ref):
+                starts.append(at * 4 + base)
+                n_bin = words[at]
+                at += 1
+                for _ in range(n_bin):
+                    at += bin_words + 4 * words[at + count_at]
+                if not self.csi:
+                    at += 1 + 2 * words[at]
+        except IndexError:
+            raise BgzfError("index is truncated") from None
+        return starts
+
+    def start_offset(self, name: str, start: int, end: int) -> int | None:
+        """The virtual offset to read from for records overlapping ``[start, end)`` on
+        ``name`` (0-based half-open), or None when the index has nothing there."""
+        if name not in self.names:
+            return None
+        ref = self.names.index(name)
+        if ref >= len(self.starts):
+            return None
+        data, cursor = self.data, self.starts[ref]
+        wanted = set(reg2bins(start, end, self.min_shift, self.depth))
+        n_bin = _I32.unpack_from(data, cursor)[0]
+        cursor += 4
+        chunks: list[tuple[int, int]] = []
+        loffsets: dict[int, int] = {}
+        for _ in range(n_bin):
+            if self.csi:
+                bin_id, loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
+                cursor += 16
+                loffsets[bin_id] = loffset
+            else:
+                bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
+                cursor += 8
+            if bin_id in wanted and n_chunk:
+                values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
+                chunks.extend(zip(values[0::2], values[1::2], strict=True))
+            cursor += 16 * n_chunk
+        min_off = 0
+        if self.csi:
+            # the loffset of the smallest existing bin holding ``start``
+            level_first = ((1 << (3 * self.depth)) - 1) // 7
+            bin_id = level_first + (start >> self.min_shift)
+            while bin_id > 0 and bin_id not in loffsets:
+                bin_id = (bin_id - 1) >> 3
+            min_off = loffsets.get(bin_id, 0)
+        else:
+            n_intv = _I32.unpack_from(data, cursor)[0]
+            if n_intv:
+                window = min(start >> 14, n_intv - 1)
+                min_off = struct.unpack_from("<Q", data, cursor + 4 + 8 * window)[0]
+        kept = [beg for beg, stop in chunks if stop > min_off]
+        if not kept:
+            return None
+        return max(min(kept), min_off)
+
+
+def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:
+    """Read and decompress a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
+    with open(path, "rb") as handle:
+        reader = BgzfFile(handle)
+        data = b"".join(block.data for block in reader.iter_blocks(0))
+    return TabixIndex(data, header_names)
+
+
+def usable_index(data_path: str, notes: list[str]) -> str | None:
+    """``data_path`` + ``.tbi``/``.csi`` when present and not older than the data file.
+
+    A stale index is passed over with a note appended to ``notes``.
+    """
+    for ext in (".tbi", ".csi"):
+        index = data_path + ext
+        if os.path.exists(index):
+            if os.path.getmtime(index) + 1 < os.path.getmtime(data_path):
+                notes.append(
+                    f"{os.path.basename(index)} is older than the file and was not used "
+                    f"(re-index: tabix -f -p vcf FILE, or bcftools index -f FILE)"
+                )
+                continue
+            return index
+    return None
+
+
+def index_lines(
+    bgzf: BgzfFile,
+    index: TabixIndex,
+    index_path: str,
+    names: list[str],
+    lo: int,
+    end: int,
+    path: str,
+) -> Iterator[tuple[int | None, bytes]]:
+    """``(None, line)`` for the records on ``names`` with ``lo < POS <= end`` (1-based POS),
+    through the index (queried for 0-based ``[lo, end)``).
+
+    Raises :class:`BgzfError` before yielding anything when the index does not fit the file
+    (the caller then bisects); a damaged data block later raises :class:`InputFileError`.
+    """
+    starts = [(name, index.start_offset(name, lo, end)) for name in names]
+    for name, voff in starts:  # before yielding anything: the caller may fall back
+        if voff is not None:
+            check_index_offset(bgzf, index_path, name, voff)
+    for name, voff in starts:
+        if voff is None:
+            continue
+        target = name.encode()
+        try:
+            for line in bgzf.iter_lines(voff >> 16, voff & 0xFFFF):
+                contig, _, rest = line.partition(b"\t")
+                if contig != target:
+                    if contig.startswith(b"#") or not contig:
+                        continue
+                    break
+                pos_text = rest.split(b"\t", 1)[0]
+                pos = int(pos_text) if pos_text.isdigit() else None
+                if pos is not None and pos > end:
+                    break
+                if pos is None or pos > lo:
+                    yield None, line
+        except BgzfError as exc:
+            raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+
+
+def check_index_offset(bgzf: BgzfFile, index_path: str, name: str, voff: int) -> None:
+    """Raise BgzfError when the index's offset for ``name`` does not land on a ``name``
+    record: an index of another file (newer than this one, so not caught by its age)."""
+    try:
+        for line in bgzf.iter_lines(voff >> 16, voff & 0xFFFF):
+            if line.startswith(b"#") or not line:
+                continue
+            if line.partition(b"\t")[0] == name.encode():
+                return
+            break
+    except BgzfError:
+        pass
+    raise BgzfError(
+        f"{os.path.basename(index_path)} does not belong to this file (its offset "
+        f"for {name} does not land on a {name} record; re-index: tabix -f -p vcf FILE)"
+    )

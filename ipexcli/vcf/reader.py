@@ -1,0 +1,491 @@
+"""The reader facade: :func:`open_vcf` and :class:`VcfReader`, which pick a byte source per file,
+decide the build, and yield the records.
+
+A file is opened by sniffing its bytes (:func:`ipexcli.vcf.stream.sniff`), then its lines of a
+chrX/chrY window come from the fastest source that works, falling back in this order:
+``index`` (:mod:`ipexcli.vcf.index`; BCF: :mod:`ipexcli.vcf.htslib`), ``bgzf-bisection``
+(:mod:`ipexcli.vcf.bgzf_text`), ``stream`` (:mod:`ipexcli.vcf.stream`). Lines become records in
+:mod:`ipexcli.vcf.records`. The build is decided once, from the header and the REF agreement of
+both builds' FOXP3 windows (:mod:`ipexcli.buildcheck`).
+
+Positions: ``pos`` is 1-based (VCF); ``start``/``end`` are 0-based half-open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, BinaryIO
+
+from ipexcli import buildcheck
+from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
+from ipexcli.errors import BuildMismatchError, InputFileError, UsageError
+from ipexcli.model import Build, VariantRecord
+from ipexcli.vcf import bgzf as bgzf_mod
+from ipexcli.vcf import htslib, index, stream
+from ipexcli.vcf.bgzf_text import bisect_lines, read_header_blocks
+from ipexcli.vcf.header import VcfHeader, parse_header, read_header
+from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
+from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
+
+#: records starting up to this many bases before a window are read so that a deletion
+#: reaching into the window is seen (its overlap is then computed exactly from REF)
+WINDOW_MARGIN = 1000
+
+
+def open_vcf(
+    path: str | os.PathLike[str],
+    *,
+    build: Build | None = None,
+    pass_only: bool = False,
+    info_fields: Sequence[str] = (),
+) -> VcfReader:
+    """Open a VCF/BCF (``"-"`` = standard input); the format is detected from the bytes.
+
+    Raises :class:`InputFileError`/:class:`VcfFormatError` (one line, with a hint) for a file
+    that is missing, empty, not a VCF, truncated or has a broken header.
+    """
+    return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields)
+
+
+class VcfReader:
+    """An open VCF/BCF. Use as a context manager; :meth:`close` is idempotent.
+
+    Attributes: ``path`` (as given, ``"-"`` for stdin), ``samples`` (header order),
+    ``file_format`` (``"vcf"``, ``"bgzf"``, ``"gzip"`` or ``"bcf"``), ``header``
+    (:class:`VcfHeader`), ``stats`` (:class:`IngestStats`, filled as records are read) and
+    :attr:`build_decision`. Nothing past the header is read until records or the build
+    decision are asked for.
+    """
+
+    path: str
+    samples: tuple[str, ...]
+    file_format: str
+    header: VcfHeader
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        build: Build | None = None,
+        pass_only: bool = False,
+        info_fields: Sequence[str] = (),
+    ) -> None:
+        from ipexcli import refdata
+
+        self.path = path
+        self.file_format = ""
+        self.pass_only = pass_only
+        self.info_fields = tuple(info_fields)
+        self._override = build
+        self._ref = refdata.load()
+        self._aliases = self._ref.contig_aliases
+        self.stats = IngestStats()
+        self._handle: BinaryIO | None = None
+        self._spool = stream.LineSpool()
+        self._tempfiles: list[str] = []
+        self._variant_file: Any = None  # pysam.VariantFile for BCF
+        self._index_path: str | None = None
+        self._tabix: index.TabixIndex | None = None
+        self._data_start: tuple[int, int] = (0, 0)  # BGZF virtual position of the first record
+        self._stdin_rest: tuple[bytes, Iterator[bytes]] | None = None
+        self._decision: BuildDecision | None = None
+        self._region: list[RawRecord] | None = None
+        self._locus: list[VariantRecord] | None = None
+        #: called with the number of decompressed bytes each time a full pass over the file
+        #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
+        self.on_progress: Callable[[int], None] | None = None
+        self._closed = False
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+        self.samples = self.header.samples
+        self._ranks = {c.name: i for i, c in enumerate(self.header.contigs)}
+        self._x_names = self._names_for("X")
+        self.stats.contig_name = self._x_names[0] if self._x_names else None
+        self._hint = self._header_hint(self._x_names + self._names_for("Y"))
+        self.stats.header_build_hint = self._hint.build
+        self._expander = Expander(
+            path,
+            self.header,
+            self._ref,
+            self._canonical,
+            self.stats,
+            pass_only,
+            self.info_fields,
+        )
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        path = self.path
+        if path == "-":
+            self._open_pipe(sys.stdin.buffer)
+            return
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed in close()
+        except FileNotFoundError:
+            raise InputFileError(path, "no such file", "Check the path") from None
+        except IsADirectoryError:
+            raise InputFileError(path, "is a directory", "Give a VCF file") from None
+        except OSError as exc:
+            raise InputFileError(path, f"cannot open ({exc.strerror})") from None
+        self._handle = handle
+        if not handle.seekable():  # a named pipe or process substitution: like stdin
+            self._open_pipe(handle)
+            return
+        head = handle.read(64)
+        if not head:
+            raise InputFileError(path, "the file is empty", "Give a VCF with a header and records")
+        kind = stream.sniff(head)
+        if kind == "bgzf":
+            if not bgzf_mod.has_eof_marker(handle):
+                raise InputFileError(
+                    path,
+                    "the BGZF file is truncated (no end-of-file marker)",
+                    "The file was cut short (incomplete download or copy?); fetch it again "
+                    "or re-compress with bgzip",
+                )
+            try:
+                first = bgzf_mod.BgzfFile(handle).read_block(0).data
+            except bgzf_mod.BgzfError as exc:
+                raise InputFileError(path, str(exc), "Re-compress the file with bgzip") from None
+            if first.startswith(b"BCF"):
+                self._open_bcf(path)
+                return
+            self.file_format = "bgzf"
+            try:
+                self._open_bgzf_text()
+            except bgzf_mod.BgzfError as exc:
+                raise InputFileError(path, str(exc), "Re-compress the file with bgzip") from None
+        elif kind == "gzip":
+            self.file_format = "gzip"
+            handle.seek(0)
+            lines, _ = read_header(stream.decompressed_chunks(handle, path), path)
+            self.header = parse_header(lines, path)
+            self.stats.region_method = "stream"
+        elif kind == "bcf-raw":
+            self._open_bcf(path)
+        elif kind == "text":
+            self.file_format = "vcf"
+            handle.seek(0)
+            lines, _ = read_header(stream.plain_chunks(handle), path)
+            self.header = parse_header(lines, path)
+            self.stats.region_method = "stream"
+        else:
+            raise InputFileError(
+                path,
+                f"{kind}-compressed, which VCF readers do not support",
+                f"Decompress it and compress with bgzip: {kind} -dc FILE | bgzip > FILE.vcf.gz",
+            )
+
+    def _open_pipe(self, raw: BinaryIO) -> None:
+        """Standard input or another stream that cannot seek: read once, front to back."""
+        shown = self.path
+        head = raw.read(64)
+        while len(head) < 64:
+            more = raw.read(64 - len(head))
+            if not more:
+                break
+            head += more
+        if not head:
+            raise InputFileError(shown, "the input is empty", "Give a VCF with records")
+        source = stream.Prefixed(head, raw)
+        kind = stream.sniff(head)
+        if kind in ("bgzf", "gzip"):
+            if kind == "bgzf":
+                block_size = int.from_bytes(head[16:18], "little") + 1
+                while len(head) < block_size:
+                    more = raw.read(block_size - len(head))
+                    if not more:
+                        break
+                    head += more
+                source = stream.Prefixed(head, raw)
+                first = zlib.decompressobj(31).decompress(head[:block_size])
+                if first.startswith(b"BCF"):
+                    self._spool_stdin_bcf(source)
+                    return
+            self.file_format = kind
+            chunks = stream.decompressed_chunks(source, shown)
+        elif kind == "text":
+            self.file_format = "vcf"
+            chunks = stream.plain_chunks(source)
+        elif kind == "bcf-raw":
+            self._spool_stdin_bcf(source)
+            return
+        else:
+            raise InputFileError(
+                shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
+            )
+        lines, rest = read_header(chunks, shown)
+        self.header = parse_header(lines, shown)
+        self._stdin_rest = (rest, chunks)
+        self.stats.region_method = "stream"
+
+    def _spool_stdin_bcf(self, source: stream.Prefixed) -> None:
+        """BCF from a stream: copied to a temporary file, which pysam can read."""
+        name = stream.copy_to_tempfile(source, ".bcf")
+        self._tempfiles.append(name)
+        self._open_bcf(name, shown_as=self.path)
+
+    def _open_bcf(self, real_path: str, shown_as: str | None = None) -> None:
+        shown = shown_as or real_path
+        self.file_format = "bcf"
+        self._variant_file, lines = htslib.open_bcf(real_path, shown)
+        self.header = parse_header(lines, shown)
+        has_index = index.usable_index(real_path, self.stats.notes) is not None
+        self.stats.region_method = "index" if has_index else "stream"
+
+    def _open_bgzf_text(self) -> None:
+        assert self._handle is not None
+        self._bgzf = bgzf_mod.BgzfFile(self._handle)
+        lines, self._data_start = read_header_blocks(self._bgzf, self.path)
+        self.header = parse_header(lines, self.path)
+        self._index_path = index.usable_index(self.path, self.stats.notes)
+        self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
+
+    # -- contig names and build ------------------------------------------------------------------
+
+    def _names_for(self, chrom: str) -> list[str]:
+        """The file's contig names for canonical ``chrom``, from the header (or index)."""
+        names = [c.name for c in self.header.contigs if self._canonical(c.name) == chrom]
+        if not names and self._index_path:
+            try:
+                index_names = self._index().names
+            except bgzf_mod.BgzfError:
+                index_names = ()
+            names = [n for n in index_names if self._canonical(n) == chrom]
+        return names
+
+    def _canonical(self, name: str) -> str | None:
+        return self._aliases.get(name) or self._aliases.get(name.lower())
+
+    def _header_hint(self, names: list[str]) -> HeaderHint:
+        header = self.header
+        contigs = [(c.name, c.length, c.assembly) for c in header.contigs]
+        known = {c.name for c in header.contigs}
+        contigs += [(n, None, None) for n in names if n not in known]
+        return buildcheck.header_hint(
+            contigs,
+            {b: self._ref.assemblies[b].lengths for b in Build},
+            {b: self._ref.assemblies[b].accessions for b in Build},
+            self._aliases,
+            header.reference,
+            header.assembly,
+        )
+
+    @property
+    def build_decision(self) -> BuildDecision:
+        """The build used and why (reads the FOXP3 windows of both builds on first use)."""
+        if self._decision is None:
+            self._load_region()
+            assert self._decision is not None
+        return self._decision
+
+    # -- line access -------------------------------------------------------------------------------
+
+    def _lines(self, chrom: str, start: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+        """``(line number or None, line)`` for records on ``chrom`` ("X"/"Y") whose POS lies
+        in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``)."""
+        names = self._x_names if chrom == "X" else self._names_for("Y")
+        lo = max(0, start - WINDOW_MARGIN)
+        method = self.stats.region_method
+        if self.file_format == "bcf":
+            wanted = set(names) or {n for n, c in self._aliases.items() if c == chrom}
+            yield from htslib.bcf_lines(
+                self._variant_file, names, wanted, lo, end, self.stats, self.path
+            )
+            return
+        if method == "index":
+            try:
+                yield from index.index_lines(
+                    self._bgzf, self._index(), self._index_path or "", names, lo, end, self.path
+                )
+                return
+            except bgzf_mod.BgzfError as exc:
+                self.stats.notes.append(f"index unusable ({exc}); bisecting the BGZF file")
+                method = self.stats.region_method = "bgzf-bisection"
+        if method == "bgzf-bisection":
+            try:
+                lines = bisect_lines(
+                    self._bgzf, self._data_start, self._ranks, names, lo, end, self.path
+                )
+            except bgzf_mod.UnsortedError as exc:
+                self.stats.notes.append(f"bisection not possible ({exc}); streaming the file")
+                self.stats.region_method = "stream"
+            else:
+                yield from lines
+                return
+        yield from self._stream_lines(chrom, lo, end)
+
+    def _index(self) -> index.TabixIndex:
+        """The parsed index (read once)."""
+        if self._tabix is None:
+            assert self._index_path is not None
+            header_names = tuple(c.name for c in self.header.contigs)
+            self._tabix = index.read_index(self._index_path, header_names)
+        return self._tabix
+
+    def _stream_lines(self, chrom: str, lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+        """Lines from the chrX/chrY spool (filled on first use by one pass over the file)."""
+        if self._spool.file is None:
+            self._fill_spool()
+        names = {n.encode() for n, c in self._aliases.items() if c == chrom}
+        yield from self._spool.lines(names, lo, end)
+
+    def _fill_spool(self) -> None:
+        """One pass over the whole file keeping the lines on chrX/chrY (any alias)."""
+        # the header's names plus the common spellings (records may use a name the header
+        # does not declare; htslib accepts that too); every alias when the header has none.
+        # Each name absent from the file costs one scan of the data.
+        declared = set(self._x_names + self._names_for("Y"))
+        common = {"chrX", "chrY", "X", "Y"}
+        if not declared:
+            common |= {n for n, c in self._aliases.items() if c in ("X", "Y") and n.lower() != n}
+            common |= {n for n in self._aliases if n.isdigit()}
+        names = sorted(declared | common)
+        patterns = [name.encode() + b"\t" for name in names]
+        self._spool.fill(self._body, patterns, self.on_progress)
+        if self.stats.contig_name is None:
+            seen = self._spool.first_contig(lambda contig: self._canonical(contig) == "X")
+            if seen:
+                self.stats.contig_name = seen
+                self._hint = self._header_hint([seen])
+                self.stats.header_build_hint = self._hint.build
+
+    def _body(self) -> tuple[bytes, Iterator[bytes], int]:
+        """The records' bytes for a full pass: what is left of a stream (its first pass is the
+        only one), or the file read again from the start."""
+        if self._stdin_rest is not None:
+            rest, chunks = self._stdin_rest
+            return rest, chunks, self.header.n_lines
+        assert self._handle is not None
+        return stream.body_chunks(self._handle, self.file_format in ("gzip", "bgzf"), self.path)
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def _load_region(self) -> None:
+        """Read both builds' FOXP3 windows once, tally REF agreement and decide the build."""
+        loci = self._ref.loci
+        start = min(locus.start for locus in loci.values())
+        end = max(locus.end for locus in loci.values())
+        raws: list[RawRecord] = []
+        n_samples = len(self.samples)
+        tallies = {b: [0, 0, 0] for b in Build}
+        for line_no, line in self._lines("X", start, end):
+            self.stats.records_read += 1
+            text = line.decode("utf-8", "replace")
+            try:
+                raw = parse_raw(text, line_no, n_samples)
+            except BadRecord as bad:
+                detail = bad.detail
+                if line_no is None:  # index, bisection, BCF: say which record instead
+                    detail += f" (record {text[:40]!r}...)"
+                self.stats.count(bad.reason, self.path, line_no, detail)
+                continue
+            raws.append(raw)
+            if not set(raw.ref) <= ACGT:
+                continue
+            for build, locus in loci.items():
+                if locus.contains(raw.start, raw.end):
+                    tally = tallies[build]
+                    if locus.fetch(raw.start, raw.end) == raw.ref:
+                        tally[0] += 1
+                        tally[2] += len(raw.ref)
+                    else:
+                        tally[1] += 1
+        self._region = raws
+        ref_tally = RefTally(
+            grch38=WindowTally(*tallies[Build.GRCH38]),
+            grch37=WindowTally(*tallies[Build.GRCH37]),
+        )
+        self._decision = buildcheck.decide(self._hint, ref_tally, self._override)
+
+    def locus_records(self) -> Iterator[VariantRecord]:
+        """Records overlapping the bundled FOXP3 locus of the decided build, one per ALT.
+
+        Raises :class:`BuildMismatchError` when the build is contradicted (header vs REF) or
+        cannot be decided while there are records to place; pass ``build=`` to override.
+        """
+        decision = self.build_decision
+        assert self._region is not None
+        build = decision.build
+        if build is None:
+            if decision.mismatch or self._region:
+                raise BuildMismatchError(f"{self.path}: {decision.message}")
+            return
+        if self._locus is None:  # expanded (and counted) once; the region is small
+            locus = self._ref.locus(build)
+            found: list[VariantRecord] = []
+            expand = self._expander.expand
+            for raw in self._region:
+                if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
+                    self.stats.records_in_region += 1
+                    found.extend(expand(raw, build, self.stats.count, check_ref=True))
+            self._locus = found
+        yield from self._locus
+
+    def chrom_records(self, chrom: str = "X", *, non_par: bool = True) -> Iterator[VariantRecord]:
+        """Every record on chrX or chrY (any alias), split per ALT; PAR records left out when
+        ``non_par``. REF is checked where the bundled locus covers it. Records read and skips
+        add up over calls in ``stats.chrom_records_read`` and ``stats.chrom_skipped``.
+        """
+        canonical = self._canonical(chrom)
+        if canonical not in ("X", "Y"):
+            raise UsageError(f"chrom_records reads chrX or chrY, not {chrom!r}")
+        # the decision reads the FOXP3 windows: cheap with an index or bisection, and a stream
+        # fills the chrX/chrY spool that this request reads anyway
+        build = self.build_decision.build or self._override or self._hint.build
+        pars = (
+            [self._ref.assemblies[build]]
+            if build is not None
+            else [self._ref.assemblies[b] for b in Build]
+        )
+        length = max(self._ref.assemblies[b].lengths[canonical] for b in Build)
+        stats = self.stats
+
+        def count(reason: SkipReason, source: str, line: int | None, detail: str) -> None:
+            name = REASON_NAMES[reason]
+            stats.chrom_skipped[name] = stats.chrom_skipped.get(name, 0) + 1
+
+        n_samples = len(self.samples)
+        expand = self._expander.expand
+        for line_no, line in self._lines(canonical, 0, length):
+            stats.chrom_records_read += 1
+            try:
+                raw = parse_raw(line.decode("utf-8", "replace"), line_no, n_samples)
+            except BadRecord as bad:
+                count(bad.reason, self.path, line_no, bad.detail)
+                continue
+            if non_par and any(a.in_par(canonical, raw.pos) for a in pars):
+                continue
+            yield from expand(raw, build, count, check_ref=canonical == "X")
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for resource in (self._handle, self._spool, self._variant_file):
+            if resource is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    resource.close()
+        for name in self._tempfiles:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+    def __enter__(self) -> VcfReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # pragma: no cover - safety net
+        with contextlib.suppress(Exception):
+            self.close()

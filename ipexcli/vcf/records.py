@@ -1,0 +1,265 @@
+"""VCF record lines -> :class:`~ipexcli.model.VariantRecord` objects, one per usable ALT.
+
+:func:`parse_raw` splits a line and validates POS/REF/QUAL (the sample columns stay one string
+until asked for); :class:`Expander` turns a :class:`RawRecord` into one record per ALT allele:
+genotypes remapped per ALT (``1/2`` -> ``(1, None)`` and ``(None, 1)``, ``other_alt``), AD split
+(Number=R), the INFO keys asked for split by their declared Number (A or R), the REF checked
+against the bundled FOXP3 sequence. ALT alleles that cannot be used (``<NON_REF>``, ``*``,
+symbolic, breakends, IUPAC) are dropped one by one, each counted with its
+:class:`~ipexcli.vcf.stats.SkipReason`. Genotypes are never rewritten: ``Call.raw_gt`` is the
+text of the file.
+
+Positions: ``pos`` is 1-based (VCF); ``start``/``end`` are 0-based half-open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ipexcli.genotypes import SampleCalls, SampleColumns
+from ipexcli.model import Build, Call, VariantRecord
+from ipexcli.vcf.header import VcfHeader
+from ipexcli.vcf.stats import IngestStats, SkipReason
+
+if TYPE_CHECKING:
+    from ipexcli.refdata import RefData
+
+FLAG_REF_MISMATCH = "REF_MISMATCH"  #: REF differs from the bundled sequence
+FLAG_REF_UNCHECKED = "REF_UNCHECKED"  #: REF reaches outside the bundled sequence
+FLAG_MULTIALLELIC = "MULTIALLELIC_SPLIT"  #: one ALT of a multi-allelic record
+
+#: ``count(reason, source, line, detail)``: where a skipped record or ALT is counted
+CountSkip = Callable[[SkipReason, str, int | None, str], None]
+
+_BASES = re.compile(r"[ACGTNacgtn]+")
+_IUPAC = re.compile(r"[ACGTRYSWKMBDHVNacgtrykmswbdhvn]+")
+ACGT = frozenset("ACGT")
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """A record split into columns, POS/REF/ALT validated (nothing else yet)."""
+
+    line: int | None
+    contig: str
+    pos: int
+    id: str
+    ref: str
+    alts: list[str]
+    qual: str
+    filter: str
+    info: str
+    format: str | None  #: the FORMAT column, None when the line has none
+    samples: str  #: the sample columns as read (TAB-separated), "" without samples
+
+    @property
+    def start(self) -> int:
+        return self.pos - 1
+
+    @property
+    def end(self) -> int:
+        return self.pos - 1 + len(self.ref)
+
+
+class BadRecord(Exception):
+    """A record that cannot be used at all: its reason and a detail for the user."""
+
+    def __init__(self, reason: SkipReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def parse_raw(text: str, line: int | None, n_samples: int) -> RawRecord:
+    """Split a record line (``line``: its 1-based number, None when not known); raises
+    :class:`BadRecord` for a wrong column count or a malformed POS, REF or QUAL."""
+    # the sample columns stay one string: a cohort's thousands of columns are only split (or
+    # scanned, :mod:`ipexcli.genotypes`) when asked for
+    cols = text.rstrip("\r\n").split("\t", 9)
+    n_cols = len(cols) if len(cols) < 10 else 10 + cols[9].count("\t")
+    expected = 8 if n_samples == 0 else 9 + n_samples
+    if n_cols < 8 or (n_samples and n_cols != expected):
+        raise BadRecord(
+            SkipReason.MALFORMED_COLUMNS,
+            f"{n_cols} TAB-separated columns, expected {expected}",
+        )
+    pos_text = cols[1]
+    if not (pos_text.isascii() and pos_text.isdigit()):
+        raise BadRecord(SkipReason.MALFORMED_POS, f"POS {pos_text[:20]!r} is not a number")
+    ref = cols[3]
+    if not _IUPAC.fullmatch(ref):
+        raise BadRecord(SkipReason.MALFORMED_REF, f"REF {ref[:20]!r} is not a DNA sequence")
+    qual = cols[5]
+    if qual != ".":
+        try:
+            float(qual)
+        except ValueError:
+            raise BadRecord(
+                SkipReason.MALFORMED_QUAL, f"QUAL {qual[:20]!r} is not a number"
+            ) from None
+    return RawRecord(
+        line,
+        cols[0],
+        int(pos_text),
+        cols[2],
+        ref.upper(),
+        cols[4].split(","),
+        qual,
+        cols[6],
+        cols[7],
+        cols[8] if len(cols) > 8 else None,
+        cols[9] if len(cols) > 9 else "",
+    )
+
+
+def alt_problem(alt: str) -> tuple[SkipReason, str] | None:
+    """Why an ALT cannot be used as a sequence change, or None when it can."""
+    if alt in ("<NON_REF>", "<*>"):
+        return SkipReason.NON_REF_ALLELE, f"ALT {alt}"
+    if alt == "*":
+        return SkipReason.SPANNING_DELETION, "ALT * (allele deleted by an upstream deletion)"
+    if re.fullmatch(r"<[^<>,\s]+>", alt):
+        return SkipReason.SYMBOLIC_ALLELE, f"symbolic ALT {alt[:40]}"
+    if "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
+        return SkipReason.BREAKEND, f"breakend ALT {alt[:40]}"
+    if _BASES.fullmatch(alt):
+        if "N" in alt.upper():
+            return SkipReason.ALT_NOT_ACGT, f"ALT {alt[:40]} holds N"
+        return None
+    if _IUPAC.fullmatch(alt):
+        return SkipReason.ALT_NOT_ACGT, f"ALT {alt[:40]} holds IUPAC codes"
+    return SkipReason.MALFORMED_ALT, f"ALT {alt[:40]!r} is not a DNA sequence"
+
+
+class Expander:
+    """Turns the :class:`RawRecord` objects of one file into VariantRecords (see the module)."""
+
+    def __init__(
+        self,
+        source: str,
+        header: VcfHeader,
+        ref: RefData,
+        canonical: Callable[[str], str | None],
+        stats: IngestStats,
+        pass_only: bool,
+        info_fields: tuple[str, ...],
+    ) -> None:
+        self.path = source
+        self.header = header
+        self.samples = header.samples
+        self._ref = ref
+        self._canonical = canonical
+        self.stats = stats
+        self.pass_only = pass_only
+        self.info_fields = info_fields
+
+    def expand(
+        self,
+        raw: RawRecord,
+        build: Build | None,
+        count: CountSkip,
+        check_ref: bool,
+    ) -> Iterator[VariantRecord]:
+        """One VariantRecord per usable ALT of ``raw``; skips go to ``count``. With
+        ``check_ref`` and a ``build``, REF is compared with the bundled FOXP3 sequence."""
+        source = self.path
+        if raw.alts == ["."]:
+            count(SkipReason.NO_ALT, source, raw.line, "ALT is '.' (reference-only site)")
+            return
+        if not set(raw.ref) <= ACGT:
+            count(SkipReason.REF_NOT_ACGT, source, raw.line, f"REF {raw.ref[:40]} is not ACGT")
+            return
+        filters = () if raw.filter in (".", "") else tuple(raw.filter.split(";"))
+        if self.pass_only and filters not in ((), ("PASS",)):
+            count(SkipReason.NOT_PASS, source, raw.line, f"FILTER {raw.filter}")
+            return
+        n_alts = len(raw.alts)
+        usable: list[tuple[int, str]] = []
+        for index, alt in enumerate(raw.alts, start=1):
+            problem = alt_problem(alt)
+            if problem is not None and problem[0] is SkipReason.MALFORMED_ALT:
+                count(problem[0], source, raw.line, problem[1])
+                return
+            if problem is None:
+                usable.append((index, alt.upper()))
+            elif problem[0] is SkipReason.NON_REF_ALLELE and n_alts == 1:
+                count(SkipReason.GVCF_REFERENCE_BLOCK, source, raw.line, "ALT is only " + alt)
+            else:
+                count(problem[0], source, raw.line, problem[1])
+        if not usable:
+            return
+        flags: list[str] = []
+        if check_ref and build is not None:
+            locus = self._ref.locus(build)
+            if locus.contains(raw.start, raw.end):
+                if locus.fetch(raw.start, raw.end) != raw.ref:
+                    flags.append(FLAG_REF_MISMATCH)
+                    if count == self.stats.count:
+                        self.stats.ref_mismatches += 1
+            elif raw.start < locus.end and locus.start < raw.end:
+                flags.append(FLAG_REF_UNCHECKED)
+        if n_alts > 1:
+            flags.append(FLAG_MULTIALLELIC)
+        info = self._info_items(raw.info)
+        qual = None if raw.qual == "." else float(raw.qual)
+        try:
+            columns = (
+                SampleColumns(raw.format, raw.samples, len(self.samples))
+                if raw.format is not None and self.samples
+                else None
+            )
+            calls_per_alt: list[Sequence[Call]] = [
+                () if columns is None else SampleCalls(columns, index, n_alts)
+                for index, _ in usable
+            ]
+        except ValueError as exc:
+            count(SkipReason.MALFORMED_GENOTYPE, source, raw.line, str(exc))
+            return
+        canonical = self._canonical(raw.contig) or raw.contig
+        for (index, alt), calls in zip(usable, calls_per_alt, strict=True):
+            yield VariantRecord(
+                source=source,
+                line=raw.line,
+                contig=raw.contig,
+                chrom=canonical,
+                pos=raw.pos,
+                ref=raw.ref,
+                alt=alt,
+                alt_index=index,
+                n_alts=n_alts,
+                id=None if raw.id == "." else raw.id,
+                qual=qual,
+                filters=filters,
+                info=tuple(self._split_info(info, index, n_alts)),
+                calls=calls,
+                flags=tuple(flags),
+            )
+
+    def _info_items(self, text: str) -> dict[str, str]:
+        if not self.info_fields or text in (".", ""):
+            return {}
+        wanted = set(self.info_fields)
+        out = {}
+        for item in text.split(";"):
+            key, sep, value = item.partition("=")
+            if key in wanted:
+                out[key] = value if sep else ""
+        return out
+
+    def _split_info(
+        self, info: dict[str, str], index: int, n_alts: int
+    ) -> Iterator[tuple[str, str]]:
+        for key in self.info_fields:
+            if key not in info:
+                continue
+            value = info[key]
+            number = self.header.info_number.get(key)
+            parts = value.split(",")
+            if number == "A" and len(parts) == n_alts:
+                value = parts[index - 1]
+            elif number == "R" and len(parts) == n_alts + 1:
+                value = f"{parts[0]},{parts[index]}"
+            yield key, value
