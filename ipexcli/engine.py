@@ -132,6 +132,42 @@ def annotate_variant(
     return VariantAnnotation(**core.fields, known=known, evidence=evidence, evidence_notes=notes)
 
 
+#: :func:`annotate_variant_cached`: (allele, frequency) -> annotation, for one RefData object
+_CACHE: dict[
+    tuple[GenomicVariant, float | None, FrequencyThresholds | None], VariantAnnotation
+] = {}
+_CACHE_OWNER: list[RefData | None] = [None]
+#: entries kept at most (~0.9 KB each, so <= ~1 MB per process: memory stays flat in the
+#: number of files; the alleles that recur, e.g. known variants, are quickly back after a clear)
+CACHE_SIZE = 1024
+
+
+def annotate_variant_cached(
+    variant: GenomicVariant,
+    data: RefData | None = None,
+    allele_frequency: float | None = None,
+    thresholds: FrequencyThresholds | None = None,
+) -> VariantAnnotation:
+    """:func:`annotate_variant`, remembered per process by allele, frequency and frequency
+    thresholds (#14 item 5).
+
+    The annotation is a pure function of the allele, the reference data and the frequency, and
+    immutable, so a batch worker annotates an allele it met in an earlier file only once. The
+    cache belongs to one :class:`RefData` object: loading other data empties it.
+    """
+    data = data or load()
+    if _CACHE_OWNER[0] is not data:
+        _CACHE.clear()
+        _CACHE_OWNER[0] = data
+    key = (variant, allele_frequency, thresholds)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = annotate_variant(variant, data, allele_frequency, thresholds)
+    return found
+
+
 def known_variant_index(data: RefData | None = None) -> KnownIndex:
     """The known-variant index of ``data`` (built once, with this engine's protein effects)."""
     data = data or load()

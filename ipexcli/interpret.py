@@ -333,7 +333,7 @@ def interpret_file(
 ) -> FileOutcome:
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
     from ipexcli import refdata
-    from ipexcli.engine import annotate_variant
+    from ipexcli.engine import annotate_variant_cached  # #14 item 5: once per allele
     from ipexcli.inheritance import Coverage, segregate
     from ipexcli.vcf import open_vcf
 
@@ -388,7 +388,7 @@ def interpret_file(
     for record in records:
         assert build is not None
         variant = genomic_variant(record, build)
-        annotation = annotate_variant(
+        annotation = annotate_variant_cached(
             variant, data, allele_frequency(record, options.af_field), options.thresholds
         )
         bad_frequency = unusable_frequency(record, options.af_field)

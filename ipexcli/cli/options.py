@@ -162,9 +162,17 @@ def options_from(params: Mapping[str, Any], formats: Iterable[str]) -> Any:
             )
         mode = "all"
 
+    declared: dict[str, Any] = {}
+    for sample, sex in params["sexes"]:  # #15: a sample declared twice must agree with itself
+        if declared.get(sample, sex) is not sex:
+            raise UsageError(
+                f"--sex {sample} is given twice, as {declared[sample]} and {sex}",
+                "Give each sample's sex once",
+            )
+        declared[sample] = sex
     return AnnotateOptions(
         build=params["build"],
-        declared_sex=dict(params["sexes"]),
+        declared_sex=declared,
         ped=params["ped"],
         pass_only=params["pass_only"],
         af_field=params["af_field"],
