@@ -47,6 +47,7 @@ def annotate(
     output: str | None,
     pass_only: bool,
     af_field: str | None,
+    frequency_thresholds: str | None,
     fail_on: str | None,
     fail_on_filtered: bool,
     scope: str,
@@ -76,6 +77,9 @@ def annotate(
 
     check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
+    from ipexcli.clobber import check_annotate_output  # #15: -o must not be an input
+
+    check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
     # -- #13: a VCF report re-reads its one input; checked before any input is read
     from ipexcli.cli import annotate_io
@@ -87,9 +91,15 @@ def annotate(
         if vcfs[0] == "-":
             sources["-"] = annotate_io.spool_stdin(click.get_current_context())
     # -- end #13
+    from ipexcli.annotate import check_sex_names_early  # #15/#13: before any record is read
+
+    check_sex_names_early(vcfs, options)
     from ipexcli.report.console import scan_progress
 
     report = annotate_files(list(vcfs), options, progress=scan_progress)
+    from ipexcli.annotate import check_declared_names  # #15: --sex/PED names are samples
+
+    report = check_declared_names(report, options)
     _warn(report.warnings)
     for line in annotate_io.skip_summary(report):  # #13: one line per reason, every format
         click.echo(line, err=True)

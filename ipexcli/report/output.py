@@ -2,7 +2,7 @@
 
 The output file's whole suffix, case-insensitively, says what is written
 (:data:`SUFFIX_FORMATS`): ``.vcf``, ``.vcf.gz``/``.vcf.bgz`` (bgzipped + tabix index), ``.bcf``
-(+ CSI index), ``.tsv``, ``.tsv.gz``, ``.json``, ``.json.gz``, ``.html``. TSV, JSON and VCF are
+(not indexed), ``.tsv``, ``.tsv.gz``, ``.json``, ``.json.gz``, ``.html``. TSV, JSON and VCF are
 written row by row to the (temporary, then renamed) file, never built as one string, so that a
 cohort's report does not need its text in memory twice.
 """
@@ -10,6 +10,7 @@ cohort's report does not need its text in memory twice.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,8 +91,9 @@ def write_report(report: Report, fmt: str, output: str | None, *, scope: str = "
     """Write the report; ``output`` None or ``-`` means stdout.
 
     Files are written through :func:`ipexcli.atomic.atomic_write`, so an interrupted run leaves
-    no partial file. The compression comes from ``output``'s suffix (:func:`suffix_format`); a
-    bgzipped VCF gets a tabix index beside it (a BCF is not indexed), published with it.
+    no partial file; temporary files that killed runs left for the same destination are swept
+    first. The compression comes from ``output``'s suffix (:func:`suffix_format`); a bgzipped
+    VCF gets a tabix index beside it, the pair published together (a BCF is not indexed).
     ``sources`` maps an input path to the file to read it from again (the VCF writer re-reads
     its input; standard input is spooled to a file for that).
     """
@@ -113,7 +115,10 @@ def write_report(report: Report, fmt: str, output: str | None, *, scope: str = "
     if fmt == "vcf" and compression in ("bgzf", "bcf"):
         _write_indexed_vcf(report, output, compression, scope, sources)
         return
-    from ipexcli.atomic import atomic_write
+    from ipexcli.atomic import atomic_write, sweep_stale
+
+    here = os.path.dirname(output) or "."
+    sweep_stale(here, [os.path.basename(output), os.path.basename(output) + ".tbi"])
 
     binary = fmt == "vcf" or compression == "gzip"
     with atomic_write(output, "wb" if binary else "w") as handle:
@@ -140,46 +145,61 @@ def _gzip_text(handle: IO[bytes], fmt: str) -> Iterator[IO[Any]]:
 
 def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str,
                        sources: dict[str, str] | None) -> None:
-    """A bgzipped VCF + ``.tbi``, or a BCF, built in a hidden temporary folder
-    beside ``output`` and renamed into place, so an interrupted run leaves no partial pair."""
-    import os
-    import shutil
-    import tempfile
+    """A bgzipped VCF + ``.tbi``, or a BCF, made in a hidden folder beside ``output``
+    (:func:`ipexcli.atomic.temp_folder`) and published as a pair, index first and data last
+    (:func:`ipexcli.atomic.publish`, #15). An input whose records are not sorted gives a
+    bgzipped VCF without index (and a warning): the records keep the input's order."""
+    from pathlib import Path
 
-    import pysam
-
+    from ipexcli import atomic
     from ipexcli.errors import InputFileError
+    from ipexcli.vcf import htslib
 
-    dest = Path(output)
-    with tempfile.TemporaryDirectory(dir=dest.parent or ".", prefix=".ipex-") as tmp:
+    destination = Path(output)
+    index = destination.with_name(destination.name + ".tbi")
+    with atomic.temp_folder(destination) as folder:
         try:
             if compression == "bgzf":
-                packed = Path(tmp) / "out.vcf.gz"
-                with pysam.BGZFile(str(packed), "wb") as handle:  # type: ignore[call-arg]
-                    write_stream(report, "vcf", handle,  # type: ignore[arg-type]
-                                 scope=scope, sources=sources)
-                index_suffix = ".tbi"
-                try:
-                    pysam.tabix_index(str(packed), preset="vcf", force=True, keep_original=True)
-                except (OSError, ValueError):  # the records keep the input's order
-                    index_suffix = ""
-                    sys.stderr.write(
-                        f"warning: {output}: written without a tabix index: its records keep "
-                        "the input's order, which is not sorted (bcftools sort, then tabix)\n"
-                    )
+                made = folder / "out.vcf.gz"
+                with htslib.bgzf_writer(made) as handle:
+                    write_stream(report, "vcf", handle, scope=scope, sources=sources)
+                indexed = htslib.index_vcf_gz(made)
             else:
-                plain = Path(tmp) / "out.vcf"
+                plain = folder / "out.vcf"
                 with open(plain, "wb") as handle:
                     write_stream(report, "vcf", handle, scope=scope, sources=sources)
-                packed = Path(tmp) / "out.bcf"
-                with pysam.VariantFile(str(plain)) as source, \
-                        pysam.VariantFile(str(packed), "wb", header=source.header) as sink:
-                    for record in source:
-                        sink.write(record)
-                index_suffix = ""  # pysam does not expose htslib's BCF indexer
+                made = folder / "out.bcf"
+                htslib.vcf_to_bcf(plain, made)
+                indexed = False
         except (OSError, ValueError) as exc:
-            raise InputFileError(str(dest), f"cannot compress/index the output ({exc})") from exc
-        os.replace(packed, dest)
-        if index_suffix:
-            os.replace(Path(str(packed) + index_suffix), Path(str(dest) + index_suffix))
-        shutil.rmtree(tmp, ignore_errors=True)
+            raise InputFileError(str(destination), f"cannot compress the output ({exc})") from exc
+        if compression == "bgzf" and not indexed:
+            sys.stderr.write(
+                f"warning: {output}: written without a tabix index: its records keep the "
+                "input's order, which is not sorted (bcftools sort, then tabix)\n"
+            )
+        pairs = [(Path(f"{made}.tbi"), index)] if indexed else []
+        if compression == "bgzf" and not indexed and index.exists():
+            index.unlink()  # an earlier run's index would not match the new data
+        atomic.publish([*pairs, (made, destination)])
+
+
+def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:
+    """``output`` bgzipped with its tabix index ``output.tbi``, published as a pair (#15 case 8).
+
+    Both are made in one hidden folder beside ``output`` (:func:`ipexcli.atomic.temp_folder`,
+    which first sweeps what killed runs left there, unless ``sweep`` is False), then renamed
+    under a lock on the folder, index first and data last (:func:`ipexcli.atomic.publish`): two
+    runs to the same ``-o`` cannot pair one's data with the other's index.
+    """
+    from pathlib import Path
+
+    from ipexcli import atomic
+    from ipexcli.vcf import write_bgzf_indexed  # bgzip + tabix (pysam's home module)
+
+    destination = Path(output)
+    with atomic.temp_folder(destination, sweep=sweep) as folder:
+        made = folder / "out.vcf.gz"
+        write_bgzf_indexed(text, made)
+        index = destination.with_name(destination.name + ".tbi")
+        atomic.publish([(Path(f"{made}.tbi"), index), (made, destination)], durable=durable)

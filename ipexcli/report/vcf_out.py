@@ -17,7 +17,7 @@ As with SnpEff or VEP, the output is the input plus annotations (#13):
   contigs are never split), so that the file can replace the input in a pipeline.
 
 The writer reads the input file again (text, gzip, BGZF; BCF through pysam, in
-:func:`_bcf_lines`); standard input is spooled to a file by the CLI for this. An input record is
+:func:`ipexcli.vcf.htslib.bcf_text_lines`); standard input is spooled to a file by the CLI for this. An input record is
 matched to the report by its line number when the reader knew it, else by its POS, REF and ALT in
 input order.
 
@@ -296,21 +296,13 @@ def _open_chunks(path: str) -> Iterator[bytes]:
             yield chunk
 
 
-def _bcf_lines(path: str) -> Iterator[bytes]:
-    """A BCF file as VCF text lines (header first), through pysam (htslib)."""
-    import pysam
-
-    with pysam.VariantFile(path) as source:
-        yield from (line.encode() for line in str(source.header).splitlines(keepends=True))
-        for rec in source:
-            yield str(rec).encode()
-
-
 def _chunks(path: str) -> Iterator[bytes]:
     chunks = _open_chunks(path)
     first = next(chunks, None)
     if first == b"":
-        yield from _bcf_lines(path)
+        from ipexcli.vcf.htslib import bcf_text_lines  # pysam's home module
+
+        yield from bcf_text_lines(path)
         return
     if first is not None:
         yield first

@@ -76,7 +76,8 @@ def test_json_keeps_hgvs_brackets_and_key_order() -> None:
     first = doc["variants"][0]
     assert first["hgvs_p"] == "NP_054728.2:p.(Arg397Trp)"
     assert first["known"][0]["classification"] == "Pathogenic"
-    assert first["known"][0]["source"] == "ClinVar VCV000011407.9"
+    assert first["known"][0]["source"] == "ClinVar VCV000011407.9 page copy"
+    assert first["known"][0]["date_kind"] == "last_evaluated"  # #12
     proband = doc["samples"][0]
     assert proband["genotypes"][0]["raw_gt"] == "1"
     assert proband["verdicts"][0]["category"] == "consistent_with_ipex"
@@ -118,8 +119,10 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.2 "
-        "transcript=NM_014009.4 genotypes=all"
+        "#ipexcli_version=0.1.0 refdata_version=2026.12.05 schema_version=1.3 "
+        "transcript=NM_014009.4 genotypes=all "
+        # #12: the evidence column is automated evidence, not a classification
+        "evidence=automated_ACMG/AMP_codes_(code:strength),_not_a_classification"
     )
     assert list(rows[0]) == list(tsv.COLUMNS)
     assert len(rows) == len(report.samples) * len(report.variants) == 9
@@ -127,6 +130,8 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     assert son["NM_014009.4:c.1189C>T"]["gt"] == "1"
     assert son["NM_014009.4:c.1189C>T"]["genotype"] == "hemizygous_alt"
     assert son["NM_014009.4:c.1189C>T"]["known_classification"] == "Pathogenic"
+    # #12: each code with its strength
+    assert son["NM_014009.4:c.1189C>T"]["evidence"] == "PM5:moderate"
     assert son["NM_014009.4:c.1189C>T"]["related_known"] == (
         "KV02:same_residue:Pathogenic/Likely pathogenic"
     )
@@ -162,16 +167,21 @@ def test_tsv_cells_never_break_the_layout() -> None:
 
 # -- schema evolution (#13) --------------------------------------------------------------------
 
-PREVIOUS_EXAMPLE = REPO / "tests" / "data" / "schema" / "report-1.1.trio.json"
+PREVIOUS_EXAMPLES = sorted((REPO / "tests" / "data" / "schema").glob("report-1.*.trio.json"))
 
 
-def test_the_schema_reads_the_previous_minor_versions_example(validator) -> None:
-    """A document written under schema 1.1 (the trio report, '' for missing strings) is valid
-    under this version: a minor version only adds."""
-    old = json.loads(PREVIOUS_EXAMPLE.read_text(encoding="utf-8"))
-    assert old["schema_version"] == "1.1"
+@pytest.mark.parametrize("path", PREVIOUS_EXAMPLES, ids=lambda p: p.name)
+def test_the_schema_reads_the_previous_minor_versions_examples(validator, path) -> None:
+    """Documents written under schema 1.1 and 1.2 (the trio report as each version wrote it,
+    '' for missing strings) are valid under this version: a minor version only adds."""
+    old = json.loads(path.read_text(encoding="utf-8"))
+    assert old["schema_version"] == path.name.split("-")[1].removesuffix(".trio.json")
     errors = sorted(validator.iter_errors(old), key=str)
     assert not errors, errors[0].message
+
+
+def test_both_previous_examples_are_there() -> None:
+    assert [p.name for p in PREVIOUS_EXAMPLES] == ["report-1.1.trio.json", "report-1.2.trio.json"]
 
 
 def test_no_object_forbids_what_a_later_minor_version_adds(validator) -> None:
