@@ -17,9 +17,9 @@ As with SnpEff or VEP, the output is the input plus annotations (#13):
   contigs are never split), so that the file can replace the input in a pipeline.
 
 The writer reads the input file again (text, gzip, BGZF; BCF through pysam, in
-:func:`ipexcli.vcf.htslib.bcf_text_lines`); standard input is spooled to a file by the CLI for this. An input record is
-matched to the report by its line number when the reader knew it, else by its POS, REF and ALT in
-input order.
+:func:`ipexcli.vcf.htslib.bcf_text_lines`); standard input is spooled to a file by the CLI for
+this. An input record is matched to the report by its line number when the reader knew it, else
+by its POS, REF and ALT in input order.
 
 ``INFO/IPEX_ANN`` uses the 16-field ``ANN`` layout of the VCF annotation format v1.0. Its header
 Description serves two kinds of readers: ANN parsers take the quoted SnpEff-style field list, and
