@@ -76,9 +76,15 @@ def annotate(
     from ipexcli.report.output import write_report
 
     check_output_folder(output)
-    fmt = choose_format(fmt, output, sys.stdout.isatty())
     from ipexcli.clobber import check_annotate_output  # #15: -o must not be an input
+    from ipexcli.errors import UsageError
 
+    try:
+        chosen = choose_format(fmt, output, sys.stdout.isatty())
+    except UsageError:  # #13: an -o that is an input is the error to name first
+        check_annotate_output(output, fmt or "tsv", vcfs, ped)
+        raise
+    fmt = chosen
     check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
     # -- #13: a VCF report re-reads its one input; checked before any input is read
