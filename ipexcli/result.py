@@ -132,6 +132,26 @@ def is_quiet(sample: SampleResult) -> bool:
     )
 
 
+def genotype_by_variant(sample: SampleResult) -> dict[str, GenotypeResult]:
+    """The sample's genotype per variant key, for views with one cell per sample and variant.
+    When duplicate records give several (#13), the one the verdict used: a PASS record's call
+    first, then the higher QUAL, then the first (:mod:`ipexcli.duplicates`); the row carries
+    ``DUPLICATE_RECORDS_DISAGREE`` when the calls differ."""
+    shown: dict[str, GenotypeResult] = {}
+    for genotype in sample.genotypes:
+        seen = shown.get(genotype.variant_key)
+        if seen is None or _call_rank(genotype) > _call_rank(seen):
+            shown[genotype.variant_key] = genotype
+    return shown
+
+
+def _call_rank(genotype: GenotypeResult) -> tuple[bool, float]:
+    record = genotype.record
+    if record is None:
+        return (True, 0.0)
+    return (record.filter in (None, "PASS"), record.qual if record.qual is not None else -1.0)
+
+
 def split_quiet(
     samples: list[SampleResult], genotypes: str
 ) -> tuple[list[SampleResult], list[SampleResult]]:

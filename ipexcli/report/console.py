@@ -372,7 +372,8 @@ def _change_text(variant: VariantResult) -> Text:
 
     from ipexcli.result import genomic_reference
 
-    text = Text(variant.hgvs_c.rpartition(":")[2], style="bold")
+    text = Text(variant.hgvs_c.rpartition(":")[2] or
+                ("structural " + variant.alt if variant.note else ""), style="bold")
     if genomic_reference(variant.hgvs_c):  # a build-dependent name: its reference below (#13)
         text.append(f"\non {genomic_reference(variant.hgvs_c)}", style="muted")
     if variant.hgvs_p:
@@ -453,7 +454,9 @@ class _GenotypeView:
         self.samples = samples
         self.sparse = genotypes_mode == "non_ref"
         self.unlisted = unlisted_genotype_words(genotypes_mode)
-        self._by_sample = {id(s): {g.variant_key: g for g in s.genotypes} for s in samples}
+        from ipexcli.result import genotype_by_variant
+
+        self._by_sample = {id(s): genotype_by_variant(s) for s in samples}
 
     def get(self, sample: SampleResult, variant: VariantResult) -> GenotypeResult | None:
         return self._by_sample[id(sample)].get(variant.key)

@@ -197,3 +197,20 @@ def test_duplicate_records_that_disagree_are_flagged_and_the_pass_call_decides(i
     ]
     mother = next(s for s in doc["samples"] if s["id"] == "mother")
     assert all(not g["flags"] for g in mother["genotypes"])  # her two calls agree
+
+
+def test_views_with_one_cell_per_variant_show_the_call_the_verdict_used(ipex, tmp_path,
+                                                                         monkeypatch):
+    """#13: with duplicate records, the terminal and HTML tables show the PASS call (flagged),
+    not whichever record came last."""
+    monkeypatch.setenv("COLUMNS", "120")  # the variant table (cards below 100 columns)
+    source = tmp_path / "in.vcf"
+    _faithful_input(source)
+    args = [str(source), "--sex", "SON=male", "--sex", "MUM=female"]
+    table = ipex("annotate", *args, "--format", "table").stdout
+    row = table[table.index(" c.-22-902A>G "):].splitlines()[0]
+    assert "SON 0   hemizygous REF" in row, row
+    html = ipex("annotate", *args, "--format", "html").stdout
+    cell = html[html.index("<b>c.-22-902A&gt;G</b>"):]
+    cell = cell[:cell.index("</tr>")]
+    assert "(0)" in cell and "DUPLICATE_RECORDS_DISAGREE" in cell
