@@ -237,8 +237,15 @@ class _Annotations:
     window_start: int = 0  #: 0-based start of the locus window the reader reads
     #: in-scope records ipexcli could not read (structural, starting before the window)
     not_read: list[str] = field(default_factory=list)
+    found: int = 0  #: annotated record ALTs matched to an input line
 
     def record(self, line: int, pos: int, ref: str, index: int, alt: str) -> InputRecord | None:
+        hit = self._record(line, pos, ref, index, alt)
+        if hit is not None:
+            self.found += 1
+        return hit
+
+    def _record(self, line: int, pos: int, ref: str, index: int, alt: str) -> InputRecord | None:
         found = self.by_line.get((line, index))
         if found is not None:
             return found
@@ -540,13 +547,21 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
     elif in_header:
         header.append(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         out.write(("\n".join(_header(report, item, samples, header)) + "\n").encode())
-    if not notes.not_read:
-        return []
-    return [
-        f"{item.path}: {len(notes.not_read)} structural record(s) reach into the FOXP3 locus "
-        f"from before the window ipexcli reads (first: {notes.not_read[0]}): written "
-        f"unannotated ({BEFORE_WINDOW}); review them"
-    ]
+    warnings = []
+    if notes.not_read:
+        warnings.append(
+            f"{item.path}: {len(notes.not_read)} structural record(s) reach into the FOXP3 "
+            f"locus from before the window ipexcli reads (first: {notes.not_read[0]}): written "
+            f"unannotated ({BEFORE_WINDOW}); review them"
+        )
+    if notes.found < len(item.records):  # a safety net: nothing annotated may go missing
+        warnings.append(
+            f"{item.path}: {len(item.records) - notes.found} annotated record ALT(s) of the "
+            "report were not found again in the input, so the VCF report lacks them (the "
+            "input changed, or its records name chrX differently from its header); the TSV and "
+            "JSON reports have them"
+        )
+    return warnings
 
 
 def _write_body(body: bytes, number: int, out: IO[bytes], scope: _Scope, notes: _Annotations,

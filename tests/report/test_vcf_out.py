@@ -3,6 +3,7 @@ record-for-record acceptance tests of #13 are in test_vcf_faithful.py)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -156,3 +157,20 @@ def test_escaped_values_survive_bcftools(tmp_path: Path) -> None:
     assert query.stdout.splitlines()[0] == "PASS p.(Arg397%3D) low_depth%2C_check"
     clnsig = _bcftools("view", "-H", "-i", 'IPEX_CLNSIG="Pathogenic"', str(path))
     assert clnsig.stdout.count("\n") == 1
+
+
+def test_an_annotated_record_missing_from_the_reread_input_is_not_silent(tmp_path: Path) -> None:
+    """Safety net of the re-read: a report record the writer cannot find again is warned."""
+    import gzip
+
+    from report_fixtures import REPO
+
+    with gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt") as handle:
+        lines = [x for x in handle.read().splitlines() if not x.startswith("chrX\t49251441")]
+    changed = tmp_path / "changed.vcf"
+    changed.write_text("\n".join(lines) + "\n")
+    out = io.BytesIO()
+    warnings = vcf_out.write(trio_report(), out, source=str(changed))
+    assert len(warnings) == 1 and "1 annotated record ALT(s) of the report were not found" \
+        in warnings[0]
+    assert out.getvalue().count(b"IPEX_ANN=") == 2
