@@ -200,12 +200,14 @@ def _carried(genotype: GenotypeResult) -> bool:
 
 
 def _level_of(variant: VariantResult) -> str:
-    """"pathogenic", "vus" or "" for a carried variant: P/LP (exact match) or a PVS1 code is
-    pathogenic; an uncertain or unclassified variant that is not benign is vus."""
+    """"pathogenic", "vus" or "" for a carried variant: P/LP (the class the verdicts use, #12,
+    else the exact match's) or a PVS1 code is pathogenic; an uncertain or unclassified variant
+    that is not benign or a modifier is vus."""
     from ipexcli.result import classification_group
 
     exact = next((k for k in variant.known if k.match == "exact"), None)
-    group = classification_group(exact.classification if exact else "")
+    used = variant.class_used if variant.class_used not in ("", "not classified") else ""
+    group = classification_group(used or (exact.classification if exact else ""))
     if group == "pathogenic" or any(e.code.startswith("PVS1") for e in variant.evidence):
         return "pathogenic"
     if group == "benign" or variant.impact == "MODIFIER":
