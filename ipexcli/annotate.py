@@ -103,7 +103,8 @@ def _variant_order(variant: VariantResult) -> tuple[str, int, str, str]:
 def _merge_inputs(first: VariantResult, second: VariantResult) -> VariantResult:
     from dataclasses import replace
 
-    return replace(first, inputs=tuple(dict.fromkeys((*first.inputs, *second.inputs))))
+    return replace(first, inputs=tuple(dict.fromkeys((*first.inputs, *second.inputs))),
+                   filters=tuple(dict.fromkeys((*first.filters, *second.filters))))
 
 
 def declared_sexes(

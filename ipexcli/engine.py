@@ -38,9 +38,9 @@ from ipexcli.evidence import (
     FrequencyThresholds,
     assess_with_notes,
 )
-from ipexcli.hgvs import format_c, format_g, format_p
+from ipexcli.hgvs import c_reference, format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
-from ipexcli.model import GenomicVariant
+from ipexcli.model import Build, GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import RefData, load
 from ipexcli.sequtils import reverse_complement, translate
@@ -249,7 +249,8 @@ def _core(variant: GenomicVariant, data: RefData, tmap: TranscriptMap | None = N
         g_shifted=g_shifted,
         c_shifted=c_shifted,
         hgvs_g=format_g(g_shifted, data),  # format_g shifts 3' itself: g_shifted stays put
-        hgvs_c=f"{tx.id}:{format_c(tmap, vs, ve, alt)}",
+        hgvs_c=_c_name(data, variant.build, format_c(tmap, vs, ve, alt),
+                       _rank(located, RegionKind.INTRON, tmap.n_exons - 1)),
         hgvs_p=f"{tx.protein_id}:{hgvs_p}" if hgvs_p else None,
         consequences=terms,
         impact=worst_impact(terms),
@@ -313,6 +314,12 @@ def _protein_name(change: CodingChange, terms: tuple[Consequence, ...]) -> str |
     if change.overlaps_cds:  # partly exonic coding change (crosses an exon/intron boundary)
         return "p.?"
     return None
+
+
+def _c_name(data: RefData, build: Build, c_text: str, intron: str | None) -> str:
+    """``NM_014009.4:c....``, or ``NC_000023.11(NM_014009.4):c....`` for a name that depends on
+    the build (:func:`ipexcli.hgvs.c_reference`, #13)."""
+    return f"{c_reference(data, build, c_text, intron)}:{c_text}"
 
 
 def _rank(changes: list[CodingChange], kind: RegionKind, total: int) -> str | None:

@@ -210,16 +210,20 @@ class SampleColumns:
         else:
             alleles, phased, other = (), False, False
         ad = None
+        ad_total = None
         if ad_at is not None and ad_at < n_values and values[ad_at] not in ("", "."):
             depths = values[ad_at].split(",")
             if len(depths) == n_alts + 1:
                 ad = (int_or_none(depths[0]), int_or_none(depths[alt_index]))
+                if n_alts > 1:  # the balance is over every allele's depth (#13)
+                    counts = [int_or_none(d) for d in depths]
+                    ad_total = None if None in counts else sum(counts)  # type: ignore[arg-type]
         dp = int_or_none(values[dp_at]) if dp_at is not None and dp_at < n_values else None
         gq = int_or_none(values[gq_at]) if gq_at is not None and gq_at < n_values else None
         ps = None
         if ps_at is not None and ps_at < n_values and values[ps_at] not in ("", "."):
             ps = values[ps_at]
-        return Call(alleles, phased, raw_gt, ad, dp, gq, other, ps)
+        return Call(alleles, phased, raw_gt, ad, dp, gq, other, ps, ad_total)
 
 
 @lru_cache(maxsize=64)

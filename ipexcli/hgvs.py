@@ -3,8 +3,9 @@
 Formatting follows the HGVS recommendations: the 3' rule (the caller passes alleles already
 shifted 3' on the sequence being described: chrX + strand for ``g.``, the transcript for ``c.``),
 ``del``/``dup``/``ins``/``delins`` without redundant bases, three-letter amino acids, predicted
-protein changes in parentheses, ``Ter`` for a stop in an amino-acid position and ``*`` in the
-length of a frameshift or extension (``p.(Arg397Glyfs*12)``, ``p.(Ter432Glnext*?)``).
+protein changes in parentheses, and ``Ter`` for a stop everywhere in the three-letter form,
+including the new stop of a frameshift or extension (``p.(Arg397GlyfsTer12)``,
+``p.(Ter432GlnextTer?)``, as VEP and ClinVar write them; ``*`` belongs to the one-letter form).
 
 Parsing accepts ``NC_000023.11:g.49251441G>A``, ``NM_014009.4:c.1189C>T``, ``c.816+2T>A``,
 legacy ``c.750_752delGGA`` / ``c.1117_1118delTTinsGC``, ``chrX:49251441:G:A``, ``X-49251441-G-A``,
@@ -24,6 +25,7 @@ alleles in both builds, a ``p.`` name to every ``c.`` SNV that produces it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,15 +33,78 @@ from functools import cache
 from types import MappingProxyType
 
 from ipexcli.consequence import CodingChange
-from ipexcli.errors import HgvsParseError
+from ipexcli.errors import HgvsParseError, OutOfLocusError
 from ipexcli.model import Build, GenomicVariant
 from ipexcli.normalize import Shift, minimal, normalize_vcf, trim
 from ipexcli.refdata import Locus, RefData
 from ipexcli.sequtils import AA1, AA3, CODON_TABLE, reverse_complement, three_letter
-from ipexcli.transcript import CdsPosition, TranscriptMap, lift_variant, transcript_map
+from ipexcli.transcript import CdsPosition, TranscriptMap, lift, lift_variant, transcript_map
 
 #: RefSeq chrX accessions per build
 CHROM_ACCESSION = {Build.GRCH38: "NC_000023.11", Build.GRCH37: "NC_000023.10"}
+
+
+def build_dependent_introns(data: RefData) -> frozenset[int]:
+    """Numbers of the transcript's introns whose length differs between GRCh37 and GRCh38
+    (introns 1 and 6 of NM_014009.4 in the bundled data): an intronic ``c.`` offset there names
+    a different base in each build."""
+    lengths = []
+    for build in (Build.GRCH37, Build.GRCH38):
+        exons = sorted(data.transcript(build).exons, key=lambda e: e.number)
+        lengths.append({
+            first.number: max(second.start - first.end, first.start - second.end)
+            for first, second in itertools.pairwise(exons)
+        })
+    return frozenset(n for n, length in lengths[0].items() if lengths[1].get(n) != length)
+
+
+_C_SPAN = re.compile(r"c\.(?P<a>[*-]?\d+[+-]?\d*)(?:_(?P<b>[*-]?\d+[+-]?\d*))?")
+
+
+def c_reference(data: RefData, build: Build, c_text: str, intron: str | None) -> str:
+    """The reference part of a ``c.`` name: ``NM_014009.4``, or with its genomic reference,
+    ``NC_000023.11(NM_014009.4)``, when the name depends on the build: an intronic offset in an
+    intron whose length differs between the builds (:func:`build_dependent_introns`) that names
+    another base in the other build than this base lifted there (or no base at all).
+
+    >>> from ipexcli.refdata import load
+    >>> data = load()
+    >>> c_reference(data, Build.GRCH38, "c.-23+2877C>A", "1/11")  # rs3761548
+    'NC_000023.11(NM_014009.4)'
+    >>> c_reference(data, Build.GRCH38, "c.-22-902A>G", "1/11")  # rs2232365: same in both
+    'NM_014009.4'
+    >>> c_reference(data, Build.GRCH38, "c.1189C>T", None)
+    'NM_014009.4'
+    """
+    tx = data.transcript(build).id
+    if not intron:
+        return tx
+    span = intron.split("/", 1)[0]
+    low, _, high = span.partition("-")
+    if not set(range(int(low), int(high or low) + 1)) & build_dependent_introns(data):
+        return tx
+    found = _C_SPAN.match(c_text)
+    if found is None:
+        return tx
+    here, there = transcript_map(data, build), transcript_map(data, build.other)
+    for text in filter(None, (found["a"], found["b"])):
+        position = CdsPosition.parse(text)
+        if not position.offset:
+            continue
+        try:
+            elsewhere: int | None = there.genomic_pos(position)
+        except OutOfLocusError:
+            elsewhere = None
+        if elsewhere is None or lift(data, build, here.genomic_pos(position),
+                                     build.other) != elsewhere:
+            return f"{CHROM_ACCESSION[build]}({tx})"
+    return tx
+    span = intron.split("/", 1)[0]
+    low, _, high = span.partition("-")
+    numbers = set(range(int(low), int(high or low) + 1))
+    if numbers & build_dependent_introns(data):
+        return f"{CHROM_ACCESSION[build]}({tx})"
+    return tx
 
 
 # -- nucleotide descriptions ------------------------------------------------------------------
@@ -120,9 +185,10 @@ def format_p(change: CodingChange) -> str:
     """The predicted protein change ``p.(...)`` of a coding :class:`CodingChange`.
 
     Substitution, nonsense (``Ter``), synonymous (``=``), deletion, duplication, insertion,
-    deletion-insertion, frameshift (``fs*N``/``fs*?``), extension (``ext*N``/``ext*?``) and start
-    loss (``p.(Met1?)``). ``N`` counts as HGVS does: for a frameshift the first changed residue is
-    1 and the new stop is N; for an extension the residue replacing the stop is 0.
+    deletion-insertion, frameshift (``fsTerN``/``fsTer?``), extension (``extTerN``/``extTer?``)
+    and start loss (``p.(Met1?)``). ``N`` counts as HGVS does: for a frameshift the first
+    changed residue is 1 and the new stop is N; for an extension the residue replacing the stop
+    is 0.
     """
     ref, alt, i = change.ref_protein, change.alt_protein, change.prefix
     if not change.start_intact:
@@ -136,12 +202,12 @@ def format_p(change: CodingChange) -> str:
             return f"p.({_aa(ref[i], i + 1)}Ter)"
         if ref[i] == "*":
             length = "?" if stop_at < 0 else str(stop_at - i)
-            return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}ext*{length})"
+            return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}extTer{length})"
         length = "?" if stop_at < 0 else str(stop_at - i + 1)
-        return f"p.({_aa(ref[i], i + 1)}{AA3[alt[i]]}fs*{length})"
+        return f"p.({_aa(ref[i], i + 1)}{AA3[alt[i]]}fsTer{length})"
     if ref[i] == "*" and change.stop_lost:  # in-frame change of the stop codon
         length = "?" if stop_at < 0 else str(stop_at - i)
-        return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}ext*{length})"
+        return f"p.({_aa('*', i + 1)}{AA3[alt[i]]}extTer{length})"
     if change.premature_stop and alt[i] == "*":
         return f"p.({_aa(ref[i], i + 1)}Ter)"
     rp, ap = change.ref_peptide, change.alt_peptide
@@ -155,7 +221,7 @@ def format_p(change: CodingChange) -> str:
         # the changed stretch up to the old stop, then the extension to the new stop
         end = len(ref)
         length = "?" if stop_at < 0 else str(stop_at - (end - 1))
-        return f"p.({first}_{_aa('*', end)}delins{three_letter(alt[i:end])}ext*{length})"
+        return f"p.({first}_{_aa('*', end)}delins{three_letter(alt[i:end])}extTer{length})"
     if not rp:  # insertion; 3'-most because the shared prefix is maximal
         n = len(ap)
         if i >= n and ref[i - n : i] == ap:
@@ -192,7 +258,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
         r"|ins(?P<ins>[ACGTN]+))"
     )
     prefix = re.compile(
-        r"(?:(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?)(?:\([^)]*\))?:)?(?P<kind>[gcpGCP])\.(?P<body>.+)"
+        r"(?:(?P<acc>[A-Za-z]{2}_\d+(?:\.\d+)?)(?:\((?P<inner>[^)]*)\))?:)?"
+        r"(?P<kind>[gcpGCP])\.(?P<body>.+)"
     )
     vcflike = re.compile(
         r"(?:chr)?(?P<chrom>X|23)[:\-](?P<pos>\d+)[:\-](?P<ref>[ACGTN]+)[:\-](?P<alt>[ACGTN]+)",
@@ -202,7 +269,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     prot = re.compile(
         rf"\(?(?P<ref>{aa3}|[A-Z*])(?P<pos>\d+)"
         rf"(?:_(?P<ref2>{aa3}|[A-Z*])(?P<pos2>\d+))?"
-        rf"(?P<alt>{aa3}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+)?"
+        rf"(?P<alt>{aa3}|[A-Z*]|=|\?|fs(?:\*\d+|\*\?|Ter\d+|Ter\?)?"
         rf"|ext(?:\*\d+|\*\?|Ter\d+|Ter\?)?|(?:{aa3}|[A-Z])(?:fs|ext)[^)\s]*"
         r"|del|dup|(?:delins|ins)[A-Za-z*]+)?\)?"
     )
@@ -218,7 +285,7 @@ class ProteinQuery:
 
     ``alt`` is a one-letter amino acid, ``*`` for a stop, ``=`` for synonymous, ``fs`` for a
     frameshift, ``?`` for unknown, or the edit text of a length change (``del``, ``dup``,
-    ``insGly``, ``ext*?``...), for which no SNV candidates exist.
+    ``insGly``, ``extTer?``...), for which no SNV candidates exist.
     """
 
     ref: str
@@ -288,7 +355,16 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
     kind, body, acc = m["kind"].lower(), m["body"], m["acc"]
     if kind == "p":
         return _parse_protein(raw, body, data)
-    if kind == "c" and acc and not acc.upper().startswith("NM_014009"):
+    pinned = False  # a c. name given with its genomic reference names its build (#13)
+    if kind == "c" and acc and acc in _ACC_BUILD:
+        inner = m["inner"] or ""
+        if not inner.upper().startswith("NM_014009"):
+            raise HgvsParseError(
+                f"{raw!r}: a c. name on {acc} needs the transcript in parentheses",
+                f"Use {acc}(NM_014009.4):c....",
+            )
+        build, pinned = _ACC_BUILD[acc], True
+    elif kind == "c" and acc and not acc.upper().startswith("NM_014009"):
         raise HgvsParseError(f"{raw!r}: transcript {acc} is not NM_014009", "Use NM_014009.4")
     if kind == "g":
         if acc:
@@ -319,6 +395,8 @@ def parse(text: str, data: RefData, build: Build | None = None) -> ParsedVariant
         origins = [Build.GRCH37, Build.GRCH38] if build is Build.GRCH37 else [
             Build.GRCH38, Build.GRCH37
         ]
+        if pinned:
+            origins = origins[:1]
         failure: HgvsParseError | None = None
         for origin in origins if intronic else origins[:1]:
             tmap = transcript_map(data, origin)

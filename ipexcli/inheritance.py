@@ -544,8 +544,8 @@ class Coverage:
             )
         return (
             f"the file has no reference blocks (not a gVCF), so it lists variant sites only and "
-            f"cannot prove absence: no variant was called in {self.region}, but positions "
-            "without a record may be reference or simply not covered"
+            f"cannot prove absence: positions of {self.region} without a record may be "
+            "reference or simply not covered"
         )
 
 

@@ -17,6 +17,7 @@ from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
 from ipexcli.result import (
     EvidenceCode,
     GenotypeResult,
+    InputRecord,
     InputResult,
     KnownMatch,
     SampleResult,
@@ -232,6 +233,17 @@ def _finding(
     )
 
 
+#: the display name of a structural finding (which never reaches the verdict rules)
+_STRUCTURAL = "structural variant (not interpreted)"
+
+
+def _structural_finding(result: VariantResult) -> VariantFinding:
+    from ipexcli.inheritance import VariantFinding
+    from ipexcli.model import Significance
+
+    return VariantFinding(result.key, _STRUCTURAL, Significance.NOT_CLASSIFIED, low_impact=True)
+
+
 def _sex_result(
     check: SexCheckResult | None, declared: tuple[Sex, str] | None
 ) -> SexResult:
@@ -262,8 +274,26 @@ def _label(call: Call, sex: Sex, in_par: bool) -> tuple[str, str, tuple[str, ...
     return found.code.lower(), found.value, (found.code,) if found.needs_attention else ()
 
 
+def input_record(record: VariantRecord, key: str = "") -> InputRecord:
+    """The join key of one record ALT, as the file wrote it (``filter``/``qual`` None for ".")."""
+    return InputRecord(
+        path=record.source,
+        line=record.line,
+        id=record.id,
+        pos=record.pos,
+        ref=record.ref,
+        alt=record.alt,
+        alt_index=record.alt_index,
+        n_alts=record.n_alts,
+        filter=";".join(record.filters) if record.filters else None,
+        qual=record.qual,
+        variant_key=key,
+    )
+
+
 def _genotype_result(
-    key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str
+    key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str,
+    record: InputRecord | None = None,
 ) -> GenotypeResult:
     return GenotypeResult(
         variant_key=key,
@@ -275,15 +305,19 @@ def _genotype_result(
         genotype_quality=call.gq,
         flags=label[2],
         split_gt=split_gt,
+        record=record,
     )
 
 
 def _with_quality_flags(
-    genotypes: list[GenotypeResult], verdicts: Sequence[SampleVerdict]
+    genotypes: list[GenotypeResult], verdicts: Sequence[SampleVerdict],
+    rows: Sequence[int] | None = None,
 ) -> list[GenotypeResult]:
     """Add the call-quality flags the interpretations raised (issue 12) to the genotype rows
     they belong to (the renderers show genotype flags; a flagged sample is never "quiet"). The
-    interpretations are in the order of the genotypes; with sex unknown both readings count."""
+    interpretations are in the order of the genotypes, or of ``rows`` (the genotype index of
+    each interpreted call, when some were left out: #13 duplicates and structural variants);
+    with sex unknown both readings count."""
     from ipexcli.callquality import QUALITY_CODES
 
     out = genotypes
@@ -294,8 +328,9 @@ def _with_quality_flags(
                 continue
             if out is genotypes:
                 out = list(genotypes)
-            row = out[index]
-            out[index] = replace(row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
+            row = out[index if rows is None else rows[index]]
+            out[index if rows is None else rows[index]] = replace(
+                row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
     return out
 
 
@@ -385,8 +420,19 @@ def interpret_file(
     per_record: list[tuple[VariantRecord, str]] = []
     bad_frequencies: list[str] = []
     assembly = data.assemblies[build] if build else None
+    structural: dict[str, VariantResult] = {}  # #13: symbolic/breakend ALTs, not interpreted
     for record in records:
         assert build is not None
+        if record.alt[:1] == "<" or "[" in record.alt or "]" in record.alt:
+            from ipexcli.structural import structural_result
+
+            sv = structural_result(record, build, data)
+            if sv is not None:
+                structural.setdefault(sv.key, sv)
+                results.setdefault(sv.key, sv)
+                findings.setdefault(sv.key, _structural_finding(sv))
+                per_record.append((record, sv.key))
+            continue
         variant = genomic_variant(record, build)
         annotation = annotate_variant_cached(
             variant, data, allele_frequency(record, options.af_field), options.thresholds
@@ -399,6 +445,10 @@ def interpret_file(
         if result.key not in results:
             results[result.key] = result
             findings[result.key] = _finding(annotation, result, in_par)
+        elif not set(result.filters) <= set(results[result.key].filters):  # #13: a duplicate
+            seen = results[result.key]
+            results[result.key] = replace(
+                seen, filters=tuple(dict.fromkeys((*seen.filters, *result.filters))))
         per_record.append((record, result.key))
     if bad_frequencies:
         warnings.append(
@@ -407,12 +457,20 @@ def interpret_file(
             "evidence code was derived from those values"
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
-    sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(
-            path, samples, per_record, findings, checks, declared, coverage,
-            _sequenced_parents(samples, pedigree),
-        )
+    record_keys = tuple(input_record(r, key) for r, key in per_record)
+    from ipexcli.duplicates import duplicate_groups
+
+    file_genotypes = _FileGenotypes(
+        path, samples, per_record, record_keys, findings, checks, declared, coverage,
+        parents=_sequenced_parents(samples, pedigree),
+        groups=duplicate_groups([key for _, key in per_record]),
     )
+    sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
+    warnings.extend(file_genotypes.notes)
+    if structural:  # #13: carriers of a structural ALT: stated, never "no reportable variant"
+        from ipexcli.structural import mark_carriers
+
+        sample_results = mark_carriers(sample_results, structural)
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
         from ipexcli.inheritance import EvidenceClass, evidence_class
@@ -449,6 +507,8 @@ def interpret_file(
         genotypes="non_ref" if sparse else "all",
         coverage_note=coverage.meaning(),
         warnings=tuple(warnings),
+        records=record_keys,
+        sex_records_read=stats.chrom_records_read,
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
@@ -489,7 +549,7 @@ def genotype_mode(requested: str, n_samples: int) -> str:
 
 def _interpreter() -> tuple[
     Callable[[VariantFinding, Call, Sex], VariantInterpretation],
-    Callable[[str, Call, Sex, bool], GenotypeResult],
+    Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
 ]:
     """Memoised genotype interpretation and labelling for one file.
 
@@ -502,10 +562,12 @@ def _interpreter() -> tuple[
     from ipexcli.inheritance import MemoInterpreter
 
     labels: dict[tuple[object, ...], tuple[str, str, tuple[str, ...], str]] = {}
-    results: dict[tuple[str, int, Sex], tuple[GenotypeResult, Call]] = {}
+    results: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
 
-    def genotype(key: str, call: Call, sex: Sex, in_par: bool) -> GenotypeResult:
-        memo_key = (key, id(call), sex)
+    def genotype(
+        key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
+    ) -> GenotypeResult:
+        memo_key = (key, id(call), id(record), sex)
         hit = results.get(memo_key)
         if hit is None:
             label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
@@ -513,7 +575,9 @@ def _interpreter() -> tuple[
             if label is None:
                 label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
             # the call is kept in the value so that its id is not reused while cached
-            hit = results[memo_key] = (_genotype_result(key, call, label[:3], label[3]), call)
+            hit = results[memo_key] = (
+                _genotype_result(key, call, label[:3], label[3], record), call
+            )
         return hit[0]
 
     return MemoInterpreter(), genotype
@@ -538,6 +602,8 @@ class _FileGenotypes:
     path: str
     samples: Sequence[str]
     per_record: Sequence[tuple[VariantRecord, str]]
+    #: the join key of each record of ``per_record`` (same order)
+    keys: Sequence[InputRecord]
     findings: Mapping[str, VariantFinding]
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
@@ -545,6 +611,10 @@ class _FileGenotypes:
     #: sample -> (mother's, father's) column index in this file, for samples whose PED names
     #: a sequenced parent (phase from the parents, :mod:`ipexcli.phase`)
     parents: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    #: (#13) variant key -> positions in ``per_record`` of its records, for keys seen twice or
+    #: more, and the flags of samples whose calls there disagree (filled by the sample step)
+    groups: Mapping[str, list[int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def parent_calls(self, sample: str) -> ParentCalls | None:
         """``variant key -> (mother's call, father's call)`` for ``sample``, or None when the
@@ -591,6 +661,28 @@ def _sequenced_parents(
     return out
 
 
+def _resolve_duplicates(
+    file: _FileGenotypes, sample: str, column: int
+) -> tuple[frozenset[int], frozenset[int]]:
+    """(record positions whose call the verdict leaves out, positions to flag) for one sample;
+    each disagreement's note is added to ``file.notes`` (:mod:`ipexcli.duplicates`)."""
+    from ipexcli.duplicates import disagreements
+
+    found = disagreements(sample, column, file.groups, file.per_record, file.keys,
+                          {key: finding.hgvs for key, finding in file.findings.items()})
+    if not found:
+        return frozenset(), frozenset()
+    file.notes.extend(f"{file.path}: {d.note}" for d in found)
+    dropped = frozenset().union(*(d.dropped for d in found))
+    return dropped, frozenset().union(*(d.dropped | {d.chosen} for d in found))
+
+
+def _flag_duplicates(genotype: GenotypeResult) -> GenotypeResult:
+    from ipexcli.duplicates import FLAG
+
+    return replace(genotype, flags=(*genotype.flags, FLAG))
+
+
 def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
     """Every sample with its genotype at every record (``--genotypes all``)."""
     from ipexcli.inheritance import interpret_sample
@@ -598,6 +690,7 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
     samples, per_record, findings = file.samples, file.per_record, file.findings
     interpret, genotype = _interpreter()
     columns = [tuple(record.calls) for record, _ in per_record]
+    structural_keys = {key for key, f in findings.items() if f.hgvs == _STRUCTURAL}
     results = []
     used_sexes: dict[str, Sex] = {}
     for index, sample in enumerate(samples):
@@ -605,15 +698,25 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
         used_sexes[sample] = used
         genotypes = []
         pairs = []
-        for (_, key), calls in zip(per_record, columns, strict=True):
+        for (_, key), calls, where in zip(per_record, columns, file.keys, strict=True):
             call = calls[index]
             finding = findings[key]
-            genotypes.append(genotype(key, call, used, finding.in_par))
+            genotypes.append(genotype(key, call, used, finding.in_par, where))
             pairs.append((finding, call))
+        used_pairs = list(range(len(pairs)))  # pair index -> genotype index
+        if structural_keys:  # #13: reported, not interpreted (see mark_carriers)
+            used_pairs = [i for i in used_pairs if pairs[i][0].variant_id not in structural_keys]
+        if file.groups:  # #13: duplicate records whose calls disagree
+            dropped, flagged = _resolve_duplicates(file, sample, index)
+            if flagged:
+                used_pairs = [i for i in used_pairs if i not in dropped]
+                genotypes = [_flag_duplicates(g) if at in flagged else g
+                             for at, g in enumerate(genotypes)]
+        pairs = [pairs[i] for i in used_pairs]
         verdicts = interpret_sample(
             sample, used, pairs, file.coverage, basis, interpret, file.parent_calls(sample)
         )
-        genotypes = _with_quality_flags(genotypes, verdicts)
+        genotypes = _with_quality_flags(genotypes, verdicts, used_pairs)
         results.append(
             SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
         )
@@ -640,18 +743,21 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     haploid_matters = frozenset(i for i, (_, used, _) in enumerate(sexes)
                                 if not plain_ref_is_silent("0", used, in_par=False))
     everyone = frozenset(range(len(samples)))
-    kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
-    for record, key in file.per_record:
+    position = {id(where): at for at, where in enumerate(file.keys)}
+    kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
+    for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
         for index, call in notable_calls(calls):
-            kept[index].append((key, call))
+            kept[index].append((key, call, where))
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
-                kept[index].append((key, calls[index]))
+                kept[index].append((key, calls[index], where))
     results = []
     no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
-    for sample, (sex_result, used, basis), mine in zip(samples, sexes, kept, strict=True):
+    for column, (sample, (sex_result, used, basis), mine) in enumerate(
+        zip(samples, sexes, kept, strict=True)
+    ):
         if not mine:  # nothing but silent REF calls: the same verdict for every such sample
             verdicts = no_genotype.get((used, basis))
             if verdicts is None:
@@ -660,15 +766,24 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
                 )
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
-        pairs = [(findings[key], call) for key, call in mine]
+        pairs = [(findings[key], call) for key, call, _ in mine]
         genotypes = [
-            genotype(key, call, used, finding.in_par)
-            for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+            genotype(key, call, used, finding.in_par, where)
+            for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         ]
+        used_pairs = [i for i, p in enumerate(pairs) if p[0].hgvs != _STRUCTURAL]  # #13
+        if file.groups and any(key in file.groups for key, _, _ in mine):  # #13: duplicates
+            dropped, flagged = _resolve_duplicates(file, sample, column)
+            if flagged:
+                at = [position[id(where)] for _, _, where in mine]
+                used_pairs = [i for i in used_pairs if at[i] not in dropped]
+                genotypes = [_flag_duplicates(g) if a in flagged else g
+                             for g, a in zip(genotypes, at, strict=True)]
+        pairs = [pairs[i] for i in used_pairs]
         sample_verdicts = interpret_sample(
             sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
         )
-        genotypes = _with_quality_flags(genotypes, sample_verdicts)
+        genotypes = _with_quality_flags(genotypes, sample_verdicts, used_pairs)
         results.append(
             SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(sample_verdicts))
         )

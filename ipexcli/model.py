@@ -125,6 +125,8 @@ class Call:
     #: FORMAT/PS (phase set) as written; None when absent or ``.``. Phased genotypes of one
     #: sample with equal PS, or all without PS, are in one phase set (:mod:`ipexcli.phase`)
     ps: str | None = None
+    #: the sum of every AD value of the record (REF and all ALTs); None without a full AD
+    ad_total: int | None = None
 
     @property
     def ploidy(self) -> int:
@@ -141,10 +143,12 @@ class Call:
 
     @property
     def allele_balance(self) -> float | None:
-        """ALT depth / (REF + ALT depth), or None without usable AD."""
+        """This ALT's depth over all depths (REF and every ALT of the record: at a ``1/2`` call
+        with AD ``0,10,12`` the first ALT's balance is 10/22, not 10/10), or None without
+        usable AD."""
         if self.ad is None or self.ad[0] is None or self.ad[1] is None:
             return None
-        total = self.ad[0] + self.ad[1]
+        total = self.ad_total if self.ad_total is not None else self.ad[0] + self.ad[1]
         return None if total == 0 else self.ad[1] / total
 
 

@@ -11,16 +11,33 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def bare_hgvs(hgvs: str) -> str:
-    """Drop the accession: ``NM_014009.4:c.1189C>T`` -> ``c.1189C>T``.
+    """Drop the accession: ``NM_014009.4:c.1189C>T`` -> ``c.1189C>T``; a name given with its
+    genomic reference (build-dependent intronic offsets) is kept whole, as it means nothing
+    without it.
 
     >>> bare_hgvs("NP_054728.2:p.(Arg397Trp)"), bare_hgvs("c.1A>G")
     ('p.(Arg397Trp)', 'c.1A>G')
+    >>> bare_hgvs("NC_000023.11(NM_014009.4):c.-23+2877C>A")
+    'NC_000023.11(NM_014009.4):c.-23+2877C>A'
     """
-    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+    if ":" not in hgvs:
+        return hgvs
+    reference, _, name = hgvs.partition(":")
+    return hgvs if "(" in reference else name
+
+
+def genomic_reference(hgvs: str) -> str:
+    """The genomic reference of a build-dependent ``c.`` name, else "".
+
+    >>> genomic_reference("NC_000023.11(NM_014009.4):c.-23+2877C>A"), genomic_reference("c.1A>G")
+    ('NC_000023.11', '')
+    """
+    reference = hgvs.partition(":")[0] if ":" in hgvs else ""
+    return reference.split("(", 1)[0] if "(" in reference else ""
 
 
 def classification_group(classification: str) -> str:
@@ -113,6 +130,26 @@ def is_quiet(sample: SampleResult) -> bool:
         and not sample.sex.mismatch
         and not any(g.flags for g in sample.genotypes)
     )
+
+
+def genotype_by_variant(sample: SampleResult) -> dict[str, GenotypeResult]:
+    """The sample's genotype per variant key, for views with one cell per sample and variant.
+    When duplicate records give several (#13), the one the verdict used: a PASS record's call
+    first, then the higher QUAL, then the first (:mod:`ipexcli.duplicates`); the row carries
+    ``DUPLICATE_RECORDS_DISAGREE`` when the calls differ."""
+    shown: dict[str, GenotypeResult] = {}
+    for genotype in sample.genotypes:
+        seen = shown.get(genotype.variant_key)
+        if seen is None or _call_rank(genotype) > _call_rank(seen):
+            shown[genotype.variant_key] = genotype
+    return shown
+
+
+def _call_rank(genotype: GenotypeResult) -> tuple[bool, float]:
+    record = genotype.record
+    if record is None:
+        return (True, 0.0)
+    return (record.filter in (None, "PASS"), record.qual if record.qual is not None else -1.0)
 
 
 def split_quiet(
@@ -209,6 +246,28 @@ class VariantResult:
     class_used: str = ""
     class_source: str = ""
     class_basis: str = ""
+    #: what ipexcli did not interpret about this variant (a structural ALT), "" otherwise
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """The input record (and which of its ALTs) a genotype was read from: the key that joins a
+    TSV/JSON row back to the VCF (``input_*`` columns). ``pos`` is the record's 1-based POS as
+    written, ``ref``/``alt`` its REF and this ALT as written (before normalisation); ``alt_index``
+    is 1-based in the record's ALT list. One object per record ALT, shared by its genotypes."""
+
+    path: str
+    line: int | None  #: 1-based line of the decompressed file, when the reader knows it
+    id: str | None  #: the ID column, None for "."
+    pos: int
+    ref: str
+    alt: str
+    alt_index: int
+    n_alts: int
+    filter: str | None  #: the FILTER column as written, None for "."
+    qual: float | None  #: None for "."
+    variant_key: str = ""  #: :attr:`VariantResult.key` of the annotated (normalised) allele
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +285,8 @@ class GenotypeResult:
     #: GT relative to this single-ALT (split) record, e.g. "1/." for a raw "1/2" at the first
     #: ALT; "" when it equals ``raw_gt`` (biallelic records). Used by the VCF writer.
     split_gt: str = ""
+    #: the input record this genotype was read from (None in reports built by hand)
+    record: InputRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +339,10 @@ class InputResult:
     genotypes: str = "all"
     coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)
     warnings: tuple[str, ...] = ()
+    #: every annotated record ALT of the FOXP3 locus, in input order (the VCF writer's join key)
+    records: tuple[InputRecord, ...] = ()
+    #: chrX/chrY records read for sex inference (``records_read`` counts the FOXP3 windows)
+    sex_records_read: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +353,8 @@ class Report:
     variants: tuple[VariantResult, ...]
     samples: tuple[SampleResult, ...]
     warnings: tuple[str, ...] = ()
+    #: the command line that produced the report (written in the VCF header); "" when unknown
+    command: str = ""
     schema_version: str = SCHEMA_VERSION
     disclaimer: str = (
         "Automated annotation for research and clinical-laboratory review. Evidence codes are "

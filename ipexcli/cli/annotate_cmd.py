@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ipexcli.cli import CONTEXT_SETTINGS
+from ipexcli.cli.annotate_io import choose_format
 from ipexcli.cli.options import annotate_options, check_output_folder, options_from
 
+__all__ = ["EXIT_FINDING", "FORMATS", "annotate", "choose_format"]
+
 FORMATS = ("table", "tsv", "json", "vcf", "html")
-_SUFFIX_FORMATS = {
-    ".tsv": "tsv", ".txt": "tsv", ".json": "json", ".vcf": "vcf", ".gz": "vcf", ".bgz": "vcf",
-    ".html": "html", ".htm": "html",
-}
 #: exit code when --fail-on finds a matching sample finding
 EXIT_FINDING = 3
-
-
-def choose_format(fmt: str | None, output: str | None, stdout_is_tty: bool) -> str:
-    """The output format: explicit, else from the output file's suffix, else table on a TTY.
-
-    >>> choose_format(None, "out.json", False), choose_format(None, None, True)
-    ('json', 'table')
-    >>> choose_format(None, None, False), choose_format("vcf", None, True)
-    ('tsv', 'vcf')
-    """
-    if fmt:
-        return fmt
-    if output and output != "-":
-        return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "tsv")
-    return "table" if stdout_is_tty else "tsv"
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -41,11 +24,20 @@ def choose_format(fmt: str | None, output: str | None, stdout_is_tty: bool) -> s
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format. Default: table on a terminal, else from -o's suffix, else tsv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the report here (atomically) instead of stdout; .vcf.gz is bgzipped "
-              "and indexed.")
+              help="Write the report here (atomically) instead of stdout. The whole suffix "
+              "picks the format (any case): .vcf, .vcf.gz (bgzipped + .tbi), .bcf, "
+              ".tsv, .tsv.gz, .json, .json.gz, .html.")
 @click.option("--fail-on", type=click.Choice(["pathogenic", "vus"]),
               help="Exit with code 3 when a sample has a finding at least this severe "
-              "(pathogenic: P/LP or null variant; vus: also uncertain). For pipeline gating.")
+              "(pathogenic: P/LP or null variant; vus: also uncertain); one stderr line per "
+              "matching sample and variant. Calls whose record FILTER is not PASS do not count "
+              "(see --fail-on-filtered). For pipeline gating.")
+@click.option("--fail-on-filtered", is_flag=True,
+              help="Let --fail-on count calls whose record FILTER is not PASS too.")
+@click.option("--scope", type=click.Choice(["locus", "all"]), default="locus",
+              show_default=True,
+              help="VCF report only: locus = the records overlapping FOXP3; all = every input "
+              "record, the others passed through untouched (the output can replace the input).")
 def annotate(
     vcfs: tuple[str, ...],
     sexes: tuple[tuple[str, object], ...],
@@ -57,6 +49,8 @@ def annotate(
     af_field: str | None,
     frequency_thresholds: str | None,
     fail_on: str | None,
+    fail_on_filtered: bool,
+    scope: str,
     no_sex_inference: bool,
     genotypes: str,
 ) -> None:
@@ -70,7 +64,8 @@ def annotate(
     Examples:
       ipex annotate examples/trio.GRCh38.vcf.gz --ped examples/trio.ped
       ipex annotate sample.vcf.gz --sex S1=male --format json -o report.json
-      ipex annotate cohort.bcf --format vcf -o annotated.vcf.gz
+      ipex annotate cohort.bcf -o annotated.vcf.gz
+      ipex annotate sample.vcf.gz --scope all -o sample.ipex.vcf.gz
       bcftools view -r chrX:49250000-49270000 big.vcf.gz | ipex annotate - --format tsv
 
     \b
@@ -81,11 +76,27 @@ def annotate(
     from ipexcli.report.output import write_report
 
     check_output_folder(output)
-    fmt = choose_format(fmt, output, sys.stdout.isatty())
     from ipexcli.clobber import check_annotate_output  # #15: -o must not be an input
+    from ipexcli.errors import UsageError
 
+    try:
+        chosen = choose_format(fmt, output, sys.stdout.isatty())
+    except UsageError:  # #13: an -o that is an input is the error to name first
+        check_annotate_output(output, fmt or "tsv", vcfs, ped)
+        raise
+    fmt = chosen
     check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
+    # -- #13: a VCF report re-reads its one input; checked before any input is read
+    from ipexcli.cli import annotate_io
+
+    annotate_io.check_vcf_request(fmt, vcfs, scope)
+    sources: dict[str, str] = {}
+    if fmt == "vcf":
+        annotate_io.check_rereadable(vcfs[0])
+        if vcfs[0] == "-":
+            sources["-"] = annotate_io.spool_stdin(click.get_current_context())
+    # -- end #13
     from ipexcli.annotate import check_sex_names_early  # #15/#13: before any record is read
 
     check_sex_names_early(vcfs, options)
@@ -96,8 +107,13 @@ def annotate(
 
     report = check_declared_names(report, options)
     _warn(report.warnings)
+    for line in annotate_io.skip_summary(report):  # #13: one line per reason, every format
+        click.echo(line, err=True)
+    from dataclasses import replace
+
+    report = replace(report, command=annotate_io.command_line(click.get_current_context()))
     try:
-        write_report(report, fmt, output)
+        write_report(report, fmt, output, scope=scope, sources=sources)
     except BrokenPipeError:  # `ipex annotate ... | head`: handled quietly by the CLI edge
         raise
     except OSError as exc:  # disk full, permission denied, folder removed meanwhile...
@@ -108,20 +124,8 @@ def annotate(
             f"{where}: cannot write the report ({exc.strerror or exc})",
             "Check that the folder exists and is writable and that the disk is not full",
         ) from None
-    if fail_on and report_has_finding(report, fail_on):
+    if fail_on and annotate_io.fail_on(report, fail_on, fail_on_filtered):
         sys.exit(EXIT_FINDING)
-
-
-def report_has_finding(report: object, level: str) -> bool:
-    """True when a sample's verdict reaches ``level`` ("pathogenic" or "vus")."""
-    wanted = {"consistent_with_ipex", "consistent_with_disease_female", "carrier"}
-    if level == "vus":
-        wanted.add("uncertain")
-    return any(
-        verdict.category in wanted
-        for sample in report.samples  # type: ignore[attr-defined]
-        for verdict in sample.verdicts
-    )
 
 
 #: at most this many warnings on stderr; the rest are counted (all are in the report)

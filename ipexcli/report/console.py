@@ -370,7 +370,12 @@ def _known_text(variant: VariantResult) -> Text:
 def _change_text(variant: VariantResult) -> Text:
     from rich.text import Text
 
-    text = Text(_bare(variant.hgvs_c), style="bold")
+    from ipexcli.result import genomic_reference
+
+    text = Text(variant.hgvs_c.rpartition(":")[2] or
+                ("structural " + variant.alt if variant.note else ""), style="bold")
+    if genomic_reference(variant.hgvs_c):  # a build-dependent name: its reference below (#13)
+        text.append(f"\non {genomic_reference(variant.hgvs_c)}", style="muted")
     if variant.hgvs_p:
         text.append("\n" + _bare(variant.hgvs_p))
     text.append(f"\n{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}", style="muted")
@@ -449,7 +454,9 @@ class _GenotypeView:
         self.samples = samples
         self.sparse = genotypes_mode == "non_ref"
         self.unlisted = unlisted_genotype_words(genotypes_mode)
-        self._by_sample = {id(s): {g.variant_key: g for g in s.genotypes} for s in samples}
+        from ipexcli.result import genotype_by_variant
+
+        self._by_sample = {id(s): genotype_by_variant(s) for s in samples}
 
     def get(self, sample: SampleResult, variant: VariantResult) -> GenotypeResult | None:
         return self._by_sample[id(sample)].get(variant.key)
@@ -527,7 +534,7 @@ def _variant_table(
         return max(low, min(high, max((len(t) for t in texts), default=low)))
 
     variant_width = fit(
-        [_bare(v.hgvs_c) for v in variants]
+        [v.hgvs_c.rpartition(":")[2] for v in variants]
         + [_bare(v.hgvs_p) for v in variants]
         + [f"{v.chrom}:{v.pos} {v.ref}>{v.alt}" for v in variants],
         17,

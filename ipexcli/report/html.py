@@ -17,6 +17,7 @@ from ipexcli.model import Significance
 from ipexcli.result import (
     bare_hgvs,
     classification_group,
+    genotype_by_variant,
     genotypes_note,
     known_label,
     known_source,
@@ -258,7 +259,7 @@ def _variant_table(
     variants: list[VariantResult], samples: list[SampleResult], genotypes_mode: str = "all"
 ) -> str:
     unlisted = unlisted_genotype_words(genotypes_mode)
-    by_sample = [(s, {g.variant_key: g for g in s.genotypes}) for s in samples]
+    by_sample = [(s, genotype_by_variant(s)) for s in samples]  # #13: duplicates
     per_sample = len(samples) <= MAX_SAMPLE_COLUMNS
     sample_heads = [s.id for s in samples] if per_sample else ["Genotypes listed"]
     head = ["Variant", "Consequence", *sample_heads, "Known classification",

@@ -1,26 +1,154 @@
-"""JSON rendering: :meth:`Report.to_dict` serialised with a stable key order.
+"""JSON rendering: the report as plain dicts, encoded by :mod:`json`'s C encoder, streamed.
 
 Keys appear in the order of the result dataclasses (which is the order of the shipped schema
 ``ipexcli/schema/report.schema.json``); only free-form mappings (``refdata``, ``sex.evidence``,
 ``skipped``) keep the order the pipeline wrote them in, and ``skipped`` is sorted by reason.
+
+Every missing value is ``null`` (an empty string of the result model, e.g. no HGVS p. name or
+no declared-sex source, becomes ``null``; empty lists stay ``[]``). Each genotype carries the key
+of the input record it was read from (``input_id``, ``input_pos``, ``input_ref``, ``input_alt``,
+``alt_index``, ``filter``, ``qual``, ``input_line``), so rows join back to the VCF.
+
+Layout: the top-level keys one per line, and each input, variant and sample on one line of its
+own (``json.dumps`` without indent uses the C encoder; an indented dump runs in pure Python).
+Samples are encoded and written one at a time, so a cohort's document is never held whole in
+memory; a genotype object shared by many samples is encoded once.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from dataclasses import fields, is_dataclass
+from typing import IO, Any
 
-from ipexcli.result import Report
+from ipexcli.result import GenotypeResult, InputRecord, Report, SampleResult
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: dataclass type -> its field names (``dataclasses.fields`` is slow in a loop)
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def to_json_data(report: Report) -> dict[str, Any]:
-    """The JSON document as plain Python data (what :func:`render` serialises)."""
-    data = report.to_dict()
-    for entry in data["inputs"]:
-        entry["skipped"] = dict(sorted(entry["skipped"].items()))
+def plain(value: Any) -> Any:
+    """A result object as plain JSON data: dataclasses to dicts (field order), tuples to
+    lists, ``""`` to ``None``."""
+    if isinstance(value, str):
+        return value if value else None
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    if isinstance(value, GenotypeResult):
+        return genotype_dict(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def _or_none(text: str) -> str | None:
+    return text if text else None
+
+
+def genotype_dict(genotype: GenotypeResult) -> dict[str, Any]:
+    """One genotype row, with its input record's key flattened in."""
+    record: InputRecord | None = genotype.record
+    return {
+        "variant_key": genotype.variant_key,
+        "raw_gt": _or_none(genotype.raw_gt),
+        "label": genotype.label,
+        "label_text": genotype.label_text,
+        "allele_balance": genotype.allele_balance,
+        "depth": genotype.depth,
+        "genotype_quality": genotype.genotype_quality,
+        "flags": list(genotype.flags),
+        "split_gt": _or_none(genotype.split_gt),
+        "input_line": record.line if record else None,
+        "input_id": record.id if record else None,
+        "input_pos": record.pos if record else None,
+        "input_ref": record.ref if record else None,
+        "input_alt": record.alt if record else None,
+        "alt_index": record.alt_index if record else None,
+        "filter": record.filter if record else None,
+        "qual": record.qual if record else None,
+    }
+
+
+def _sample_text(sample: SampleResult, encoded: dict[int, tuple[str, GenotypeResult]]) -> str:
+    names = _FIELDS.get(SampleResult)
+    if names is None:
+        names = _FIELDS[SampleResult] = tuple(f.name for f in fields(SampleResult))
+    head = {name: [] if name == "genotypes" else plain(getattr(sample, name)) for name in names}
+    parts = []
+    for genotype in sample.genotypes:
+        hit = encoded.get(id(genotype))
+        if hit is None:  # the object is kept with its text so that its id is not reused
+            hit = encoded[id(genotype)] = (_encode(genotype_dict(genotype)), genotype)
+        parts.append(hit[0])
+    text = _encode(head)
+    marker = '"genotypes":[]'
+    at = text.index(marker) + len(marker) - 1
+    return text[:at] + ",".join(parts) + text[at:]
+
+
+def _top(report: Report) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in (f.name for f in fields(report)):
+        if name == "command":  # the VCF header's provenance line; not part of the schema
+            continue
+        if name in ("inputs", "variants", "samples"):
+            data[name] = None  # streamed
+        else:
+            data[name] = plain(getattr(report, name))
     return data
 
 
+def to_json_data(report: Report) -> dict[str, Any]:
+    """The JSON document as plain Python data (what :func:`write` serialises)."""
+    return json.loads(render(report))
+
+
+def _input_dict(report: Report, index: int) -> dict[str, Any]:
+    data = plain(report.inputs[index])
+    data["skipped"] = dict(sorted(data["skipped"].items()))
+    return data
+
+
+def write(report: Report, out: IO[str]) -> None:
+    """Stream the JSON document to a text handle (UTF-8 text, trailing newline)."""
+    top = _top(report)
+    names = list(top)
+    out.write("{\n")
+    for at, name in enumerate(names):
+        comma = "," if at < len(names) - 1 else ""
+        if name in ("inputs", "variants", "samples"):
+            out.write(f'  "{name}": [')
+            if name == "inputs":
+                items = (_encode(_input_dict(report, i)) for i in range(len(report.inputs)))
+            elif name == "variants":
+                items = (_encode(plain(v)) for v in report.variants)
+            else:
+                cache: dict[int, tuple[str, GenotypeResult]] = {}
+                items = (_sample_text(s, cache) for s in report.samples)
+            first = True
+            for text in items:
+                out.write("\n    " if first else ",\n    ")
+                out.write(text)
+                first = False
+            out.write("\n  ]" if not first else "]")
+            out.write(comma + "\n")
+        else:
+            out.write(f'  "{name}": {_encode(top[name])}{comma}\n')
+    out.write("}\n")
+
+
 def render(report: Report) -> str:
-    """The report as a JSON document (UTF-8 text, 2-space indent, trailing newline)."""
-    return json.dumps(to_json_data(report), indent=2, ensure_ascii=False) + "\n"
+    """The report as a JSON document (see :func:`write`)."""
+    buffer = io.StringIO()
+    write(report, buffer)
+    return buffer.getvalue()

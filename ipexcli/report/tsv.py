@@ -11,14 +11,29 @@ Layout (documented in ``docs/formats.md``):
 * a sample with no variant at all still gets one row, with the variant columns empty, so that
   every sample and its verdict appear;
 * empty cell = not applicable; lists are joined with ``,`` (consequences with ``&`` as in ANN);
-  tabs and newlines inside values become spaces.
+  tabs and newlines inside values become spaces;
+* ``input_id``, ``input_pos``, ``input_ref``, ``input_alt``, ``alt_index``, ``filter``,
+  ``qual`` (and ``input_line``) are the input record the genotype was read from, as written
+  (``.`` for a ``.`` ID/FILTER/QUAL), so that a row joins back to the VCF; ``pos``/``ref``/
+  ``alt`` are the normalised allele that was annotated.
+
+:func:`write` streams the rows to a handle (a cohort's table is never held whole in memory).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from typing import IO
 
-from ipexcli.result import GenotypeResult, KnownMatch, Report, SampleResult, VariantResult
+from ipexcli.result import (
+    GenotypeResult,
+    InputRecord,
+    KnownMatch,
+    Report,
+    SampleResult,
+    VariantResult,
+)
 
 #: the TSV columns, in order; renaming or removing one is a schema major-version change
 COLUMNS: tuple[str, ...] = (
@@ -59,7 +74,18 @@ COLUMNS: tuple[str, ...] = (
     "variant_flags",
     "filter",
     "other_build",
+    # the input record of the row (#13), as written
+    "input_id",
+    "input_pos",
+    "input_ref",
+    "input_alt",
+    "alt_index",
+    "qual",
+    "input_line",
 )
+
+#: the columns that come from the genotype's input record (the last ones)
+_RECORD_COLUMNS = 7
 
 
 def _cell(value: object) -> str:
@@ -128,10 +154,24 @@ def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
         # #12: each code with its applied strength, e.g. PVS1:very_strong,PM2_Supporting:supporting
         ",".join(f"{e.code}:{e.strength}" for e in variant.evidence),
         ",".join(variant.flags),
-        ";".join(variant.filters) if variant.filters else ".",
-        variant.other_build,
     ]
     return [_cell(c) for c in before], [_cell(c) for c in after]
+
+
+def _record_cells(record: InputRecord | None, variant: VariantResult) -> tuple[str, list[str]]:
+    """The row's FILTER cell, and its input-record cells (after ``other_build``)."""
+    if record is None:  # a report built without records: the variant's first FILTER
+        return (";".join(variant.filters) if variant.filters else "."), [""] * _RECORD_COLUMNS
+    qual = record.qual
+    return record.filter or ".", [
+        _cell(record.id or "."),
+        str(record.pos),
+        _cell(record.ref),
+        _cell(record.alt),
+        str(record.alt_index),
+        "." if qual is None else f"{qual:g}",
+        "" if record.line is None else str(record.line),
+    ]
 
 
 def _genotype_cells(genotype: GenotypeResult) -> list[str]:
@@ -151,6 +191,7 @@ def rows(report: Report) -> Iterator[list[str]]:
     """The data rows (without the header lines), as lists of cells."""
     variants = {v.key: v for v in report.variants}
     cells: dict[str, tuple[list[str], list[str]]] = {}  # per variant, built once
+    tails: dict[int, list[str]] = {}  # per input record: filter, other_build, record cells
     empty_variant = [""] * (len(COLUMNS) - 7)
     for sample in report.samples:
         head = [_cell(c) for c in _sample_cells(sample)]
@@ -163,7 +204,15 @@ def rows(report: Report) -> Iterator[list[str]]:
             if variant_cells is None:
                 variant_cells = cells[key] = _variant_cells(variants[key])
             before, after = variant_cells
-            yield head + before + _genotype_cells(genotype) + after
+            record = genotype.record
+            tail = tails.get(id(record)) if record is not None else None
+            if tail is None:
+                variant = variants[key]
+                filter_cell, record_cells = _record_cells(record, variant)
+                tail = [_cell(filter_cell), _cell(variant.other_build), *record_cells]
+                if record is not None:
+                    tails[id(record)] = tail
+            yield head + before + _genotype_cells(genotype) + after + tail
 
 
 def header_line(report: Report) -> str:
@@ -189,8 +238,21 @@ def _genotypes_mode(report: Report) -> str:
 EVIDENCE_NOTE = "automated ACMG/AMP codes (code:strength), not a classification"
 
 
+def write(report: Report, out: IO[str]) -> None:
+    """Stream the TSV document to a text handle, a few thousand rows per write."""
+    out.write(header_line(report) + "\n" + "\t".join(COLUMNS) + "\n")
+    batch: list[str] = []
+    for row in rows(report):
+        batch.append("\t".join(row))
+        if len(batch) >= 4096:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")
+
+
 def render(report: Report) -> str:
     """The whole TSV document (trailing newline included)."""
-    lines = [header_line(report), "\t".join(COLUMNS)]
-    lines.extend("\t".join(row) for row in rows(report))
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    write(report, buffer)
+    return buffer.getvalue()

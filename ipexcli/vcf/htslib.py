@@ -1,4 +1,5 @@
-"""The package's one home for pysam (htslib): BCF input, and the bgzipped + indexed VCF output.
+"""The package's one home for pysam (htslib): BCF input, and the bgzipped + indexed VCF output
+(also BCF output and the BCF re-read of the annotated VCF writer, #13).
 
 pysam is imported inside the functions, so a run that reads no BCF and writes no ``.vcf.gz``
 never pays for the import (tabix/CSI indexes of text VCFs are read in pure Python:
@@ -92,3 +93,46 @@ def write_bgzf_indexed(text: str, path: str | os.PathLike[str]) -> None:
         os.replace(compressed, dest)
         os.replace(Path(str(compressed) + ".tbi"), Path(str(dest) + ".tbi"))
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- the annotated VCF writer (#13): re-reading a BCF input, writing BGZF/BCF -------------------
+
+
+def bcf_text_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """A whole BCF file as VCF text lines (header first), each ending in a newline."""
+    import pysam
+
+    pysam.set_verbosity(0)
+    with pysam.VariantFile(str(path)) as source:
+        yield from (line.encode() for line in str(source.header).splitlines(keepends=True))
+        for rec in source:
+            yield str(rec).encode()
+
+
+def bgzf_writer(path: str | os.PathLike[str]) -> Any:
+    """A binary handle writing BGZF (htslib's bgzip) to ``path``; a context manager."""
+    import pysam
+
+    return pysam.BGZFile(str(path), "wb")  # type: ignore[call-arg]
+
+
+def index_vcf_gz(path: str | os.PathLike[str]) -> bool:
+    """Write ``path.tbi`` beside a bgzipped VCF; False when htslib refuses (unsorted records)."""
+    import pysam
+
+    try:
+        pysam.tabix_index(str(path), preset="vcf", force=True, keep_original=True)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def vcf_to_bcf(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:
+    """Convert a VCF file to BCF (not indexed)."""
+    import pysam
+
+    with pysam.VariantFile(str(source)) as reader, pysam.VariantFile(
+        str(destination), "wb", header=reader.header
+    ) as writer:
+        for record in reader:
+            writer.write(record)

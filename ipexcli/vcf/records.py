@@ -5,9 +5,11 @@ until asked for); :class:`Expander` turns a :class:`RawRecord` into one record p
 genotypes remapped per ALT (``1/2`` -> ``(1, None)`` and ``(None, 1)``, ``other_alt``), AD split
 (Number=R), the INFO keys asked for split by their declared Number (A or R), the REF checked
 against the bundled FOXP3 sequence. ALT alleles that cannot be used (``<NON_REF>``, ``*``,
-symbolic, breakends, IUPAC) are dropped one by one, each counted with its
-:class:`~ipexcli.vcf.stats.SkipReason`. Genotypes are never rewritten: ``Call.raw_gt`` is the
-text of the file.
+IUPAC) are dropped one by one, each counted with its :class:`~ipexcli.vcf.stats.SkipReason`.
+Symbolic (``<DEL>``...) and breakend ALTs are kept as records of the FOXP3 locus (#13: reported
+by :mod:`ipexcli.structural`, with ``END``/``SVLEN``/``SVTYPE`` in ``info``); elsewhere (the
+chrX/chrY scan for sex inference) they are dropped and counted as before. Genotypes are never
+rewritten: ``Call.raw_gt`` is the text of the file.
 
 Positions: ``pos`` is 1-based (VCF); ``start``/``end`` are 0-based half-open.
 """
@@ -134,6 +136,22 @@ def alt_problem(alt: str) -> tuple[SkipReason, str] | None:
     return SkipReason.MALFORMED_ALT, f"ALT {alt[:40]!r} is not a DNA sequence"
 
 
+#: skip reasons of the ALTs kept as structural records in the locus (#13)
+_STRUCTURAL = (SkipReason.SYMBOLIC_ALLELE, SkipReason.BREAKEND)
+#: the INFO keys that place a structural ALT
+_SV_KEYS = ("END", "SVLEN", "SVTYPE")
+
+
+def _sv_items(text: str) -> dict[str, str]:
+    """END, SVLEN and SVTYPE of an INFO column."""
+    out = {}
+    for item in text.split(";"):
+        key, sep, value = item.partition("=")
+        if sep and key in _SV_KEYS:
+            out[key] = value
+    return out
+
+
 class Expander:
     """Turns the :class:`RawRecord` objects of one file into VariantRecords (see the module)."""
 
@@ -178,6 +196,9 @@ class Expander:
             return
         n_alts = len(raw.alts)
         usable: list[tuple[int, str]] = []
+        # -- #13: structural ALTs are kept in the locus (the path that counts into self.stats)
+        locus_path = count == self.stats.count
+        structural = False
         for index, alt in enumerate(raw.alts, start=1):
             problem = alt_problem(alt)
             if problem is not None and problem[0] is SkipReason.MALFORMED_ALT:
@@ -185,6 +206,9 @@ class Expander:
                 return
             if problem is None:
                 usable.append((index, alt.upper()))
+            elif locus_path and problem[0] in _STRUCTURAL and alt != "<*>":
+                usable.append((index, alt))
+                structural = True
             elif problem[0] is SkipReason.NON_REF_ALLELE and n_alts == 1:
                 count(SkipReason.GVCF_REFERENCE_BLOCK, source, raw.line, "ALT is only " + alt)
             else:
@@ -204,6 +228,8 @@ class Expander:
         if n_alts > 1:
             flags.append(FLAG_MULTIALLELIC)
         info = self._info_items(raw.info)
+        if structural:  # #13: where a symbolic ALT ends
+            info.update(_sv_items(raw.info))
         qual = None if raw.qual == "." else float(raw.qual)
         try:
             columns = (
@@ -233,7 +259,8 @@ class Expander:
                 id=None if raw.id == "." else raw.id,
                 qual=qual,
                 filters=filters,
-                info=tuple(self._split_info(info, index, n_alts)),
+                info=tuple(self._split_info(info, index, n_alts))
+                + (tuple((k, info[k]) for k in _SV_KEYS if k in info) if structural else ()),
                 calls=calls,
                 flags=tuple(flags),
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,7 +96,9 @@ def test_stdin_and_plain_gzip_give_the_same_answer(ipex, tmp_path: Path) -> None
     for key in ("variants", "samples"):
         strip = lambda items: json.dumps(items).replace(str(plain_gzip), "X").replace(  # noqa: E731
             "examples/trio.GRCh38.vcf.gz", "X")
-        assert strip(other[key]) == strip(bgzf[key])
+        # a streamed file has line numbers, an index fetch has none (input_line null)
+        assert re.sub(r'"input_line": (null|\d+)', "", strip(other[key])) == re.sub(
+            r'"input_line": (null|\d+)', "", strip(bgzf[key]))
 
 
 def test_fail_on_gates_pipelines(ipex) -> None:
@@ -107,7 +110,7 @@ def test_output_file_is_written_and_format_follows_the_suffix(ipex, tmp_path: Pa
     out = tmp_path / "report.json"
     result = ipex("annotate", *TRIO, "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
-    assert json.loads(out.read_text())["schema_version"] == "1.2"
+    assert json.loads(out.read_text())["schema_version"] == "1.3"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left
 
 

@@ -61,7 +61,7 @@ def expected(cds: str, c: int, alt: str, utr3: str) -> tuple[Consequence, str]:
             if CODON_TABLE[tail[j : j + 3]] == "*":
                 n = str(j // 3 + 1)
                 break
-        return Consequence.STOP_LOST, f"p.({name}{AA3[alt_aa]}ext*{n})"
+        return Consequence.STOP_LOST, f"p.({name}{AA3[alt_aa]}extTer{n})"
     if alt_aa == "*":
         return Consequence.STOP_GAINED, f"p.({name}Ter)"
     if alt_aa == ref_aa:
@@ -109,5 +109,5 @@ def test_stop_loss_extension_is_computed_from_the_utr(build):
     ref = DATA.locus(build).base(pos)
     a = annotate_variant(GenomicVariant(build, pos, ref, reverse_complement("C")), DATA)
     assert a.hgvs_c.endswith("c.1294T>C")
-    assert a.hgvs_p.startswith("NP_054728.2:p.(Ter432Argext*")
+    assert a.hgvs_p.startswith("NP_054728.2:p.(Ter432ArgextTer")
     assert Consequence.STOP_LOST in a.consequences

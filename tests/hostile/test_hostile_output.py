@@ -92,7 +92,8 @@ def test_vcf_output_of_a_file_whose_build_is_unknown(run_cli, tmp_path):
     code, _, err = run_cli("annotate", str(source), "--build", "GRCh38", "-o", str(out_path))
     assert code == 0, err
     text = out_path.read_text()
-    assert "##reference=GRCh38" in text and "ID=," not in text
+    # #13: the input's header is kept as it is; the build used is ipexcli's own line
+    assert "##ipexcliBuild=<Build=GRCh38," in text and "ID=," not in text
     bcftools = subprocess.run(["bcftools", "view", "-h", str(out_path)], capture_output=True,
                               text=True)
     assert bcftools.returncode == 0 and not bcftools.stderr, bcftools.stderr

@@ -114,5 +114,32 @@ def test_a_grch37_numbered_intronic_name_is_placed_on_grch37() -> None:
     result = lookup(f"NM_014009.4:{row.hgvs_c}")
     (variant,) = result.hits[0].variants
     assert variant.key == key(row, Build.GRCH37)
-    assert variant.hgvs_c == "NM_014009.4:c.-23+2882A>C"
+    # #13: a build-dependent intronic name is given with its genomic reference
+    assert variant.hgvs_c == "NC_000023.10(NM_014009.4):c.-23+2882A>C"
     assert variant.known[0].id == "KV10"
+
+
+@pytest.mark.parametrize(
+    ("query", "build", "pos"),
+    [
+        ("NC_000023.11(NM_014009.4):c.-23+2877C>A", Build.GRCH38, 49261784),
+        ("NC_000023.10(NM_014009.4):c.-23+2882A>C", Build.GRCH37, 49118241),
+    ],
+)
+def test_lookup_accepts_the_genomic_reference_form(query: str, build: Build, pos: int) -> None:
+    """The form every output writes for build-dependent names reads back to the same base."""
+    result = lookup(query)
+    placed = {v.build: v for v in result.hits[0].variants}
+    assert placed[build.value].pos == pos
+    assert placed[build.value].hgvs_c == query
+
+
+def test_the_genomic_reference_form_needs_the_transcript() -> None:
+    with pytest.raises(HgvsParseError, match="needs the transcript in parentheses"):
+        lookup("NC_000023.11:c.-23+2877C>A")
+
+
+def test_a_name_the_same_in_both_builds_stays_plain() -> None:
+    """rs2232365 is c.-22-902A>G in both builds although intron 1 differs in length."""
+    result = lookup("NM_014009.4:c.-22-902A>G")
+    assert {v.hgvs_c for v in result.hits[0].variants} == {"NM_014009.4:c.-22-902A>G"}

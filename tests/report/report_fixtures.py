@@ -54,3 +54,11 @@ def both_report() -> Report:
 
 
 FIXTURES: dict[str, Callable[[], Report]] = {"trio": trio_report, "single": single_report}
+
+
+#: the ``##ipexcliCommand`` of each fixture's VCF as ``tests/annotate`` runs it (the golden files
+#: are shared with those end-to-end tests)
+VCF_COMMANDS = {
+    "trio": "ipex annotate --ped=examples/trio.ped --format=vcf examples/trio.GRCh38.vcf.gz",
+    "single": "ipex annotate --sex=patient2=male --format=vcf examples/single.GRCh37.vcf",
+}

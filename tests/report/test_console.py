@@ -61,7 +61,7 @@ def test_render_text_dispatches_every_text_format() -> None:
     assert render_text(report, "tsv") == tsv.render(report)
     assert render_text(report, "json") == json_out.render(report)
     assert render_text(report, "html") == html.render(report)
-    assert render_text(report, "vcf").startswith("##fileformat=VCFv4.2")
+    assert render_text(report, "vcf").startswith("##fileformat=VCFv4.3")
     with pytest.raises(ValueError, match="unknown text format 'xml'"):
         render_text(report, "xml")
 

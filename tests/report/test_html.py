@@ -80,7 +80,8 @@ def test_plot_elements_per_sample() -> None:
     assert doc.count("rect", "domain") == samples * features == 12
     text = " ".join(doc.text)
     assert "no variant of father changes the protein" in text
-    assert "Not on the protein: c.-22-902A>G (intron_variant), c.-23+2877C>A" in text
+    assert ("Not on the protein: c.-22-902A>G (intron_variant), "
+            "NC_000023.11(NM_014009.4):c.-23+2877C>A") in text
 
 
 def test_same_content_as_the_terminal_report() -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import re
 from dataclasses import replace
 
 import jsonschema
 import pytest
-from report_fixtures import FIXTURES, both_report, trio_report
+from report_fixtures import FIXTURES, REPO, both_report, trio_report
 
 from ipexcli.report import json_out, tsv
 from ipexcli.result import SCHEMA_VERSION, Report
@@ -40,7 +42,9 @@ def test_json_of_two_inputs_is_valid(validator) -> None:
 
 def test_schema_version_matches_the_result_model() -> None:
     schema = report_schema()
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    pattern = schema["properties"]["schema_version"]["pattern"]  # any minor of this major
+    assert re.fullmatch(pattern, SCHEMA_VERSION) and pattern.startswith(
+        "^" + SCHEMA_VERSION.split(".")[0] + "\\.")
     assert schema["x-schema-version"] == SCHEMA_VERSION
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
@@ -115,7 +119,7 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.12.05 schema_version=1.2 "
+        "#ipexcli_version=0.1.0 refdata_version=2026.12.05 schema_version=1.3 "
         "transcript=NM_014009.4 genotypes=all "
         # #12: the evidence column is automated evidence, not a classification
         "evidence=automated_ACMG/AMP_codes_(code:strength),_not_a_classification"
@@ -134,6 +138,15 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     mother = [r for r in rows if r["sample"] == "mother"]
     assert {r["verdict"] for r in mother} == {"carrier"}
     assert [r["gt"] for r in mother] == ["0/1", "1/1", "0/1"]
+    # #13: each row carries its input record's key, as the VCF wrote it
+    keys = [(r["input_id"], r["input_pos"], r["input_ref"], r["input_alt"], r["alt_index"],
+             r["filter"], r["qual"]) for r in mother]
+    with gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    expected = [(c[2], c[1], c[3], c[4], "1", c[6], c[5])
+                for c in (line.split("\t") for line in lines)]
+    assert keys == expected
+    assert {r["input_line"] for r in mother} == {""}  # read through the index: no line numbers
 
 
 def test_tsv_sample_without_variants_still_gets_a_row() -> None:
@@ -150,3 +163,34 @@ def test_tsv_cells_never_break_the_layout() -> None:
     _, rows = _parse(tsv.render(replace(report, variants=(odd, *report.variants[1:]))))
     assert rows[0]["protein_feature"] == "a b c"
     assert all(len(r) == len(tsv.COLUMNS) for r in rows)
+
+
+# -- schema evolution (#13) --------------------------------------------------------------------
+
+PREVIOUS_EXAMPLES = sorted((REPO / "tests" / "data" / "schema").glob("report-1.*.trio.json"))
+
+
+@pytest.mark.parametrize("path", PREVIOUS_EXAMPLES, ids=lambda p: p.name)
+def test_the_schema_reads_the_previous_minor_versions_examples(validator, path) -> None:
+    """Documents written under schema 1.1 and 1.2 (the trio report as each version wrote it,
+    '' for missing strings) are valid under this version: a minor version only adds."""
+    old = json.loads(path.read_text(encoding="utf-8"))
+    assert old["schema_version"] == path.name.split("-")[1].removesuffix(".trio.json")
+    errors = sorted(validator.iter_errors(old), key=str)
+    assert not errors, errors[0].message
+
+
+def test_both_previous_examples_are_there() -> None:
+    assert [p.name for p in PREVIOUS_EXAMPLES] == ["report-1.1.trio.json", "report-1.2.trio.json"]
+
+
+def test_no_object_forbids_what_a_later_minor_version_adds(validator) -> None:
+    """A reader validating with this schema must accept a later minor version's new fields."""
+    doc = json.loads(json_out.render(trio_report()))
+    doc["a_field_from_1_3"] = 1
+    doc["inputs"][0]["another"] = "x"
+    doc["variants"][0]["known"][0]["more"] = None
+    doc["samples"][0]["genotypes"][0]["extra"] = []
+    doc["samples"][0]["sex"]["new"] = True
+    validator.validate(doc)
+    assert '"additionalProperties": false' not in json.dumps(report_schema())

@@ -1,7 +1,9 @@
-"""Annotated VCF: golden text, bcftools view and +split-vep read it, ANN escaping."""
+"""Annotated VCF: golden text, bcftools view and +split-vep read it, ANN escaping (the
+record-for-record acceptance tests of #13 are in test_vcf_faithful.py)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -9,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from report_fixtures import FIXTURES, both_report, single_report, trio_report
+from report_fixtures import FIXTURES, VCF_COMMANDS, both_report, single_report, trio_report
 
 from ipexcli.errors import UsageError
 from ipexcli.report import vcf_out
@@ -34,7 +36,8 @@ def _write(tmp_path: Path, report: Report, name: str = "out.vcf") -> Path:
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_vcf_golden(name: str, golden) -> None:
-    golden(f"{name}.vcf", vcf_out.render(FIXTURES[name]()))
+    report = replace(FIXTURES[name](), command=VCF_COMMANDS[name])
+    golden(f"{name}.vcf", vcf_out.render(report))
 
 
 def test_records_follow_the_report() -> None:
@@ -42,10 +45,11 @@ def test_records_follow_the_report() -> None:
     header = next(line for line in lines if line.startswith("#CHROM"))
     assert header.split("\t")[9:] == ["proband", "mother", "father"]
     first = next(line for line in lines if not line.startswith("#")).split("\t")
-    assert first[:7] == ["chrX", "49251441", "rs28935477", "G", "A", ".", "PASS"]
-    assert first[8] == "GT:IPEX_GL:DP:GQ"
-    assert first[9:] == ["1:hemizygous_alt:31:99", "0/1:heterozygous:32:99",
-                         "0:hemizygous_ref:28:99"]
+    # the input record as written (ID, QUAL, FORMAT values), IPEX_GL added per sample
+    assert first[:7] == ["chrX", "49251441", "rs28935477", "G", "A", "50", "PASS"]
+    assert first[8] == "GT:AD:DP:GQ:IPEX_GL"
+    assert first[9:] == ["1:0,31:31:99:hemizygous_alt", "0/1:17,15:32:99:heterozygous",
+                         "0:28,0:28:99:hemizygous_ref"]
     info = dict(item.split("=", 1) for item in first[7].split(";"))
     ann = info["IPEX_ANN"].split("|")
     assert len(ann) == len(vcf_out.ANN_FIELDS) == 16
@@ -53,8 +57,9 @@ def test_records_follow_the_report() -> None:
     assert ann[6:11] == ["NM_014009.4", "protein_coding", "12/12", "c.1189C>T", "p.(Arg397Trp)"]
     assert ann[11:14] == ["1261/2264", "1189/1296", "397/431"]
     assert info["IPEX_CLNSIG"] == "Pathogenic"
-    assert info["IPEX_EVIDENCE"] == "PM5|moderate"
+    assert info["IPEX_EVIDENCE"] == "A|PM5|moderate"
     assert info["IPEX_OTHER_BUILD"] == "GRCh37:X:49107902:G:A"
+    assert "IPEX_NORM" not in info  # the input allele is already normalised
 
 
 def test_ann_header_serves_ann_parsers_and_format_parsers() -> None:
@@ -88,25 +93,13 @@ def test_one_input_at_a_time() -> None:
     with pytest.raises(UsageError, match="one input file at a time"):
         vcf_out.render(both_report())
     text = vcf_out.render(both_report(), "examples/single.GRCh37.vcf")
-    assert "##contig=<ID=X,length=155270560,assembly=GRCh37>" in text
-    assert text.rstrip().endswith("1/1:hemizygous_alt_coded_diploid:35:99")
+    assert "##contig=<ID=X,length=155270560,assembly=GRCh37>" in text  # the input's own line
+    assert text.rstrip().endswith("1/1:0,35:35:99:hemizygous_alt_coded_diploid")
 
 
-def test_split_multiallelic_genotypes_stay_valid() -> None:
-    report = single_report()
-    sample = report.samples[0]
-    first, second = sample.genotypes
-    odd = replace(
-        sample,
-        genotypes=(
-            replace(first, raw_gt="1/2", split_gt="1/."),
-            replace(second, raw_gt="2/3", split_gt=""),
-        ),
-    )
-    body = [x for x in vcf_out.render(replace(report, samples=(odd,))).splitlines()
-            if not x.startswith("#")]
-    assert body[0].split("\t")[9].startswith("1/.:")
-    assert body[1].split("\t")[9].startswith("./.:")
+def test_scope_must_be_known() -> None:
+    with pytest.raises(UsageError, match="unknown scope"):
+        vcf_out.render(single_report(), scope="genome")
 
 
 @needs_bcftools
@@ -117,7 +110,7 @@ def test_bcftools_view_accepts_it_without_warnings(name: str, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     records = [x for x in result.stdout.splitlines() if not x.startswith("#")]
-    assert len(records) == len(FIXTURES[name]().variants)
+    assert len(records) == len(FIXTURES[name]().inputs[0].records)
 
 
 @needs_bcftools
@@ -138,7 +131,7 @@ def test_split_vep_lists_and_queries_ipex_ann(tmp_path: Path) -> None:
         "\themizygous_alt\theterozygous\themizygous_ref",
         "49259429\tintron_variant\tMODIFIER\t1/11\tc.-22-902A>G\t."
         "\themizygous_alt\thomozygous_alt\themizygous_alt",
-        "49261784\tintron_variant\tMODIFIER\t1/11\tc.-23+2877C>A\t."
+        "49261784\tintron_variant\tMODIFIER\t1/11\tNC_000023.11(NM_014009.4):c.-23+2877C>A\t."
         "\themizygous_ref\theterozygous\themizygous_alt",
     ]
     worst = _bcftools("+split-vep", "-a", "IPEX_ANN", "-s", "worst:missense+",
@@ -148,21 +141,36 @@ def test_split_vep_lists_and_queries_ipex_ann(tmp_path: Path) -> None:
 
 @needs_bcftools
 def test_escaped_values_survive_bcftools(tmp_path: Path) -> None:
-    """A synonymous p.(Arg397=) and a free-text FILTER are written so bcftools reads them."""
+    """A synonymous p.(Arg397=) and a free-text flag are written so bcftools reads them."""
     report = trio_report()
     variant = replace(
         report.variants[0],
         hgvs_p="NP_054728.2:p.(Arg397=)",
         consequences=("synonymous_variant",),
         flags=("low depth, check",),
-        filters=("LowQual",),
     )
     path = _write(tmp_path, replace(report, variants=(variant, *report.variants[1:])))
     view = _bcftools("view", str(path))
     assert view.returncode == 0 and view.stderr == "", view.stderr
     query = _bcftools("+split-vep", "-a", "IPEX_ANN", "-f",
-                      "%FILTER %HGVS.p %ERRORS_WARNINGS_INFO %IPEX_FLAGS\n", str(path))
-    assert query.stdout.splitlines()[0] == "LowQual p.(Arg397%3D) low_depth%2C_check " \
-        "low_depth%2C_check"
+                      "%FILTER %HGVS.p %ERRORS_WARNINGS_INFO\n", str(path))
+    assert query.stdout.splitlines()[0] == "PASS p.(Arg397%3D) low_depth%2C_check"
     clnsig = _bcftools("view", "-H", "-i", 'IPEX_CLNSIG="Pathogenic"', str(path))
     assert clnsig.stdout.count("\n") == 1
+
+
+def test_an_annotated_record_missing_from_the_reread_input_is_not_silent(tmp_path: Path) -> None:
+    """Safety net of the re-read: a report record the writer cannot find again is warned."""
+    import gzip
+
+    from report_fixtures import REPO
+
+    with gzip.open(REPO / "examples/trio.GRCh38.vcf.gz", "rt") as handle:
+        lines = [x for x in handle.read().splitlines() if not x.startswith("chrX\t49251441")]
+    changed = tmp_path / "changed.vcf"
+    changed.write_text("\n".join(lines) + "\n")
+    out = io.BytesIO()
+    warnings = vcf_out.write(trio_report(), out, source=str(changed))
+    assert len(warnings) == 1 and "1 annotated record ALT(s) of the report were not found" \
+        in warnings[0]
+    assert out.getvalue().count(b"IPEX_ANN=") == 2

@@ -100,8 +100,11 @@ def test_multiallelic_split_remaps_genotypes_ad_and_info() -> None:
     assert first.pos == second.pos and first.alt != second.alt
     assert "MULTIALLELIC_SPLIT" in first.flags
     # 1/2 -> (1, None) and (None, 1), never 1/0; the other ALT is marked
-    assert first.calls[0] == Call((1, None), False, "1/2", (1, 8), 18, 70, other_alt=True)
-    assert second.calls[0] == Call((None, 1), False, "1/2", (1, 9), 18, 70, other_alt=True)
+    # #13: ad_total is every allele's depth (1 + 8 + 9), so the balance is 8/18 and 9/18
+    assert first.calls[0] == Call((1, None), False, "1/2", (1, 8), 18, 70, other_alt=True,
+                                  ad_total=18)
+    assert second.calls[0] == Call((None, 1), False, "1/2", (1, 9), 18, 70, other_alt=True,
+                                   ad_total=18)
     # 0/2 with AD "9,.,8": the missing depth stays missing
     assert first.calls[1] == Call((0, None), False, "0/2", (9, None), 17, 60, other_alt=True)
     assert second.calls[1] == Call((0, 1), False, "0/2", (9, 8), 17, 60)
@@ -117,21 +120,24 @@ def test_multiallelic_split_remaps_genotypes_ad_and_info() -> None:
     assert [r.calls[1].alleles for r in tri] == [(1, 1), (None, None), (None, None)]
 
 
-def test_symbolic_and_star_alleles_dropped_one_by_one() -> None:
+def test_star_and_non_ref_alleles_dropped_one_by_one_structural_kept() -> None:
     with open_vcf(DATA / "symbolic_alleles.vcf") as reader:
         got = list(reader.locus_records())
         examples = {e.line: e.reason.value for e in reader.stats.skipped_examples}
-    # "G,<NON_REF>" keeps G with the AD of REF and G; "T,*" keeps T with 1/2 -> (1, None)
-    assert got[0].calls[0].ad == (3, 4) and got[0].n_alts == 2
-    assert got[1].calls[0] == Call((1, None), False, "1/2", other_alt=True)
+    # #13: <DEL> (line 13, with its END), the breakend (15) and <DUP:TANDEM> (19) are records
+    # of the locus for ipexcli.structural; "G,<NON_REF>" keeps G with the AD of REF and G;
+    # "T,*" keeps T with 1/2 -> (1, None)
+    assert [(r.line, r.alt) for r in got if r.alt[0] in "<C"] == [
+        (13, "<DEL>"), (15, "C[chr1:12345["), (19, "<DUP:TANDEM>")]
+    assert dict(got[0].info)["END"] == "49250958"
+    snvs = [r for r in got if r.line not in (13, 15, 19)]
+    assert snvs[0].calls[0].ad == (3, 4) and snvs[0].n_alts == 2
+    assert snvs[1].calls[0] == Call((1, None), False, "1/2", other_alt=True)
     assert examples == {
-        13: "symbolic_allele",
         14: "spanning_deletion_allele",
-        15: "breakend_allele",
         16: "non_ref_allele",
         17: "spanning_deletion_allele",
         18: "no_alt",
-        19: "symbolic_allele",
     }
 
 
