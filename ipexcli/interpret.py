@@ -359,9 +359,11 @@ def interpret_file(
             "evidence code was derived from those values"
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
+    unread = list(stats.locus_damaged)  # #15: records, then calls, that could not be read
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage)
+        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage, unread)
     )
+    warnings.extend(f"not read in the FOXP3 locus: {item}" for item in unread)
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
         from ipexcli.inheritance import EvidenceClass, evidence_class
@@ -388,7 +390,7 @@ def interpret_file(
         build=build.value if build else "",
         build_method=decision.message or decision.method,
         contig=stats.contig_name or "",
-        region_method=stats.region_method,
+        region_method=stats.locus_method or stats.region_method,  # #15: what read FOXP3
         records_read=stats.records_read,
         records_in_region=stats.records_in_region,
         skipped=dict(stats.skipped),
@@ -398,6 +400,7 @@ def interpret_file(
         genotypes="non_ref" if sparse else "all",
         coverage_note=coverage.meaning(),
         warnings=tuple(warnings),
+        unread=tuple(unread),
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
@@ -418,6 +421,34 @@ class _CallsByName(Mapping[str, Call]):
 
     def __len__(self) -> int:
         return len(self._index)
+
+
+#: #15: the genotype flag of a sample column that could not be read (treated as a no call)
+INVALID_CALL = "INVALID_CALL"
+
+
+def _name_invalid(
+    sample: str,
+    verdicts: tuple[Verdict, ...],
+    calls: Iterable[tuple[VariantRecord, VariantFinding, Call]],
+    unread: list[str],
+) -> tuple[Verdict, ...]:
+    """#15: the verdicts with a first reason naming each of the sample's unreadable calls (and
+    those calls added to ``unread``, "FILE: line N: call of S: why")."""
+    found = []
+    for record, finding, call in calls:
+        if call.invalid:
+            where = f"line {record.line}" if record.line is not None else f"pos {record.pos}"
+            unread.append(f"{record.source}: {where}: call of {sample}: {call.invalid}")
+            found.append(f"{finding.hgvs} ({call.invalid})")
+    if not found:
+        return verdicts
+    reason = (
+        f"unreadable genotype at {'; '.join(found[:5])}"
+        + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        + ": counted as a no call; check the file (bcftools view)"
+    )
+    return tuple(replace(v, reasons=(reason, *v.reasons)) for v in verdicts)
 
 
 #: ``--genotypes auto`` lists every genotype of a file with up to this many samples, and only
@@ -461,8 +492,12 @@ def _interpreter() -> tuple[
             label = labels.get(label_key)
             if label is None:
                 label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
+            shown = label[:3]
+            if call.invalid:  # #15: an unreadable sample column, counted as a no call
+                shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
+                         (*shown[2], INVALID_CALL))
             # the call is kept in the value so that its id is not reused while cached
-            hit = results[memo_key] = (_genotype_result(key, call, label[:3], label[3]), call)
+            hit = results[memo_key] = (_genotype_result(key, call, shown, label[3]), call)
         return hit[0]
 
     return MemoInterpreter(), genotype
@@ -491,6 +526,8 @@ class _FileGenotypes:
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
     coverage: Coverage
+    #: #15: filled with the unreadable calls met ("FILE: line N: call of S: why")
+    unread: list[str]
 
 
 def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
@@ -512,10 +549,13 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par))
             pairs.append((finding, call))
-        verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
-        results.append(
-            SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
+        verdicts = _name_invalid(
+            sample,
+            _verdicts(interpret_sample(sample, used, pairs, file.coverage, basis, interpret)),
+            ((record, f, c) for (record, _), (f, c) in zip(per_record, pairs, strict=True)),
+            file.unread,
         )
+        results.append(SampleResult(sample, file.path, sex_result, tuple(genotypes), verdicts))
     return results, used_sexes
 
 
@@ -540,10 +580,13 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
                                 if not plain_ref_is_silent("0", used, in_par=False))
     everyone = frozenset(range(len(samples)))
     kept: list[list[tuple[str, Call]]] = [[] for _ in samples]
+    lines: dict[str, VariantRecord] = {}  # #15: where an invalid call was read
     for record, key in file.per_record:
         calls = record.calls
         for index, call in notable_calls(calls):
             kept[index].append((key, call))
+            if call.invalid:
+                lines[f"{key} {id(call)}"] = record
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
@@ -564,7 +607,16 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             genotype(key, call, used, finding.in_par)
             for (key, call), (finding, _) in zip(mine, pairs, strict=True)
         )
-        verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
+        verdicts = _name_invalid(
+            sample,
+            _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret)),
+            (
+                (lines[f"{key} {id(call)}"], finding, call)
+                for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+                if call.invalid
+            ),
+            file.unread,
+        )
         results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
     return results, used_sexes
 

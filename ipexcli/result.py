@@ -218,6 +218,10 @@ class InputResult:
     genotypes: str = "all"
     coverage_note: str = ""  #: what "covered" means for this file (reference blocks or not)
     warnings: tuple[str, ...] = ()
+    #: #15: what could not be read in the FOXP3 locus: damaged records ("FILE: line N: reason:
+    #: detail") and unreadable sample columns ("FILE: line N: call of S: why"); ``--fail-on``
+    #: does not pass on them unless ``--allow-skipped``
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,10 @@ def choose_format(fmt: str | None, output: str | None, stdout_is_tty: bool) -> s
 @click.option("--fail-on", type=click.Choice(["pathogenic", "vus"]),
               help="Exit with code 3 when a sample has a finding at least this severe "
               "(pathogenic: P/LP or null variant; vus: also uncertain). For pipeline gating.")
+@click.option("--allow-skipped", is_flag=True,
+              help="Let --fail-on pass although records or genotypes in the FOXP3 locus could "
+              "not be read (each is warned about). Without it such a run exits 1: a gate must "
+              "not pass on data it did not read.")
 def annotate(
     vcfs: tuple[str, ...],
     sexes: tuple[tuple[str, object], ...],
@@ -56,6 +60,7 @@ def annotate(
     pass_only: bool,
     af_field: str | None,
     fail_on: str | None,
+    allow_skipped: bool,
     no_sex_inference: bool,
     genotypes: str,
 ) -> None:
@@ -73,8 +78,9 @@ def annotate(
       bcftools view -r chrX:49250000-49270000 big.vcf.gz | ipex annotate - --format tsv
 
     \b
-    Exit codes: 0 ok; 1 data error (unreadable input, build mismatch...); 2 usage error;
-    3 a finding matched --fail-on.
+    Exit codes: 0 ok; 1 data error (unreadable input, build mismatch, with --fail-on: a
+    record or genotype of the FOXP3 locus that could not be read...); 2 usage error; 3 a
+    finding matched --fail-on.
     """
     from ipexcli.annotate import annotate_files
     from ipexcli.report.output import write_report
@@ -98,8 +104,24 @@ def annotate(
             f"{where}: cannot write the report ({exc.strerror or exc})",
             "Check that the folder exists and is writable and that the disk is not full",
         ) from None
+    if fail_on and not allow_skipped:
+        _refuse_unread(report)
     if fail_on and report_has_finding(report, fail_on):
         sys.exit(EXIT_FINDING)
+
+
+def _refuse_unread(report: object) -> None:
+    """#15: ``--fail-on`` does not pass on a FOXP3 locus that was not wholly read (exit 1)."""
+    from ipexcli.errors import IpexError
+
+    unread = [item for i in report.inputs for item in i.unread]  # type: ignore[attr-defined]
+    if unread:
+        raise IpexError(
+            f"--fail-on: {len(unread)} record(s) or genotype(s) in the FOXP3 locus could not be "
+            f"read (first: {unread[0]})",
+            "Fix or re-create the file (bcftools view reports the damage), or accept the "
+            "gap with --allow-skipped",
+        )
 
 
 def report_has_finding(report: object, level: str) -> bool:

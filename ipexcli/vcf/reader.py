@@ -27,8 +27,9 @@ from ipexcli.model import Build, VariantRecord
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf import htslib, index, stream
 from ipexcli.vcf.bgzf_text import bisect_lines, read_header_blocks
+from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
-from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
+from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw, record_pos
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
 #: records starting up to this many bases before a window are read so that a deletion
@@ -95,6 +96,8 @@ class VcfReader:
         self._decision: BuildDecision | None = None
         self._region: list[RawRecord] | None = None
         self._locus: list[VariantRecord] | None = None
+        self._damage = DamageLog(path, self._spool)  #: #15: what could not be read
+        self._cut_raw: RawRecord | None = None  #: the last record when it had no newline
         #: called with the number of decompressed bytes each time a full pass over the file
         #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
         self.on_progress: Callable[[int], None] | None = None
@@ -243,7 +246,7 @@ class VcfReader:
 
     def _open_bgzf_text(self) -> None:
         assert self._handle is not None
-        self._bgzf = bgzf_mod.BgzfFile(self._handle)
+        self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle)
         lines, self._data_start = read_header_blocks(self._bgzf, self.path)
         self.header = parse_header(lines, self.path)
         self._index_path = index.usable_index(self.path, self.stats.notes)
@@ -386,8 +389,13 @@ class VcfReader:
                 detail = bad.detail
                 if line_no is None:  # index, bisection, BCF: say which record instead
                     detail += f" (record {text[:40]!r}...)"
+                if self._damage.is_last_unterminated(line_no, line):
+                    raise self._damage.cut_short(line_no, detail) from None
                 self.stats.count(bad.reason, self.path, line_no, detail)
+                self._damage.note(record_pos(text), bad.reason, line_no, detail)
                 continue
+            if self._damage.is_last_unterminated(line_no, line):
+                self._cut_raw = raw
             raws.append(raw)
             if not set(raw.ref) <= ACGT:
                 continue
@@ -400,6 +408,7 @@ class VcfReader:
                     else:
                         tally[1] += 1
         self._region = raws
+        self.stats.locus_method = self.stats.region_method
         ref_tally = RefTally(
             grch38=WindowTally(*tallies[Build.GRCH38]),
             grch37=WindowTally(*tallies[Build.GRCH37]),
@@ -426,7 +435,12 @@ class VcfReader:
             for raw in self._region:
                 if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
                     self.stats.records_in_region += 1
-                    found.extend(expand(raw, build, self.stats.count, check_ref=True))
+                    count = self._damage.counter(self.stats, raw.pos)
+                    mine = list(expand(raw, build, count, check_ref=True, tally_ref=True))
+                    if raw is self._cut_raw and any(c.invalid for r in mine for c in r.calls):
+                        raise self._damage.cut_short(raw.line, "a sample column is cut")
+                    found.extend(mine)
+            self.stats.locus_damaged = self._damage.in_locus(locus.start, locus.end)
             self._locus = found
         yield from self._locus
 
@@ -460,6 +474,8 @@ class VcfReader:
             try:
                 raw = parse_raw(line.decode("utf-8", "replace"), line_no, n_samples)
             except BadRecord as bad:
+                if self._damage.is_last_unterminated(line_no, line):
+                    raise self._damage.cut_short(line_no, bad.detail) from None
                 count(bad.reason, self.path, line_no, bad.detail)
                 continue
             if non_par and any(a.in_par(canonical, raw.pos) for a in pars):

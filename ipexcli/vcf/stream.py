@@ -151,6 +151,9 @@ class LineSpool:
     def __init__(self) -> None:
         self.file: IO[bytes] | None = None
         self.error: InputFileError | None = None
+        #: #15: the number of the input's last line when it has no newline (the data ends
+        #: inside it: a record cut short when it is damaged), else None
+        self.cut_line: int | None = None
 
     def fill(
         self,
@@ -166,11 +169,13 @@ class LineSpool:
 
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
         try:
-            self._fill(spool, body, patterns, on_progress)
+            self.cut_line = self._fill(spool, body, patterns, on_progress)
         except InputFileError as exc:
             spool.close()
             self.error = exc
             raise
+        spool.flush()
+        spool.seek(0)
         self.file = spool
 
     @staticmethod
@@ -179,8 +184,9 @@ class LineSpool:
         body: Callable[[], tuple[bytes, Iterator[bytes], int]],
         patterns: list[bytes],
         on_progress: Callable[[int], None] | None,
-    ) -> None:
-        """Copy the stretches of the input holding wanted lines into ``spool``.
+    ) -> int | None:
+        """Copy the stretches of the input holding wanted lines into ``spool``; returns the
+        number of the last line when it has no newline.
 
         Each decompressed chunk is searched (at C speed) for the first and the last line that
         starts with one of ``patterns``; that stretch is written as one block.
@@ -199,8 +205,8 @@ class LineSpool:
             line_no = _spool_block(spool, data, line_no, patterns, needles)
         if buffer:
             _spool_block(spool, buffer + b"\n", line_no, patterns, needles)
-        spool.flush()
-        spool.seek(0)
+            return line_no + 1  # the last line, which has no newline
+        return None
 
     def lines(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
         """``(line number, line)`` for the spooled records on ``names`` with ``lo < POS <= end``
