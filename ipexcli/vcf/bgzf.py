@@ -84,9 +84,22 @@ class BgzfFile:
         #: #15: the last line :meth:`iter_lines` gave that had no newline (the data ends there:
         #: a record cut short when it is damaged); compared by identity
         self.cut_tail: bytes | None = None
+        self._recent: dict[int, Block] = {}
+        #: set by :func:`ipexcli.vcf.bgzf_text.check_order` once the record order was checked
+        self.order_checked = False
 
     def read_block(self, offset: int) -> Block:
-        """Decompress the block starting at compressed ``offset``."""
+        """Decompress the block starting at compressed ``offset`` (the last few are kept:
+        index checks and bisection read the same blocks again)."""
+        block = self._recent.get(offset)
+        if block is None:
+            block = self._read_block(offset)
+            if len(self._recent) >= 8:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[offset] = block
+        return block
+
+    def _read_block(self, offset: int) -> Block:
         handle = self.handle
         handle.seek(offset)
         head = handle.read(18)

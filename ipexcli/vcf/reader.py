@@ -26,7 +26,7 @@ from ipexcli.errors import BuildMismatchError, InputFileError, UsageError
 from ipexcli.model import Build, VariantRecord
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf import htslib, index, stream
-from ipexcli.vcf.bgzf_text import bisect_lines, read_header_blocks
+from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_error
 from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
 from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw, record_pos
@@ -315,10 +315,11 @@ class VcfReader:
                 method = self.stats.region_method = "bgzf-bisection"
         if method == "bgzf-bisection":
             try:
-                lines = bisect_lines(
-                    self._bgzf, self._data_start, self._ranks, names, lo, end, self.path
-                )
+                lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
+                                       end, self.path)
             except bgzf_mod.UnsortedError as exc:
+                if self.stats.locus_method == "bgzf-bisection":  # #15: too late to fall back
+                    raise unsorted_error(self.path, exc) from None
                 self.stats.notes.append(f"bisection not possible ({exc}); streaming the file")
                 self.stats.region_method = "stream"
             else:
