@@ -41,6 +41,11 @@ class UnsortedError(Exception):
     """Bisection met keys out of order: the file is not sorted as assumed."""
 
 
+class NotBisectable(UnsortedError):
+    """Bisection cannot look for a chromosome the header's contig lines do not name (the order
+    of the file is not in doubt)."""
+
+
 def is_bgzf(head: bytes) -> bool:
     """True when ``head`` (the first 18+ bytes of a file) starts a BGZF block.
 

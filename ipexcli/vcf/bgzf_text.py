@@ -170,7 +170,7 @@ def bisect_lines(
     bisection; ``contig_ranks`` is the header's contig order. Raises UnsortedError to fall
     back (before anything is returned)."""
     if not names:
-        raise bgzf_mod.UnsortedError("the header's ##contig lines do not name this chromosome")
+        raise bgzf_mod.NotBisectable("the header's ##contig lines do not name this chromosome")
     ranks = {n.encode(): r for n, r in contig_ranks.items()}
 
     def key(line: bytes) -> tuple[int, int] | None:

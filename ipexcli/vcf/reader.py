@@ -318,7 +318,8 @@ class VcfReader:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
                                        end, self.path)
             except bgzf_mod.UnsortedError as exc:
-                if self.stats.locus_method == "bgzf-bisection":  # #15: too late to fall back
+                late = self.stats.locus_method == "bgzf-bisection"  # #15: too late to stream
+                if late and not isinstance(exc, bgzf_mod.NotBisectable):
                     raise unsorted_error(self.path, exc) from None
                 self.stats.notes.append(f"bisection not possible ({exc}); streaming the file")
                 self.stats.region_method = "stream"
