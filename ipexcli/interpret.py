@@ -295,7 +295,8 @@ def interpret_file(
     warnings: list[str] = []
     info_fields = (options.af_field,) if options.af_field else ()
     with open_vcf(
-        path, build=options.build, pass_only=options.pass_only, info_fields=info_fields
+        path, build=options.build, pass_only=options.pass_only, info_fields=info_fields,
+        max_line=options.max_line_mb << 20,
     ) as reader, (progress(path) if progress else nullcontext(None)) as tick:
         reader.on_progress = tick
         records = list(reader.locus_records())

@@ -63,6 +63,7 @@ def annotate(
     allow_skipped: bool,
     no_sex_inference: bool,
     genotypes: str,
+    max_line_mb: int,
 ) -> None:
     """Annotate FOXP3 variants in VCF files and explain each sample's genotype (X-linked).
 

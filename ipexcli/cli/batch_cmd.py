@@ -90,6 +90,7 @@ def batch(
     af_field: str | None,
     no_sex_inference: bool,
     genotypes: str,
+    max_line_mb: int,
     chunk: tuple[int, int] | None,
     no_summary: bool,
     merge_only: bool,

@@ -34,7 +34,13 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
         return
     text = render_text(report, fmt)
     if output is None or output == "-":
-        sys.stdout.write(text)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream (tests capture stdout this way)
+            sys.stdout.write(text)
+        else:  # #15: sample names that are not UTF-8 go out as the bytes they came in as
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8", "surrogateescape"))
+            buffer.flush()
         sys.stdout.flush()
         return
     from ipexcli.atomic import atomic_write
@@ -44,5 +50,5 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
 
         write_bgzf_indexed(text, output)
         return
-    with atomic_write(output) as handle:
-        handle.write(text)
+    with atomic_write(output, "wb") as handle:  # #15: bytes-faithful sample names
+        handle.write(text.encode("utf-8", "surrogateescape"))

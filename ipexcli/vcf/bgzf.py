@@ -37,6 +37,16 @@ class BgzfError(Exception):
     """The bytes are not valid BGZF (corrupt or truncated block)."""
 
 
+class LineTooLong(BgzfError):
+    """#15: a line longer than :attr:`BgzfFile.max_line` (the reader turns it into a data
+    error)."""
+
+
+def hint_for(exc: BgzfError) -> str | None:
+    """What to do about ``exc`` (a :class:`LineTooLong` says it in its message)."""
+    return None if isinstance(exc, LineTooLong) else "Re-compress with bgzip"
+
+
 class UnsortedError(Exception):
     """Bisection met keys out of order: the file is not sorted as assumed."""
 
@@ -90,6 +100,8 @@ class BgzfFile:
         #: a record cut short when it is damaged); compared by identity
         self.cut_tail: bytes | None = None
         self._recent: dict[int, Block] = {}
+        #: #15: the longest line :meth:`iter_lines` holds (bytes); the reader sets it
+        self.max_line = 100 << 20
         #: set by :func:`ipexcli.vcf.bgzf_text.check_order` once the record order was checked
         self.order_checked = False
 
@@ -191,6 +203,12 @@ class BgzfFile:
             lines = data.split(b"\n")
             lines[0] = carry + lines[0]
             carry = lines.pop()
+            if len(carry) > self.max_line:  # #15: a line is never held past the limit
+                raise LineTooLong(
+                    f"a line in the BGZF block at byte {block.offset} is longer than "
+                    f"{self.max_line / (1 << 20):g} MB (not a VCF line, or a damaged file; "
+                    "--max-line-mb raises the limit)"
+                )
             yield from lines
         if carry:
             self.cut_tail = carry

@@ -15,10 +15,13 @@ from collections.abc import Iterator
 
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
-from ipexcli.vcf.header import BOM, check_header_end, check_text_start
+from ipexcli.vcf.header import BOM, check_header_end, check_text_start, decode_header_line
+from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
 
 
-def read_header_blocks(reader: bgzf_mod.BgzfFile, path: str) -> tuple[list[str], tuple[int, int]]:
+def read_header_blocks(
+    reader: bgzf_mod.BgzfFile, path: str, max_line: int = MAX_LINE_BYTES
+) -> tuple[list[str], tuple[int, int]]:
     """The header lines (decoded, without newline) and the virtual position of the first
     record (``(0, 0)`` when the header ended in an earlier block than the record: read from the
     start then). Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
@@ -39,7 +42,7 @@ def read_header_blocks(reader: bgzf_mod.BgzfFile, path: str) -> tuple[list[str],
             nl = data.find(b"\n", pos)
             if nl < 0:
                 break
-            lines.append(data[pos:nl].rstrip(b"\r").decode("utf-8", "replace"))
+            lines.append(decode_header_line(data[pos:nl].rstrip(b"\r")))
             pos = nl + 1
             if lines[-1].startswith("#CHROM"):
                 done = True
@@ -52,9 +55,11 @@ def read_header_blocks(reader: bgzf_mod.BgzfFile, path: str) -> tuple[list[str],
             data_start = (block.offset, within) if within >= 0 else (0, 0)
             break
         carry = data[pos:]
+        if len(carry) > max_line:  # #15
+            raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
     else:
         if carry:
-            lines.append(carry.rstrip(b"\r").decode("utf-8", "replace"))
+            lines.append(decode_header_line(carry.rstrip(b"\r")))
     if not lines:
         raise InputFileError(path, "the file is empty", "Give a VCF with records")
     check_header_end(lines, path)
@@ -209,5 +214,5 @@ def bisect_lines(
                 if here[0] == rank and here[1] > lo:
                     found.append((None, line))
     except bgzf_mod.BgzfError as exc:
-        raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+        raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
     return found

@@ -42,7 +42,7 @@ import sys
 from collections.abc import Iterator
 
 from ipexcli.errors import InputFileError
-from ipexcli.vcf.bgzf import BgzfError, BgzfFile
+from ipexcli.vcf.bgzf import BgzfError, BgzfFile, hint_for
 
 
 def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -272,7 +272,7 @@ def index_lines(
                 if pos is None or pos > lo:
                     yield None, line
         except BgzfError as exc:
-            raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+            raise InputFileError(path, str(exc), hint_for(exc)) from None
 
 
 def _first_record(bgzf: BgzfFile, voff: int) -> bytes | None:

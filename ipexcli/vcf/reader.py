@@ -29,6 +29,7 @@ from ipexcli.vcf import htslib, index, stream
 from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_error
 from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES
 from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw, record_pos
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
@@ -43,13 +44,16 @@ def open_vcf(
     build: Build | None = None,
     pass_only: bool = False,
     info_fields: Sequence[str] = (),
+    max_line: int = MAX_LINE_BYTES,
 ) -> VcfReader:
     """Open a VCF/BCF (``"-"`` = standard input); the format is detected from the bytes.
 
     Raises :class:`InputFileError`/:class:`VcfFormatError` (one line, with a hint) for a file
-    that is missing, empty, not a VCF, truncated or has a broken header.
+    that is missing, empty, not a VCF, truncated or has a broken header, or has a line longer
+    than ``max_line`` bytes (#15).
     """
-    return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields)
+    return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields,
+                     max_line=max_line)
 
 
 class VcfReader:
@@ -74,6 +78,7 @@ class VcfReader:
         build: Build | None = None,
         pass_only: bool = False,
         info_fields: Sequence[str] = (),
+        max_line: int = MAX_LINE_BYTES,
     ) -> None:
         from ipexcli import refdata
 
@@ -87,6 +92,7 @@ class VcfReader:
         self.stats = IngestStats()
         self._handle: BinaryIO | None = None
         self._spool = stream.LineSpool()
+        self._spool.max_line, self._spool.path, self.max_line = max_line, path, max_line
         self._tempfiles: list[str] = []
         self._variant_file: Any = None  # pysam.VariantFile for BCF
         self._index_path: str | None = None
@@ -169,7 +175,7 @@ class VcfReader:
         elif kind == "gzip":
             self.file_format = "gzip"
             handle.seek(0)
-            lines, _ = read_header(stream.decompressed_chunks(handle, path), path)
+            lines, _ = read_header(stream.decompressed_chunks(handle, path), path, self.max_line)
             self.header = parse_header(lines, path)
             self.stats.region_method = "stream"
         elif kind == "bcf-raw":
@@ -177,7 +183,7 @@ class VcfReader:
         elif kind == "text":
             self.file_format = "vcf"
             handle.seek(0)
-            lines, _ = read_header(stream.plain_chunks(handle), path)
+            lines, _ = read_header(stream.plain_chunks(handle), path, self.max_line)
             self.header = parse_header(lines, path)
             self.stats.region_method = "stream"
         else:
@@ -225,7 +231,7 @@ class VcfReader:
             raise InputFileError(
                 shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
             )
-        lines, rest = read_header(chunks, shown)
+        lines, rest = read_header(chunks, shown, self.max_line)
         self.header = parse_header(lines, shown)
         self._stdin_rest = (rest, chunks)
         self.stats.region_method = "stream"
@@ -247,7 +253,8 @@ class VcfReader:
     def _open_bgzf_text(self) -> None:
         assert self._handle is not None
         self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle)
-        lines, self._data_start = read_header_blocks(self._bgzf, self.path)
+        self._bgzf.max_line = self.max_line
+        lines, self._data_start = read_header_blocks(self._bgzf, self.path, self.max_line)
         self.header = parse_header(lines, self.path)
         self._index_path = index.usable_index(self.path, self.stats.notes)
         self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
@@ -370,7 +377,8 @@ class VcfReader:
             rest, chunks = self._stdin_rest
             return rest, chunks, self.header.n_lines
         assert self._handle is not None
-        return stream.body_chunks(self._handle, self.file_format in ("gzip", "bgzf"), self.path)
+        compressed = self.file_format in ("gzip", "bgzf")
+        return stream.body_chunks(self._handle, compressed, self.path, self.max_line)
 
     # -- records ---------------------------------------------------------------------------------
 

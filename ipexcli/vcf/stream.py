@@ -18,6 +18,7 @@ from typing import IO, BinaryIO
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf.header import read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
 
 _CHUNK = 1 << 20  #: bytes read at a time
 _OUT_MAX = 4 << 20  #: largest decompressed chunk
@@ -119,13 +120,13 @@ def chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def body_chunks(
-    handle: BinaryIO, compressed: bool, path: str
+    handle: BinaryIO, compressed: bool, path: str, max_line: int = MAX_LINE_BYTES
 ) -> tuple[bytes, Iterator[bytes], int]:
     """Read a seekable file again from its start: ``(rest of the first chunks after the header,
     the further chunks, number of header lines)``."""
     handle.seek(0)
     chunks = decompressed_chunks(handle, path) if compressed else plain_chunks(handle)
-    lines, rest = read_header(chunks, path)
+    lines, rest = read_header(chunks, path, max_line)
     return rest, chunks, len(lines)
 
 
@@ -154,6 +155,8 @@ class LineSpool:
         #: #15: the number of the input's last line when it has no newline (the data ends
         #: inside it: a record cut short when it is damaged), else None
         self.cut_line: int | None = None
+        self.max_line = MAX_LINE_BYTES  #: #15: the longest line held (the reader sets it)
+        self.path = ""  #: the input, for messages
 
     def fill(
         self,
@@ -169,7 +172,8 @@ class LineSpool:
 
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
         try:
-            self.cut_line = self._fill(spool, body, patterns, on_progress)
+            self.cut_line = self._fill(spool, body, patterns, on_progress, self.max_line,
+                                       self.path)
         except InputFileError as exc:
             spool.close()
             self.error = exc
@@ -184,6 +188,8 @@ class LineSpool:
         body: Callable[[], tuple[bytes, Iterator[bytes], int]],
         patterns: list[bytes],
         on_progress: Callable[[int], None] | None,
+        max_line: int,
+        path: str,
     ) -> int | None:
         """Copy the stretches of the input holding wanted lines into ``spool``; returns the
         number of the last line when it has no newline.
@@ -200,6 +206,10 @@ class LineSpool:
             buffer += chunk
             cut = buffer.rfind(b"\n")
             if cut < 0:
+                # #15: a line is refused once ``max_line`` of it is held (a line ending in
+                # this chunk may pass the limit by at most one chunk, 4 MiB)
+                if len(buffer) > max_line:
+                    raise line_too_long(path, f"line {line_no + 1}", max_line)
                 continue
             data, buffer = buffer[: cut + 1], buffer[cut + 1 :]
             line_no = _spool_block(spool, data, line_no, patterns, needles)
