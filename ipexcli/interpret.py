@@ -326,6 +326,9 @@ def interpret_file(
         if decision.warning:
             warnings.append(f"{path}: {decision.warning}")
         warnings.extend(f"{path}: {note}" for note in stats.notes)
+        unchecked = stats.not_validated(path)  # #15: say what was not checked (shown first)
+        if unchecked:
+            warnings.insert(0, unchecked)
         file_format = reader.file_format
     locus = data.locus(build) if build else None
     region = (

@@ -363,6 +363,7 @@ class VcfReader:
         names = sorted(declared | common)
         patterns = [name.encode() + b"\t" for name in names]
         self._spool.fill(self._body, patterns, self.on_progress)
+        self.stats.records_total = self._spool.n_lines - self.header.n_lines
         if self.stats.contig_name is None:
             seen = self._spool.first_contig(lambda contig: self._canonical(contig) == "X")
             if seen:

@@ -95,6 +95,8 @@ class IngestStats:
     #: #15: the method that read the FOXP3 locus (``region_method`` may change afterwards, when
     #: the whole chrX/chrY is read for sex inference)
     locus_method: str = ""
+    #: #15: every record line of the file, when a pass over the whole file counted them
+    records_total: int | None = None
 
     def count(self, reason: SkipReason, source: str, line: int | None, detail: str) -> None:
         name = REASON_NAMES[reason]
@@ -105,3 +107,17 @@ class IngestStats:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+    def not_validated(self, path: str) -> str:
+        """#15: the one line saying that the file was not validated as a whole ("" when every
+        record was read)."""
+        how = f"`bcftools view {path} > /dev/null` validates every record"
+        if self.records_total is None:
+            return (f"{path}: not validated as a whole: records outside the FOXP3 windows were "
+                    f"not read (read through {self.locus_method or self.region_method}); {how}")
+        unchecked = max(0, self.records_total - self.records_read)
+        if not unchecked:
+            return ""
+        return (f"{path}: not validated as a whole: {unchecked} record(s) outside the FOXP3 "
+                f"windows were not checked (chrX/chrY genotypes only as sex inference needs); "
+                f"{how}")

@@ -157,6 +157,7 @@ class LineSpool:
         self.cut_line: int | None = None
         self.max_line = MAX_LINE_BYTES  #: #15: the longest line held (the reader sets it)
         self.path = ""  #: the input, for messages
+        self.n_lines = 0  #: #15: the lines of the input (header included), once filled
 
     def fill(
         self,
@@ -182,8 +183,8 @@ class LineSpool:
         spool.seek(0)
         self.file = spool
 
-    @staticmethod
     def _fill(
+        self,
         spool: IO[bytes],
         body: Callable[[], tuple[bytes, Iterator[bytes], int]],
         patterns: list[bytes],
@@ -213,6 +214,7 @@ class LineSpool:
                 continue
             data, buffer = buffer[: cut + 1], buffer[cut + 1 :]
             line_no = _spool_block(spool, data, line_no, patterns, needles)
+        self.n_lines = line_no + (1 if buffer else 0)
         if buffer:
             _spool_block(spool, buffer + b"\n", line_no, patterns, needles)
             return line_no + 1  # the last line, which has no newline
