@@ -188,7 +188,8 @@ class BgzfFile:
         With ``skip_partial`` the text up to the first newline is dropped (a block found by
         :meth:`next_block` usually starts inside a line).
         """
-        carry = b""
+        carry: list[bytes] = []  # the pieces of a line going on into the next block
+        held = 0
         first = True
         for block in self.iter_blocks(offset):
             data = block.data[within:] if first else block.data
@@ -200,19 +201,26 @@ class BgzfFile:
             first = False
             if not data:
                 continue
+            if b"\n" not in data:  # pieces are joined once (no quadratic copying)
+                carry.append(data)
+                held += len(data)
+                if held > self.max_line:  # #15: a line is never held past the limit
+                    raise LineTooLong(
+                        f"a line in the BGZF block at byte {block.offset} is longer than "
+                        f"{self.max_line / (1 << 20):g} MB (not a VCF line, or a damaged "
+                        "file; --max-line-mb raises the limit)"
+                    )
+                continue
             lines = data.split(b"\n")
-            lines[0] = carry + lines[0]
-            carry = lines.pop()
-            if len(carry) > self.max_line:  # #15: a line is never held past the limit
-                raise LineTooLong(
-                    f"a line in the BGZF block at byte {block.offset} is longer than "
-                    f"{self.max_line / (1 << 20):g} MB (not a VCF line, or a damaged file; "
-                    "--max-line-mb raises the limit)"
-                )
+            if carry:
+                carry.append(lines[0])
+                lines[0] = b"".join(carry)
+            tail = lines.pop()
+            carry, held = ([tail], len(tail)) if tail else ([], 0)
             yield from lines
         if carry:
-            self.cut_tail = carry
-            yield carry
+            self.cut_tail = b"".join(carry)
+            yield self.cut_tail
 
     def first_line_key(self, offset: int, key: Callable[[bytes], K | None]) -> K | None:
         """Key of the first complete line starting after the first newline of block ``offset``.

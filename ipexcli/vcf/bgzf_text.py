@@ -28,7 +28,15 @@ def read_header_blocks(
     lines: list[str] = []
     data_start = (0, 0)
     carry = b""
+    pieces: list[bytes] = []  # blocks inside one long header line, joined once
     for block in reader.iter_blocks(0):
+        if carry and b"\n" not in block.data:
+            pieces.append(block.data)
+            if len(carry) + sum(map(len, pieces)) > max_line:  # #15
+                raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
+            continue
+        if pieces:
+            carry, pieces = carry + b"".join(pieces), []
         data = carry + block.data
         base = len(carry)
         if block.offset == 0 and data.startswith(BOM):
@@ -58,6 +66,7 @@ def read_header_blocks(
         if len(carry) > max_line:  # #15
             raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
     else:
+        carry += b"".join(pieces)
         if carry:
             lines.append(decode_header_line(carry.rstrip(b"\r")))
     if not lines:
@@ -71,6 +80,9 @@ def read_header_blocks(
 #: spaced blocks checked, and the order between them
 FULL_CHECK_BYTES = 1 << 20
 SAMPLED_BLOCKS = 64
+
+#: how much of a line's start :func:`check_order` keeps across blocks (CHROM and POS fit)
+_KEY_SPAN = 4096
 
 #: a record line's CHROM and POS (header lines, starting with '#', are not matched)
 _KEY = re.compile(rb"^([^\t\n#][^\t\n]*)\t(\d+)\t", re.MULTILINE)
@@ -91,7 +103,7 @@ def check_order(
     try:
         _check_order(reader, data_start, {n.encode(): r for n, r in contig_ranks.items()})
     except bgzf_mod.BgzfError as exc:
-        raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+        raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
 
 
 def _check_order(
@@ -110,17 +122,31 @@ def _check_order(
         blocks = (reader.read_block(o) for o in [first_block, *offsets] if o < end)
     previous: tuple[int, int] = (-1, -1)
     carry = b""
+    held = 0  # the length of the line going on into the next block
     follows = -1  # the offset of the block right after the last one read
     for block in blocks:
         if block.offset == first_block:
             data = block.data[first_within:]
         elif block.offset == follows:
             data = carry + block.data  # the line across the two blocks is checked whole
+            held += len(block.data)
+            if held > reader.max_line:  # #15: refused as the line reader would
+                raise bgzf_mod.LineTooLong(
+                    f"a line in the BGZF block at byte {block.offset} is longer than "
+                    f"{reader.max_line / (1 << 20):g} MB (not a VCF line, or a damaged file; "
+                    "--max-line-mb raises the limit)"
+                )
         else:
-            data = block.data[block.data.find(b"\n") + 1 :]  # from the first whole line
+            cut = block.data.find(b"\n")
+            if cut < 0:
+                continue  # inside one long line: nothing starts here
+            data = block.data[cut + 1 :]  # from the first whole line
         follows = block.next_offset
         cut = data.rfind(b"\n")
-        data, carry = data[: cut + 1], data[cut + 1 :]
+        # only the start of a line going on into the next block matters (its CHROM and POS)
+        if cut >= 0:
+            held = len(data) - cut - 1
+        data, carry = data[: cut + 1], data[cut + 1 : cut + 1 + _KEY_SPAN]
         for contig, pos_text in _KEY.findall(data):
             rank = ranks.get(contig)
             name = contig[:40].decode("utf-8", "replace")

@@ -170,9 +170,15 @@ def read_header(
     buf = b""
     lines: list[str] = []
     pos = 0
+    pieces: list[bytes] = []  # chunks inside one long line, joined once
     for chunk in chunks:
-        if len(buf) - pos > max_line:
-            raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
+        if buf and b"\n" not in chunk:
+            pieces.append(chunk)
+            if len(buf) - pos + sum(map(len, pieces)) > max_line:  # #15
+                raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
+            continue
+        if pieces:
+            chunk, pieces = b"".join([*pieces, chunk]), []
         if not lines and not buf and chunk:
             if chunk.startswith(BOM):
                 chunk = chunk[len(BOM) :]
@@ -198,6 +204,7 @@ def read_header(
             pos = nl + 1
             if lines[-1].startswith("#CHROM"):
                 return lines, buf[pos:]
+    buf += b"".join(pieces)
     if pos < len(buf):
         lines.append(decode_header_line(buf[pos:].rstrip(b"\r")))
     if not lines:

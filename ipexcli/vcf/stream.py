@@ -201,19 +201,24 @@ class LineSpool:
         rest, chunks, line_no = body()
         needles = [b"\n" + pattern for pattern in patterns]
         buffer = b""
+        pieces: list[bytes] = []  # chunks inside one long line, joined once
+        held = 0
         for chunk in chain(rest, chunks):
             if on_progress is not None:
                 on_progress(len(chunk))
-            buffer += chunk
-            cut = buffer.rfind(b"\n")
+            cut = chunk.rfind(b"\n")
             if cut < 0:
                 # #15: a line is refused once ``max_line`` of it is held (a line ending in
-                # this chunk may pass the limit by at most one chunk, 4 MiB)
-                if len(buffer) > max_line:
+                # a chunk may pass the limit by at most one chunk, 4 MiB)
+                pieces.append(chunk)
+                held += len(chunk)
+                if len(buffer) + held > max_line:
                     raise line_too_long(path, f"line {line_no + 1}", max_line)
                 continue
-            data, buffer = buffer[: cut + 1], buffer[cut + 1 :]
+            data = b"".join([buffer, *pieces, chunk[: cut + 1]])
+            buffer, pieces, held = chunk[cut + 1 :], [], 0
             line_no = _spool_block(spool, data, line_no, patterns, needles)
+        buffer += b"".join(pieces)
         self.n_lines = line_no + (1 if buffer else 0)
         if buffer:
             _spool_block(spool, buffer + b"\n", line_no, patterns, needles)
