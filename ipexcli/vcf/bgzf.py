@@ -92,7 +92,7 @@ class Block:
 class BgzfFile:
     """Random access to the blocks of a seekable BGZF file."""
 
-    def __init__(self, handle: BinaryIO) -> None:
+    def __init__(self, handle: BinaryIO, max_line: int = 100 << 20) -> None:
         self.handle = handle
         handle.seek(0, 2)
         self.size = handle.tell()
@@ -100,8 +100,8 @@ class BgzfFile:
         #: a record cut short when it is damaged); compared by identity
         self.cut_tail: bytes | None = None
         self._recent: dict[int, Block] = {}
-        #: #15: the longest line :meth:`iter_lines` holds (bytes); the reader sets it
-        self.max_line = 100 << 20
+        #: #15: the longest line :meth:`iter_lines` holds (bytes)
+        self.max_line = max_line
         #: set by :func:`ipexcli.vcf.bgzf_text.check_order` once the record order was checked
         self.order_checked = False
 

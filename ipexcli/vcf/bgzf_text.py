@@ -178,14 +178,17 @@ def bisect_checked(
     return bisect_lines(reader, data_start, contig_ranks, names, lo, end, path)
 
 
-def unsorted_error(path: str, exc: bgzf_mod.UnsortedError) -> InputFileError:
-    """A file found unsorted after its FOXP3 locus was read by bisection (too late to stream
-    instead: the answer would rest on an order that does not hold)."""
-    return InputFileError(
-        path,
-        f"the records are not sorted ({exc})",
-        "Sort and index it: bcftools sort -Oz -W -o sorted.vcf.gz FILE",
-    )
+def unsorted_error(path: str, exc: bgzf_mod.UnsortedError) -> None:
+    """Raise the error for a file found unsorted after its FOXP3 locus was read by bisection
+    (too late to stream instead: the answer would rest on an order that does not hold); a
+    chromosome bisection cannot look for (:class:`~ipexcli.vcf.bgzf.NotBisectable`) is not
+    one."""
+    if not isinstance(exc, bgzf_mod.NotBisectable):
+        raise InputFileError(
+            path,
+            f"the records are not sorted ({exc})",
+            "Sort and index it: bcftools sort -Oz -W -o sorted.vcf.gz FILE",
+        ) from None
 
 
 def bisect_lines(

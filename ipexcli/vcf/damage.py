@@ -10,13 +10,15 @@ POS; ``start``/``end`` of a locus are 0-based half-open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ipexcli.errors import InputFileError
+from ipexcli.vcf.records import BadRecord, RawRecord, record_pos
 from ipexcli.vcf.stats import DAMAGE, IngestStats, SkippedRecord, SkipReason
 
 if TYPE_CHECKING:
+    from ipexcli.model import VariantRecord
     from ipexcli.vcf.bgzf import BgzfFile
     from ipexcli.vcf.stream import LineSpool
 
@@ -32,6 +34,7 @@ class DamageLog:
         self.bgzf: BgzfFile | None = None  #: set when the file is read by BGZF blocks
         #: (POS or None, reason, line number or None, detail)
         self.records: list[tuple[int | None, SkipReason, int | None, str]] = []
+        self.cut_raw: RawRecord | None = None  #: the last record, when it had no newline
 
     def note(self, pos: int | None, reason: SkipReason, line: int | None, detail: str) -> None:
         if reason in DAMAGE:
@@ -61,6 +64,34 @@ class DamageLog:
         if line_no is not None:
             return line_no == self.spool.cut_line
         return self.bgzf is not None and line is self.bgzf.cut_tail
+
+    def bad_record(
+        self, stats: IngestStats, bad: BadRecord, line_no: int | None, line: bytes, text: str
+    ) -> None:
+        """A record that cannot be read: counted and noted, or (when it is the unterminated
+        last line) the error saying that the file ends inside it."""
+        detail = bad.detail
+        if line_no is None:  # index, bisection, BCF: say which record instead
+            detail += f" (record {text[:40]!r}...)"
+        if self.is_last_unterminated(line_no, line):
+            raise self.cut_short(line_no, detail)
+        stats.count(bad.reason, self.path, line_no, detail)
+        self.note(record_pos(text), bad.reason, line_no, detail)
+
+    def seen(self, raw: RawRecord, line_no: int | None, line: bytes) -> None:
+        """Note ``raw`` when it is the unterminated last line (its calls are checked later)."""
+        if self.is_last_unterminated(line_no, line):
+            self.cut_raw = raw
+
+    def checked(
+        self, raw: RawRecord, records: Iterable[VariantRecord]
+    ) -> list[VariantRecord]:
+        """``records`` (the expansion of ``raw``); an unreadable call in the unterminated last
+        line means the file was cut inside it."""
+        out = list(records)
+        if raw is self.cut_raw and any(call.invalid for r in out for call in r.calls):
+            raise self.cut_short(raw.line, "a sample column is cut")
+        return out
 
     def cut_short(self, line_no: int | None, detail: str) -> InputFileError:
         """The error for a damaged last line without newline: the file ends inside a record."""

@@ -30,7 +30,7 @@ from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_e
 from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
 from ipexcli.vcf.limits import MAX_LINE_BYTES
-from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw, record_pos
+from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
 #: records starting up to this many bases before a window are read so that a deletion
@@ -49,8 +49,8 @@ def open_vcf(
     """Open a VCF/BCF (``"-"`` = standard input); the format is detected from the bytes.
 
     Raises :class:`InputFileError`/:class:`VcfFormatError` (one line, with a hint) for a file
-    that is missing, empty, not a VCF, truncated or has a broken header, or has a line longer
-    than ``max_line`` bytes (#15).
+    that is missing, empty, not a VCF, truncated, has a broken header or (#15) a line longer
+    than ``max_line`` bytes.
     """
     return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields,
                      max_line=max_line)
@@ -103,7 +103,6 @@ class VcfReader:
         self._region: list[RawRecord] | None = None
         self._locus: list[VariantRecord] | None = None
         self._damage = DamageLog(path, self._spool)  #: #15: what could not be read
-        self._cut_raw: RawRecord | None = None  #: the last record when it had no newline
         #: called with the number of decompressed bytes each time a full pass over the file
         #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
         self.on_progress: Callable[[int], None] | None = None
@@ -120,13 +119,7 @@ class VcfReader:
         self._hint = self._header_hint(self._x_names + self._names_for("Y"))
         self.stats.header_build_hint = self._hint.build
         self._expander = Expander(
-            path,
-            self.header,
-            self._ref,
-            self._canonical,
-            self.stats,
-            pass_only,
-            self.info_fields,
+            path, self.header, self._ref, self._canonical, self.stats, pass_only, self.info_fields
         )
 
     # -- opening -------------------------------------------------------------------------------
@@ -252,8 +245,7 @@ class VcfReader:
 
     def _open_bgzf_text(self) -> None:
         assert self._handle is not None
-        self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle)
-        self._bgzf.max_line = self.max_line
+        self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle, self.max_line)
         lines, self._data_start = read_header_blocks(self._bgzf, self.path, self.max_line)
         self.header = parse_header(lines, self.path)
         self._index_path = index.usable_index(self.path, self.stats.notes)
@@ -325,9 +317,8 @@ class VcfReader:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
                                        end, self.path)
             except bgzf_mod.UnsortedError as exc:
-                late = self.stats.locus_method == "bgzf-bisection"  # #15: too late to stream
-                if late and not isinstance(exc, bgzf_mod.NotBisectable):
-                    raise unsorted_error(self.path, exc) from None
+                if self.stats.locus_method == "bgzf-bisection":  # #15: too late to stream
+                    unsorted_error(self.path, exc)
                 self.stats.notes.append(f"bisection not possible ({exc}); streaming the file")
                 self.stats.region_method = "stream"
             else:
@@ -396,17 +387,10 @@ class VcfReader:
             text = line.decode("utf-8", "replace")
             try:
                 raw = parse_raw(text, line_no, n_samples)
-            except BadRecord as bad:
-                detail = bad.detail
-                if line_no is None:  # index, bisection, BCF: say which record instead
-                    detail += f" (record {text[:40]!r}...)"
-                if self._damage.is_last_unterminated(line_no, line):
-                    raise self._damage.cut_short(line_no, detail) from None
-                self.stats.count(bad.reason, self.path, line_no, detail)
-                self._damage.note(record_pos(text), bad.reason, line_no, detail)
+            except BadRecord as bad:  # counted, noted, or the file was cut inside it (#15)
+                self._damage.bad_record(self.stats, bad, line_no, line, text)
                 continue
-            if self._damage.is_last_unterminated(line_no, line):
-                self._cut_raw = raw
+            self._damage.seen(raw, line_no, line)
             raws.append(raw)
             if not set(raw.ref) <= ACGT:
                 continue
@@ -446,11 +430,10 @@ class VcfReader:
             for raw in self._region:
                 if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
                     self.stats.records_in_region += 1
-                    count = self._damage.counter(self.stats, raw.pos)
-                    mine = list(expand(raw, build, count, check_ref=True, tally_ref=True))
-                    if raw is self._cut_raw and any(c.invalid for r in mine for c in r.calls):
-                        raise self._damage.cut_short(raw.line, "a sample column is cut")
-                    found.extend(mine)
+                    count = self._damage.counter(self.stats, raw.pos)  # #15: damage noted
+                    found.extend(self._damage.checked(
+                        raw, expand(raw, build, count, check_ref=True, tally_ref=True)
+                    ))
             self.stats.locus_damaged = self._damage.in_locus(locus.start, locus.end)
             self._locus = found
         yield from self._locus
