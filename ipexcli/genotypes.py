@@ -120,8 +120,8 @@ class SampleColumns:
         keys = format_text.split(":")
         self.n_keys = len(keys)
         where = {key: i for i, key in enumerate(keys)}
-        #: positions of GT, AD, DP, GQ in each column (None when the FORMAT lacks them)
-        self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ"))
+        #: positions of GT, AD, DP, GQ, PS in each column (None when the FORMAT lacks them)
+        self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ", "PS"))
         #: GT is the first FORMAT key (as the VCF specification requires when GT is present)
         self.gt_first = keys[0] == "GT"
         self._text = samples_text
@@ -208,7 +208,7 @@ class SampleColumns:
         cannot be read gives an invalid call (:func:`invalid_call`), never an exception."""
         values = column.split(":")
         n_values = len(values)
-        gt_at, ad_at, dp_at, gq_at = self._at
+        gt_at, ad_at, dp_at, gq_at, ps_at = self._at
         raw_gt = values[gt_at] if gt_at is not None and gt_at < n_values else ""
         if n_values > self.n_keys:
             return invalid_call(raw_gt, f"{n_values} values for {self.n_keys} FORMAT keys")
@@ -237,7 +237,10 @@ class SampleColumns:
                     dp = value
                 else:
                     gq = value
-        return Call(alleles, phased, raw_gt, ad, dp, gq, other)
+        ps = None
+        if ps_at is not None and ps_at < n_values and values[ps_at] not in ("", "."):
+            ps = values[ps_at]
+        return Call(alleles, phased, raw_gt, ad, dp, gq, other, ps)
 
 
 def _depth_ok(text: str) -> bool:

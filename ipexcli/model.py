@@ -122,6 +122,9 @@ class Call:
     gq: int | None = None
     #: True when one of the missing alleles is another ALT of a multi-allelic record
     other_alt: bool = False
+    #: FORMAT/PS (phase set) as written; None when absent or ``.``. Phased genotypes of one
+    #: sample with equal PS, or all without PS, are in one phase set (:mod:`ipexcli.phase`)
+    ps: str | None = None
     #: #15: why the sample column could not be read (bad GT, AD, DP, GQ...), "" when it could;
     #: an invalid call has every allele missing and no depths (it costs this sample's call at
     #: this record, never the record)
