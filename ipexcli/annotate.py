@@ -40,6 +40,8 @@ class AnnotateOptions:
     #: "all", "non_ref" (plain REF genotypes left out) or "auto" (non_ref above
     #: :data:`ipexcli.interpret.AUTO_ALL_GENOTYPES_MAX_SAMPLES` samples)
     genotypes: str = "auto"
+    #: #15: the longest input line read, in MB (``--max-line-mb``); longer is a data error
+    max_line_mb: int = 100
 
 
 def refdata_summary() -> dict[str, object]:

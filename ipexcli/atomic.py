@@ -150,7 +150,8 @@ def atomic_write(
         if mode == "wb":
             special: IO = open(destination, "wb")  # noqa: SIM115 - closed by the with below
         else:
-            special = open(destination, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+            special = open(destination, "w", encoding=encoding, newline=newline,  # noqa: SIM115
+                           errors="surrogateescape")
         with special:
             yield special
         return
@@ -169,7 +170,8 @@ def atomic_write(
         if mode == "wb":
             handle: IO = os.fdopen(fd, "wb")
         else:
-            handle = os.fdopen(fd, "w", encoding=encoding, newline=newline)
+            handle = os.fdopen(fd, "w", encoding=encoding, newline=newline,
+                               errors="surrogateescape")  # #15: sample-name bytes kept
     except BaseException:
         os.close(fd)
         _unlink_quietly(temp_name)

@@ -12,8 +12,12 @@ one Python step per sample per record, which is what made a 2,500-sample cohort 
   column is parsed the first time it is asked for), plus :meth:`SampleCalls.notable`, the
   columns that are not plain REF, already parsed.
 
-The non-REF columns of a record are parsed when the record is read, so a malformed GT still
-makes the reader skip the record (a plain-REF GT cannot be malformed).
+The non-REF columns of a record are parsed when the record is read. A column that cannot be
+read (a GT naming an allele the record does not have, an AD without one depth per allele, a
+DP/GQ that is not a number, more values than FORMAT keys) becomes an *invalid* call
+(:attr:`Call.invalid` says why, every allele missing): it costs that sample's call at that
+record, never the other samples' calls (issue 15). A plain-REF GT cannot be malformed; its other
+values are checked when the column is parsed (``--genotypes all``, or a PAR/female haploid REF).
 """
 
 from __future__ import annotations
@@ -109,11 +113,12 @@ class SampleColumns:
     end removed).
     """
 
-    __slots__ = ("_at", "_notable", "_split", "_text", "gt_first", "n")
+    __slots__ = ("_at", "_notable", "_split", "_text", "gt_first", "n", "n_keys")
 
     def __init__(self, format_text: str, samples_text: str, n: int) -> None:
         self.n = n
         keys = format_text.split(":")
+        self.n_keys = len(keys)
         where = {key: i for i, key in enumerate(keys)}
         #: positions of GT, AD, DP, GQ, PS in each column (None when the FORMAT lacks them)
         self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ", "PS"))
@@ -199,31 +204,58 @@ class SampleColumns:
         return self._text.translate(_PLOIDY_ONLY)
 
     def parse(self, column: str, alt_index: int, n_alts: int) -> Call:
-        """One column as a :class:`Call` for ALT ``alt_index`` of ``n_alts``; ValueError for a
-        malformed GT."""
+        """One column as a :class:`Call` for ALT ``alt_index`` of ``n_alts``; a column that
+        cannot be read gives an invalid call (:func:`invalid_call`), never an exception."""
         values = column.split(":")
         n_values = len(values)
         gt_at, ad_at, dp_at, gq_at, ps_at = self._at
         raw_gt = values[gt_at] if gt_at is not None and gt_at < n_values else ""
+        if n_values > self.n_keys:
+            return invalid_call(raw_gt, f"{n_values} values for {self.n_keys} FORMAT keys")
         if raw_gt:
-            alleles, phased, other = parse_gt(raw_gt, alt_index, n_alts)
+            try:
+                alleles, phased, other = parse_gt(raw_gt, alt_index, n_alts)
+            except ValueError as exc:
+                return invalid_call(raw_gt, str(exc))
         else:
             alleles, phased, other = (), False, False
         ad = None
         ad_total = None
         if ad_at is not None and ad_at < n_values and values[ad_at] not in ("", "."):
             depths = values[ad_at].split(",")
-            if len(depths) == n_alts + 1:
-                ad = (int_or_none(depths[0]), int_or_none(depths[alt_index]))
-                if n_alts > 1:  # the balance is over every allele's depth (#13)
-                    counts = [int_or_none(d) for d in depths]
-                    ad_total = None if None in counts else sum(counts)  # type: ignore[arg-type]
-        dp = int_or_none(values[dp_at]) if dp_at is not None and dp_at < n_values else None
-        gq = int_or_none(values[gq_at]) if gq_at is not None and gq_at < n_values else None
+            if len(depths) != n_alts + 1 or not all(_depth_ok(d) for d in depths):
+                return invalid_call(
+                    raw_gt, f"AD {values[ad_at][:30]!r} is not {n_alts + 1} depths (Number=R)"
+                )
+            ad = (int_or_none(depths[0]), int_or_none(depths[alt_index]))
+            if n_alts > 1:  # the balance is over every allele's depth (#13)
+                counts = [int_or_none(d) for d in depths]
+                ad_total = None if None in counts else sum(counts)  # type: ignore[arg-type]
+        dp = gq = None
+        for name, at in (("DP", dp_at), ("GQ", gq_at)):
+            if at is not None and at < n_values and values[at] not in ("", "."):
+                value = int_or_none(values[at])
+                if value is None:
+                    return invalid_call(raw_gt, f"{name} {values[at][:20]!r} is not a number")
+                if name == "DP":
+                    dp = value
+                else:
+                    gq = value
         ps = None
         if ps_at is not None and ps_at < n_values and values[ps_at] not in ("", "."):
             ps = values[ps_at]
         return Call(alleles, phased, raw_gt, ad, dp, gq, other, ps, ad_total)
+
+
+def _depth_ok(text: str) -> bool:
+    return text == "." or int_or_none(text) is not None
+
+
+def invalid_call(raw_gt: str, why: str) -> Call:
+    """The call of a sample column that cannot be read: every allele missing (as many as the
+    GT text shows, one without a GT), ``raw_gt`` kept as written, ``invalid`` saying why."""
+    ploidy = 1 + len(_GT_SPLIT.findall(raw_gt.lstrip("/|"))) if raw_gt else 1
+    return Call((None,) * ploidy, "|" in raw_gt, raw_gt, invalid=why)
 
 
 @lru_cache(maxsize=64)
@@ -265,7 +297,7 @@ class SampleCalls(Sequence[Call]):
         self._alt_index = alt_index
         self._n_alts = n_alts
         self._parsed: dict[str, Call] = {}
-        # parse the non-plain-REF columns now: a malformed GT raises here, at reading time
+        # parse the non-plain-REF columns now (an unreadable one gives an invalid call)
         notable = [(i, self._call(text)) for i, text in columns.notable()]
         if not columns.gt_first:
             notable = [(i, call) for i, call in notable if call.raw_gt not in PLAIN_REF_GTS]

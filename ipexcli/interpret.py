@@ -376,7 +376,8 @@ def interpret_file(
     warnings: list[str] = []
     info_fields = (options.af_field,) if options.af_field else ()
     with open_vcf(
-        path, build=options.build, pass_only=options.pass_only, info_fields=info_fields
+        path, build=options.build, pass_only=options.pass_only, info_fields=info_fields,
+        max_line=options.max_line_mb << 20,
     ) as reader, (progress(path) if progress else nullcontext(None)) as tick:
         reader.on_progress = tick
         records = list(reader.locus_records())
@@ -406,6 +407,9 @@ def interpret_file(
         if decision.warning:
             warnings.append(f"{path}: {decision.warning}")
         warnings.extend(f"{path}: {note}" for note in stats.notes)
+        unchecked = stats.not_validated(path)  # #15: say what was not checked (shown first)
+        if unchecked:
+            warnings.insert(0, unchecked)
         file_format = reader.file_format
     locus = data.locus(build) if build else None
     region = (
@@ -460,13 +464,15 @@ def interpret_file(
     record_keys = tuple(input_record(r, key) for r, key in per_record)
     from ipexcli.duplicates import duplicate_groups
 
+    unread = list(stats.locus_damaged)  # #15: records, then calls, that could not be read
     file_genotypes = _FileGenotypes(
-        path, samples, per_record, record_keys, findings, checks, declared, coverage,
+        path, samples, per_record, record_keys, findings, checks, declared, coverage, unread,
         parents=_sequenced_parents(samples, pedigree),
         groups=duplicate_groups([key for _, key in per_record]),
     )
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
     warnings.extend(file_genotypes.notes)
+    warnings.extend(f"not read in the FOXP3 locus: {item}" for item in unread)
     if structural:  # #13: carriers of a structural ALT: stated, never "no reportable variant"
         from ipexcli.structural import mark_carriers
 
@@ -497,7 +503,7 @@ def interpret_file(
         build=build.value if build else "",
         build_method=decision.message or decision.method,
         contig=stats.contig_name or "",
-        region_method=stats.region_method,
+        region_method=stats.locus_method or stats.region_method,  # #15: what read FOXP3
         records_read=stats.records_read,
         records_in_region=stats.records_in_region,
         skipped=dict(stats.skipped),
@@ -509,6 +515,7 @@ def interpret_file(
         warnings=tuple(warnings),
         records=record_keys,
         sex_records_read=stats.chrom_records_read,
+        unread=tuple(unread),
     )
     return FileOutcome(input_result, tuple(results.values()), tuple(sample_results),
                        tuple(warnings))
@@ -529,6 +536,34 @@ class _CallsByName(Mapping[str, Call]):
 
     def __len__(self) -> int:
         return len(self._index)
+
+
+#: #15: the genotype flag of a sample column that could not be read (treated as a no call)
+INVALID_CALL = "INVALID_CALL"
+
+
+def _name_invalid(
+    sample: str,
+    verdicts: tuple[Verdict, ...],
+    calls: Iterable[tuple[VariantRecord, VariantFinding, Call]],
+    unread: list[str],
+) -> tuple[Verdict, ...]:
+    """#15: the verdicts with a first reason naming each of the sample's unreadable calls (and
+    those calls added to ``unread``, "FILE: line N: call of S: why")."""
+    found = []
+    for record, finding, call in calls:
+        if call.invalid:
+            where = f"line {record.line}" if record.line is not None else f"pos {record.pos}"
+            unread.append(f"{record.source}: {where}: call of {sample}: {call.invalid}")
+            found.append(f"{finding.hgvs} ({call.invalid})")
+    if not found:
+        return verdicts
+    reason = (
+        f"unreadable genotype at {'; '.join(found[:5])}"
+        + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        + ": counted as a no call; check the file (bcftools view)"
+    )
+    return tuple(replace(v, reasons=(reason, *v.reasons)) for v in verdicts)
 
 
 #: ``--genotypes auto`` lists every genotype of a file with up to this many samples, and only
@@ -574,9 +609,13 @@ def _interpreter() -> tuple[
             label = labels.get(label_key)
             if label is None:
                 label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
+            shown = label[:3]
+            if call.invalid:  # #15: an unreadable sample column, counted as a no call
+                shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
+                         (*shown[2], INVALID_CALL))
             # the call is kept in the value so that its id is not reused while cached
             hit = results[memo_key] = (
-                _genotype_result(key, call, label[:3], label[3], record), call
+                _genotype_result(key, call, shown, label[3], record), call
             )
         return hit[0]
 
@@ -608,6 +647,8 @@ class _FileGenotypes:
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
     coverage: Coverage
+    #: #15: filled with the unreadable calls met ("FILE: line N: call of S: why")
+    unread: list[str]
     #: sample -> (mother's, father's) column index in this file, for samples whose PED names
     #: a sequenced parent (phase from the parents, :mod:`ipexcli.phase`)
     parents: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
@@ -712,14 +753,19 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
                 used_pairs = [i for i in used_pairs if i not in dropped]
                 genotypes = [_flag_duplicates(g) if at in flagged else g
                              for at, g in enumerate(genotypes)]
+        every_pair = pairs
         pairs = [pairs[i] for i in used_pairs]
-        verdicts = interpret_sample(
+        sample_verdicts = interpret_sample(
             sample, used, pairs, file.coverage, basis, interpret, file.parent_calls(sample)
         )
-        genotypes = _with_quality_flags(genotypes, verdicts, used_pairs)
-        results.append(
-            SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
+        genotypes = _with_quality_flags(genotypes, sample_verdicts, used_pairs)
+        verdicts = _name_invalid(
+            sample,
+            _verdicts(sample_verdicts),
+            ((per_record[i][0], *every_pair[i]) for i in used_pairs),
+            file.unread,
         )
+        results.append(SampleResult(sample, file.path, sex_result, tuple(genotypes), verdicts))
     return results, used_sexes
 
 
@@ -745,10 +791,13 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     everyone = frozenset(range(len(samples)))
     position = {id(where): at for at, where in enumerate(file.keys)}
     kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
+    lines: dict[str, VariantRecord] = {}  # #15: where an invalid call was read
     for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
         for index, call in notable_calls(calls):
             kept[index].append((key, call, where))
+            if call.invalid:
+                lines[f"{key} {id(call)}"] = record
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
@@ -784,9 +833,17 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
         )
         genotypes = _with_quality_flags(genotypes, sample_verdicts, used_pairs)
-        results.append(
-            SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(sample_verdicts))
+        verdicts = _name_invalid(
+            sample,
+            _verdicts(sample_verdicts),
+            (
+                (lines[f"{key} {id(call)}"], findings[key], call)
+                for key, call, _ in mine
+                if call.invalid
+            ),
+            file.unread,
         )
+        results.append(SampleResult(sample, path, sex_result, tuple(genotypes), verdicts))
     return results, used_sexes
 
 

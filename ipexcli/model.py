@@ -127,6 +127,10 @@ class Call:
     ps: str | None = None
     #: the sum of every AD value of the record (REF and all ALTs); None without a full AD
     ad_total: int | None = None
+    #: #15: why the sample column could not be read (bad GT, AD, DP, GQ...), "" when it could;
+    #: an invalid call has every allele missing and no depths (it costs this sample's call at
+    #: this record, never the record)
+    invalid: str = ""
 
     @property
     def ploidy(self) -> int:

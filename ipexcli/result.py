@@ -343,6 +343,10 @@ class InputResult:
     records: tuple[InputRecord, ...] = ()
     #: chrX/chrY records read for sex inference (``records_read`` counts the FOXP3 windows)
     sex_records_read: int = 0
+    #: #15: what could not be read in the FOXP3 locus: damaged records ("FILE: line N: reason:
+    #: detail") and unreadable sample columns ("FILE: line N: call of S: why"); ``--fail-on``
+    #: does not pass on them unless ``--allow-skipped``
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,10 @@ EXIT_FINDING = 3
               show_default=True,
               help="VCF report only: locus = the records overlapping FOXP3; all = every input "
               "record, the others passed through untouched (the output can replace the input).")
+@click.option("--allow-skipped", is_flag=True,
+              help="Let --fail-on pass although records or genotypes in the FOXP3 locus could "
+              "not be read (each is warned about). Without it such a run exits 1: a gate must "
+              "not pass on data it did not read.")
 def annotate(
     vcfs: tuple[str, ...],
     sexes: tuple[tuple[str, object], ...],
@@ -51,8 +55,10 @@ def annotate(
     fail_on: str | None,
     fail_on_filtered: bool,
     scope: str,
+    allow_skipped: bool,
     no_sex_inference: bool,
     genotypes: str,
+    max_line_mb: int,
 ) -> None:
     """Annotate FOXP3 variants in VCF files and explain each sample's genotype (X-linked).
 
@@ -69,8 +75,9 @@ def annotate(
       bcftools view -r chrX:49250000-49270000 big.vcf.gz | ipex annotate - --format tsv
 
     \b
-    Exit codes: 0 ok; 1 data error (unreadable input, build mismatch...); 2 usage error;
-    3 a finding matched --fail-on.
+    Exit codes: 0 ok; 1 data error (unreadable input, build mismatch, with --fail-on: a
+    record or genotype of the FOXP3 locus that could not be read...); 2 usage error; 3 a
+    finding matched --fail-on.
     """
     from ipexcli.annotate import annotate_files
     from ipexcli.report.output import write_report
@@ -124,8 +131,24 @@ def annotate(
             f"{where}: cannot write the report ({exc.strerror or exc})",
             "Check that the folder exists and is writable and that the disk is not full",
         ) from None
+    if fail_on and not allow_skipped:
+        _refuse_unread(report)
     if fail_on and annotate_io.fail_on(report, fail_on, fail_on_filtered):
         sys.exit(EXIT_FINDING)
+
+
+def _refuse_unread(report: object) -> None:
+    """#15: ``--fail-on`` does not pass on a FOXP3 locus that was not wholly read (exit 1)."""
+    from ipexcli.errors import IpexError
+
+    unread = [item for i in report.inputs for item in i.unread]  # type: ignore[attr-defined]
+    if unread:
+        raise IpexError(
+            f"--fail-on: {len(unread)} record(s) or genotype(s) in the FOXP3 locus could not be "
+            f"read (first: {unread[0]})",
+            "Fix or re-create the file (bcftools view reports the damage), or accept the "
+            "gap with --allow-skipped",
+        )
 
 
 #: at most this many warnings on stderr; the rest are counted (all are in the report)

@@ -92,6 +92,7 @@ def batch(
     frequency_thresholds: str | None,
     no_sex_inference: bool,
     genotypes: str,
+    max_line_mb: int,
     chunk: tuple[int, int] | None,
     no_summary: bool,
     merge_only: bool,

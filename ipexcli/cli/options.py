@@ -120,6 +120,12 @@ def annotate_options(function: F) -> F:
     function = click.option(
         "--pass-only", is_flag=True, help="Ignore records whose FILTER is not PASS."
     )(function)
+    function = click.option(  # #15: bounded memory
+        "--max-line-mb", type=click.IntRange(1, 1 << 16), default=100, show_default=True,
+        metavar="MB",
+        help="Longest input line accepted; a longer one is a data error (a damaged file), "
+        "refused before it is held in memory.",
+    )(function)
     return sample_options(build_option(function))
 
 
@@ -179,4 +185,5 @@ def options_from(params: Mapping[str, Any], formats: Iterable[str]) -> Any:
         thresholds=parse_frequency_thresholds(params.get("frequency_thresholds")),
         infer_sex=not params["no_sex_inference"],
         genotypes=mode,
+        max_line_mb=params["max_line_mb"],
     )

@@ -122,7 +122,7 @@ def printable(value: T) -> T:
     if isinstance(value, str) and type(value) is str:  # not a str-valued enum
         if _CONTROL.search(value) is None:
             return value
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)  # type: ignore[return-value]
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}", value)  # type: ignore[return-value]
     # containers and dataclasses are rebuilt only when something inside changed (a cohort
     # report holds ~100,000 objects, nearly always clean)
     if isinstance(value, tuple):
@@ -150,7 +150,9 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 
 
 #: C0 controls except TAB and LF, DEL and the C1 controls
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: control characters, and (#15) the surrogates that stand for bytes of a sample name that are
+#: not UTF-8 (shown as ``\\xNN``, the byte; the report files keep the byte itself)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
 T = TypeVar("T")
 
 

@@ -19,12 +19,25 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import fields, is_dataclass
 from typing import IO, Any
 
 from ipexcli.result import GenotypeResult, InputRecord, Report, SampleResult
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: #15: a byte of a sample name that is not UTF-8 (decoded with ``surrogateescape``)
+_RAW_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _encode(value: Any) -> str:
+    """Compact JSON text; a sample-name byte that is not UTF-8 is written as its ``\\udcXX``
+    escape (valid JSON: Python's json reads it back as the same ``surrogateescape`` text)."""
+    text = _encode_plain(value)
+    if _RAW_BYTE.search(text) is None:
+        return text
+    return _RAW_BYTE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 #: dataclass type -> its field names (``dataclasses.fields`` is slow in a loop)
 _FIELDS: dict[type, tuple[str, ...]] = {}

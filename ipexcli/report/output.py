@@ -106,8 +106,17 @@ def write_report(report: Report, fmt: str, output: str | None, *, scope: str = "
         if fmt == "vcf":
             write_stream(report, fmt, sys.stdout.buffer, scope=scope, sources=sources)
             sys.stdout.buffer.flush()
-        else:
-            write_stream(report, fmt, sys.stdout, scope=scope, sources=sources)
+        else:  # #15: sample names that are not UTF-8 go out as the bytes they came in as
+            sys.stdout.flush()
+            buffer = getattr(sys.stdout, "buffer", None)
+            stream: IO[Any] = sys.stdout if buffer is None else io.TextIOWrapper(
+                buffer, encoding="utf-8", errors="surrogateescape", newline="",
+                write_through=True,
+            )
+            write_stream(report, fmt, stream, scope=scope, sources=sources)
+            if buffer is not None:
+                stream.flush()
+                stream.detach()  # type: ignore[attr-defined]
             sys.stdout.flush()
         return
     found = suffix_format(output)
@@ -137,7 +146,7 @@ def _gzip_text(handle: IO[bytes], fmt: str) -> Iterator[IO[Any]]:
         if fmt == "vcf":
             yield packed  # type: ignore[misc]
         else:
-            text = io.TextIOWrapper(packed, encoding="utf-8", newline="")
+            text = io.TextIOWrapper(packed, encoding="utf-8", newline="", errors="surrogateescape")
             yield text
             text.flush()
             text.detach()

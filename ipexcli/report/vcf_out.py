@@ -325,7 +325,7 @@ def _version(lines: list[bytes]) -> str:
         if line.startswith(b"##fileformat=VCFv"):
             found = re.match(rb"##fileformat=VCFv(\d+)\.(\d+)", line)
             if found and (int(found.group(1)), int(found.group(2))) > VCF_VERSION:
-                return line.decode("utf-8", "replace").rstrip("\r\n")
+                return line.decode("utf-8", "surrogateescape").rstrip("\r\n")
     return "##fileformat=VCFv{}.{}".format(*VCF_VERSION)
 
 
@@ -361,9 +361,9 @@ def _header(report: Report, item: InputResult, samples: list[SampleResult],
     for line in input_lines[:-1]:
         if line.startswith(b"##fileformat") or _is_ours(line):
             continue
-        out.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        out.append(line.decode("utf-8", "surrogateescape").rstrip("\r\n"))
     out.extend(line for line in ours if line)
-    out.append(input_lines[-1].decode("utf-8", "replace").rstrip("\r\n"))
+    out.append(input_lines[-1].decode("utf-8", "surrogateescape").rstrip("\r\n"))
     return out
 
 
@@ -471,7 +471,7 @@ def _annotate_line(line: bytes, notes: _Annotations, number: int, tx: object) ->
             sample = column - 9
             per_alt = [row[sample] if sample < len(row) else "." for row in labels]
             cols[column] = value + ":" + ",".join(per_alt)
-    return ("\t".join(cols) + "\n").encode()
+    return ("\t".join(cols) + "\n").encode("utf-8", "surrogateescape")
 
 
 def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
@@ -533,7 +533,7 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
                         start -= len(line)
                         header.append(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
                     out.write(("\n".join(_header(report, item, samples, header)) + "\n")
-                              .encode())
+                              .encode("utf-8", "surrogateescape"))
             body = body[start:]
             if not body:
                 continue
@@ -541,12 +541,14 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
     if carry:
         if in_header:
             header.append(carry)
-            out.write(("\n".join(_header(report, item, samples, header)) + "\n").encode())
+            out.write(("\n".join(_header(report, item, samples, header)) + "\n")
+                      .encode("utf-8", "surrogateescape"))
         else:
             _write_body(carry + b"\n", number, out, scope_of, notes, tx, everything)
     elif in_header:
         header.append(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
-        out.write(("\n".join(_header(report, item, samples, header)) + "\n").encode())
+        out.write(("\n".join(_header(report, item, samples, header)) + "\n")
+                      .encode("utf-8", "surrogateescape"))
     warnings = []
     if notes.not_read:
         warnings.append(
@@ -591,4 +593,4 @@ def render(report: Report, input_path: str | None = None, *, scope: str = "locus
     """The annotated VCF of one input as text (see :func:`write`)."""
     buffer = io.BytesIO()
     write(report, buffer, input_path, scope=scope, source=source)
-    return buffer.getvalue().decode("utf-8")
+    return buffer.getvalue().decode("utf-8", "surrogateescape")

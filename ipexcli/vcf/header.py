@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ipexcli.errors import InputFileError, VcfFormatError
+from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,14 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
         raise VcfFormatError(
             path, len(lines), "the 9th header column is not FORMAT", "Fix the #CHROM line"
         )
+    if "" in samples:  # #15: bcftools cannot read such an output either
+        raise VcfFormatError(
+            path,
+            len(lines),
+            f"sample column {samples.index('') + 10} of the #CHROM line has an empty name "
+            "(a TAB at the end of the line?)",
+            "Remove the extra TAB or name the sample (bcftools reheader -s)",
+        )
     if len(set(samples)) != len(samples):
         dupes = sorted({s for s in samples if samples.count(s) > 1})
         raise VcfFormatError(
@@ -153,12 +162,23 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
     )
 
 
-def read_header(chunks: Iterator[bytes], path: str) -> tuple[list[str], bytes]:
-    """Header lines (decoded, without newline) and the undecoded rest of the first chunks."""
+def read_header(
+    chunks: Iterator[bytes], path: str, max_line: int = MAX_LINE_BYTES
+) -> tuple[list[str], bytes]:
+    """Header lines (decoded, without newline) and the undecoded rest of the first chunks; a
+    header line longer than ``max_line`` bytes is a data error (#15)."""
     buf = b""
     lines: list[str] = []
     pos = 0
+    pieces: list[bytes] = []  # chunks inside one long line, joined once
     for chunk in chunks:
+        if buf and b"\n" not in chunk:
+            pieces.append(chunk)
+            if len(buf) - pos + sum(map(len, pieces)) > max_line:  # #15
+                raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
+            continue
+        if pieces:
+            chunk, pieces = b"".join([*pieces, chunk]), []
         if not lines and not buf and chunk:
             if chunk.startswith(BOM):
                 chunk = chunk[len(BOM) :]
@@ -180,16 +200,29 @@ def read_header(chunks: Iterator[bytes], path: str) -> tuple[list[str], bytes]:
             nl = buf.find(b"\n", pos)
             if nl < 0:
                 break
-            lines.append(buf[pos:nl].rstrip(b"\r").decode("utf-8", "replace"))
+            lines.append(decode_header_line(buf[pos:nl].rstrip(b"\r")))
             pos = nl + 1
             if lines[-1].startswith("#CHROM"):
                 return lines, buf[pos:]
+    buf += b"".join(pieces)
     if pos < len(buf):
-        lines.append(buf[pos:].rstrip(b"\r").decode("utf-8", "replace"))
+        lines.append(decode_header_line(buf[pos:].rstrip(b"\r")))
     if not lines:
         raise InputFileError(path, "the file is empty", "Give a VCF with a header and records")
     check_header_end(lines, path)
     return lines, b""
+
+
+def decode_header_line(line: bytes) -> str:
+    """A header line as text. #15: the ``#CHROM`` line (the sample names) is decoded with
+    ``surrogateescape``, so that names that are not UTF-8 stay distinct and are written back as
+    the same bytes (the report writers encode with ``surrogateescape``); other lines with
+    replacement characters.
+
+    >>> decode_header_line(b"#CHROM\\tPOS\\xff").encode("utf-8", "surrogateescape")[-1]
+    255
+    """
+    return line.decode("utf-8", "surrogateescape" if line.startswith(b"#CHROM") else "replace")
 
 
 def check_text_start(data: bytes, path: str) -> None:

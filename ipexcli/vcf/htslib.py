@@ -83,7 +83,7 @@ def write_bgzf_indexed(text: str, path: str | os.PathLike[str]) -> None:
     dest = Path(path)
     with tempfile.TemporaryDirectory(dir=dest.parent or ".", prefix=".ipex-") as tmp:
         plain = Path(tmp) / "out.vcf"
-        plain.write_text(text)
+        plain.write_bytes(text.encode("utf-8", "surrogateescape"))  # #15: names as read
         compressed = Path(tmp) / "out.vcf.gz"
         try:
             pysam.tabix_compress(str(plain), str(compressed), force=True)

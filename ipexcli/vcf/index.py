@@ -42,7 +42,7 @@ import sys
 from collections.abc import Iterator
 
 from ipexcli.errors import InputFileError
-from ipexcli.vcf.bgzf import BgzfError, BgzfFile
+from ipexcli.vcf.bgzf import BgzfError, BgzfFile, hint_for
 
 
 def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -97,6 +97,11 @@ class TabixIndex:
         else:
             raise BgzfError("not a tabix or CSI index")
         self.starts = self._ref_starts(data, cursor, n_ref)
+        #: #15: "" once checked to be this file's index, else why not (None: not checked yet);
+        #: the sequences whose first offset was checked; each sequence's (first, last) offsets
+        self.belongs: str | None = None
+        self.checked: set[str] = set()
+        self.span_of: dict[str, tuple[int, int]] = {}
 
     def _ref_starts(self, data: bytes, cursor: int, n_ref: int) -> list[int]:
         """Byte offset of each sequence's bins. Every field after the names is a multiple of
@@ -167,6 +172,37 @@ class TabixIndex:
         return max(min(kept), min_off)
 
 
+    def spans(self) -> list[tuple[str, int, int]]:
+        """``(name, first, last)`` virtual offsets of each sequence's records: from its
+        pseudo-bin (which htslib writes: the offsets of its first record and just past its last),
+        else the smallest chunk start and largest chunk end of its bins."""
+        data = self.data
+        pseudo = ((1 << (3 * self.depth + 3)) - 1) // 7 + 1
+        out = []
+        for name, cursor in zip(self.names, self.starts, strict=False):
+            n_bin = _I32.unpack_from(data, cursor)[0]
+            cursor += 4
+            first, last, exact = None, None, False
+            for _ in range(n_bin):
+                if self.csi:
+                    bin_id, _loffset, n_chunk = struct.unpack_from("<IQi", data, cursor)
+                    cursor += 16
+                else:
+                    bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
+                    cursor += 8
+                values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
+                cursor += 16 * n_chunk
+                if bin_id == pseudo and n_chunk == 2:
+                    first, last, exact = values[0], values[1], True
+                elif not exact and n_chunk:
+                    low, high = min(values[0::2]), max(values[1::2])
+                    first = low if first is None else min(first, low)
+                    last = high if last is None else max(last, high)
+            if first is not None and last is not None:
+                out.append((name, first, last))
+        return out
+
+
 def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:
     """Read and decompress a ``.tbi``/``.csi`` index (both are BGZF-compressed)."""
     with open(path, "rb") as handle:
@@ -208,6 +244,12 @@ def index_lines(
     Raises :class:`BgzfError` before yielding anything when the index does not fit the file
     (the caller then bisects); a damaged data block later raises :class:`InputFileError`.
     """
+    problem = belongs_to(bgzf, index, names)  # #15: before the index is trusted
+    if problem:
+        raise BgzfError(
+            f"{os.path.basename(index_path)} does not belong to this file ({problem}); "
+            "it was ignored (re-index: tabix -f -p vcf FILE, or bcftools index -f FILE)"
+        )
     starts = [(name, index.start_offset(name, lo, end)) for name in names]
     for name, voff in starts:  # before yielding anything: the caller may fall back
         if voff is not None:
@@ -230,7 +272,78 @@ def index_lines(
                 if pos is None or pos > lo:
                     yield None, line
         except BgzfError as exc:
-            raise InputFileError(path, str(exc), "Re-compress with bgzip") from None
+            raise InputFileError(path, str(exc), hint_for(exc)) from None
+
+
+def _first_record(bgzf: BgzfFile, voff: int) -> bytes | None:
+    """The first record line (not a header line) read from virtual offset ``voff``."""
+    if voff >> 16 >= bgzf.size:
+        return None
+    for line in bgzf.iter_lines(voff >> 16, voff & 0xFFFF):
+        if line and not line.startswith(b"#"):
+            return line
+    return None
+
+
+def belongs_to(bgzf: BgzfFile, index: TabixIndex, names: list[str]) -> str:
+    """#15: why ``index`` is not this file's index, or "" when it is (checked once per
+    sequence; the result is kept on ``index``).
+
+    An index is trusted only when the offset of the first record of each queried sequence in
+    ``names`` (and of the first and the last sequence of the file) lands on a record of that
+    sequence, the earliest of them on the file's first record, and nothing but the end of the
+    data follows the latest ``last`` offset: a newer index of another file (which the age check
+    beside the file cannot catch) fails one of these. A few blocks are read.
+    """
+    if index.belongs is None:
+        index.span_of = {name: (first, last) for name, first, last in index.spans()}
+        index.belongs = _belongs(bgzf, index)
+    if index.belongs:
+        return index.belongs
+    for name in names:
+        if name in index.checked:
+            continue
+        index.checked.add(name)
+        problem = _lands_on(bgzf, index, name)
+        if problem:
+            index.belongs = problem
+            return problem
+    return ""
+
+
+def _lands_on(bgzf: BgzfFile, index: TabixIndex, name: str) -> str:
+    span = index.span_of.get(name)
+    if span is None:
+        return ""  # no records of ``name`` in a file whose index was otherwise checked
+    try:
+        line = _first_record(bgzf, span[0])
+    except BgzfError as exc:
+        return f"its offset for {name} does not fit the file: {exc}"
+    if line is None or line.partition(b"\t")[0] != name.encode():
+        return f"its offset for {name} does not land on a {name} record"
+    return ""
+
+
+def _belongs(bgzf: BgzfFile, index: TabixIndex) -> str:
+    spans = index.span_of
+    if not spans:
+        return "it indexes no records"
+    by_first = sorted(spans, key=lambda n: spans[n][0])
+    for name in {by_first[0], by_first[-1]}:
+        index.checked.add(name)
+        problem = _lands_on(bgzf, index, name)
+        if problem:
+            return problem
+    earliest = spans[by_first[0]][0]
+    latest = max(last for _, last in spans.values())
+    try:
+        if _first_record(bgzf, 0) != _first_record(bgzf, earliest):
+            return "the file's first record is not where the index starts"
+        if latest >> 16 > bgzf.size or _first_record(bgzf, latest) is not None:
+            return "the file has records after the index's last one"
+    except BgzfError as exc:
+        return f"its offsets do not fit the file: {exc}"
+    return ""
 
 
 def check_index_offset(bgzf: BgzfFile, index_path: str, name: str, voff: int) -> None:

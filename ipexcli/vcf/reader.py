@@ -26,8 +26,10 @@ from ipexcli.errors import BuildMismatchError, InputFileError, UsageError
 from ipexcli.model import Build, VariantRecord
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf import htslib, index, stream
-from ipexcli.vcf.bgzf_text import bisect_lines, read_header_blocks
+from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_error
+from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES
 from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
@@ -42,13 +44,16 @@ def open_vcf(
     build: Build | None = None,
     pass_only: bool = False,
     info_fields: Sequence[str] = (),
+    max_line: int = MAX_LINE_BYTES,
 ) -> VcfReader:
     """Open a VCF/BCF (``"-"`` = standard input); the format is detected from the bytes.
 
     Raises :class:`InputFileError`/:class:`VcfFormatError` (one line, with a hint) for a file
-    that is missing, empty, not a VCF, truncated or has a broken header.
+    that is missing, empty, not a VCF, truncated, has a broken header or (#15) a line longer
+    than ``max_line`` bytes.
     """
-    return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields)
+    return VcfReader(os.fspath(path), build=build, pass_only=pass_only, info_fields=info_fields,
+                     max_line=max_line)
 
 
 class VcfReader:
@@ -73,6 +78,7 @@ class VcfReader:
         build: Build | None = None,
         pass_only: bool = False,
         info_fields: Sequence[str] = (),
+        max_line: int = MAX_LINE_BYTES,
     ) -> None:
         from ipexcli import refdata
 
@@ -86,6 +92,7 @@ class VcfReader:
         self.stats = IngestStats()
         self._handle: BinaryIO | None = None
         self._spool = stream.LineSpool()
+        self._spool.max_line, self._spool.path, self.max_line = max_line, path, max_line
         self._tempfiles: list[str] = []
         self._variant_file: Any = None  # pysam.VariantFile for BCF
         self._index_path: str | None = None
@@ -95,6 +102,7 @@ class VcfReader:
         self._decision: BuildDecision | None = None
         self._region: list[RawRecord] | None = None
         self._locus: list[VariantRecord] | None = None
+        self._damage = DamageLog(path, self._spool)  #: #15: what could not be read
         #: called with the number of decompressed bytes each time a full pass over the file
         #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
         self.on_progress: Callable[[int], None] | None = None
@@ -111,13 +119,7 @@ class VcfReader:
         self._hint = self._header_hint(self._x_names + self._names_for("Y"))
         self.stats.header_build_hint = self._hint.build
         self._expander = Expander(
-            path,
-            self.header,
-            self._ref,
-            self._canonical,
-            self.stats,
-            pass_only,
-            self.info_fields,
+            path, self.header, self._ref, self._canonical, self.stats, pass_only, self.info_fields
         )
 
     # -- opening -------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ class VcfReader:
         elif kind == "gzip":
             self.file_format = "gzip"
             handle.seek(0)
-            lines, _ = read_header(stream.decompressed_chunks(handle, path), path)
+            lines, _ = read_header(stream.decompressed_chunks(handle, path), path, self.max_line)
             self.header = parse_header(lines, path)
             self.stats.region_method = "stream"
         elif kind == "bcf-raw":
@@ -174,7 +176,7 @@ class VcfReader:
         elif kind == "text":
             self.file_format = "vcf"
             handle.seek(0)
-            lines, _ = read_header(stream.plain_chunks(handle), path)
+            lines, _ = read_header(stream.plain_chunks(handle), path, self.max_line)
             self.header = parse_header(lines, path)
             self.stats.region_method = "stream"
         else:
@@ -222,7 +224,7 @@ class VcfReader:
             raise InputFileError(
                 shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
             )
-        lines, rest = read_header(chunks, shown)
+        lines, rest = read_header(chunks, shown, self.max_line)
         self.header = parse_header(lines, shown)
         self._stdin_rest = (rest, chunks)
         self.stats.region_method = "stream"
@@ -243,8 +245,8 @@ class VcfReader:
 
     def _open_bgzf_text(self) -> None:
         assert self._handle is not None
-        self._bgzf = bgzf_mod.BgzfFile(self._handle)
-        lines, self._data_start = read_header_blocks(self._bgzf, self.path)
+        self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle, self.max_line)
+        lines, self._data_start = read_header_blocks(self._bgzf, self.path, self.max_line)
         self.header = parse_header(lines, self.path)
         self._index_path = index.usable_index(self.path, self.stats.notes)
         self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
@@ -312,10 +314,11 @@ class VcfReader:
                 method = self.stats.region_method = "bgzf-bisection"
         if method == "bgzf-bisection":
             try:
-                lines = bisect_lines(
-                    self._bgzf, self._data_start, self._ranks, names, lo, end, self.path
-                )
+                lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
+                                       end, self.path)
             except bgzf_mod.UnsortedError as exc:
+                if self.stats.locus_method == "bgzf-bisection":  # #15: too late to stream
+                    unsorted_error(self.path, exc)
                 self.stats.notes.append(f"bisection not possible ({exc}); streaming the file")
                 self.stats.region_method = "stream"
             else:
@@ -351,6 +354,7 @@ class VcfReader:
         names = sorted(declared | common)
         patterns = [name.encode() + b"\t" for name in names]
         self._spool.fill(self._body, patterns, self.on_progress)
+        self.stats.records_total = self._spool.n_lines - self.header.n_lines
         if self.stats.contig_name is None:
             seen = self._spool.first_contig(lambda contig: self._canonical(contig) == "X")
             if seen:
@@ -365,7 +369,8 @@ class VcfReader:
             rest, chunks = self._stdin_rest
             return rest, chunks, self.header.n_lines
         assert self._handle is not None
-        return stream.body_chunks(self._handle, self.file_format in ("gzip", "bgzf"), self.path)
+        compressed = self.file_format in ("gzip", "bgzf")
+        return stream.body_chunks(self._handle, compressed, self.path, self.max_line)
 
     # -- records ---------------------------------------------------------------------------------
 
@@ -382,12 +387,10 @@ class VcfReader:
             text = line.decode("utf-8", "replace")
             try:
                 raw = parse_raw(text, line_no, n_samples)
-            except BadRecord as bad:
-                detail = bad.detail
-                if line_no is None:  # index, bisection, BCF: say which record instead
-                    detail += f" (record {text[:40]!r}...)"
-                self.stats.count(bad.reason, self.path, line_no, detail)
+            except BadRecord as bad:  # counted, noted, or the file was cut inside it (#15)
+                self._damage.bad_record(self.stats, bad, line_no, line, text)
                 continue
+            self._damage.seen(raw, line_no, line)
             raws.append(raw)
             if not set(raw.ref) <= ACGT:
                 continue
@@ -400,6 +403,7 @@ class VcfReader:
                     else:
                         tally[1] += 1
         self._region = raws
+        self.stats.locus_method = self.stats.region_method
         ref_tally = RefTally(
             grch38=WindowTally(*tallies[Build.GRCH38]),
             grch37=WindowTally(*tallies[Build.GRCH37]),
@@ -426,7 +430,11 @@ class VcfReader:
             for raw in self._region:
                 if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
                     self.stats.records_in_region += 1
-                    found.extend(expand(raw, build, self.stats.count, check_ref=True))
+                    count = self._damage.counter(self.stats, raw.pos)  # #15: damage noted
+                    found.extend(self._damage.checked(
+                        raw, expand(raw, build, count, check_ref=True, tally_ref=True)
+                    ))
+            self.stats.locus_damaged = self._damage.in_locus(locus.start, locus.end)
             self._locus = found
         yield from self._locus
 
@@ -460,6 +468,8 @@ class VcfReader:
             try:
                 raw = parse_raw(line.decode("utf-8", "replace"), line_no, n_samples)
             except BadRecord as bad:
+                if self._damage.is_last_unterminated(line_no, line):
+                    raise self._damage.cut_short(line_no, bad.detail) from None
                 count(bad.reason, self.path, line_no, bad.detail)
                 continue
             if non_par and any(a.in_par(canonical, raw.pos) for a in pars):

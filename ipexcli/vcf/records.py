@@ -117,6 +117,14 @@ def parse_raw(text: str, line: int | None, n_samples: int) -> RawRecord:
     )
 
 
+def record_pos(text: str) -> int | None:
+    """The POS of a record line when it is a number (a damaged record's place), else None."""
+    parts = text.split("\t", 2)
+    if len(parts) > 1 and parts[1].isascii() and parts[1].isdigit():
+        return int(parts[1])
+    return None
+
+
 def alt_problem(alt: str) -> tuple[SkipReason, str] | None:
     """Why an ALT cannot be used as a sequence change, or None when it can."""
     if alt in ("<NON_REF>", "<*>"):
@@ -180,9 +188,12 @@ class Expander:
         build: Build | None,
         count: CountSkip,
         check_ref: bool,
+        tally_ref: bool | None = None,
     ) -> Iterator[VariantRecord]:
         """One VariantRecord per usable ALT of ``raw``; skips go to ``count``. With
-        ``check_ref`` and a ``build``, REF is compared with the bundled FOXP3 sequence."""
+        ``check_ref`` and a ``build``, REF is compared with the bundled FOXP3 sequence (a
+        mismatch added to ``stats.ref_mismatches`` with ``tally_ref``, by default when ``count``
+        is ``stats.count``)."""
         source = self.path
         if raw.alts == ["."]:
             count(SkipReason.NO_ALT, source, raw.line, "ALT is '.' (reference-only site)")
@@ -197,7 +208,7 @@ class Expander:
         n_alts = len(raw.alts)
         usable: list[tuple[int, str]] = []
         # -- #13: structural ALTs are kept in the locus (the path that counts into self.stats)
-        locus_path = count == self.stats.count
+        locus_path = tally_ref if tally_ref is not None else count == self.stats.count
         structural = False
         for index, alt in enumerate(raw.alts, start=1):
             problem = alt_problem(alt)
@@ -221,7 +232,7 @@ class Expander:
             if locus.contains(raw.start, raw.end):
                 if locus.fetch(raw.start, raw.end) != raw.ref:
                     flags.append(FLAG_REF_MISMATCH)
-                    if count == self.stats.count:
+                    if locus_path:
                         self.stats.ref_mismatches += 1
             elif raw.start < locus.end and locus.start < raw.end:
                 flags.append(FLAG_REF_UNCHECKED)

@@ -39,6 +39,18 @@ class SkipReason(str, Enum):
         return self.value
 
 
+#: #15: the reasons that mean a record could not be *read* (damage), as opposed to a record read
+#: and deliberately not annotated (a reference block, a symbolic ALT, FILTER with --pass-only);
+#: damage inside the FOXP3 locus is warned about and fails ``--fail-on`` (``--allow-skipped``)
+DAMAGE = frozenset({
+    SkipReason.MALFORMED_COLUMNS,
+    SkipReason.MALFORMED_POS,
+    SkipReason.MALFORMED_REF,
+    SkipReason.MALFORMED_ALT,
+    SkipReason.MALFORMED_QUAL,
+    SkipReason.MALFORMED_GENOTYPE,
+})
+
 #: SkipReason -> its value (``.value`` is slow in a hot loop)
 REASON_NAMES = {reason: reason.value for reason in SkipReason}
 
@@ -77,6 +89,14 @@ class IngestStats:
     notes: list[str] = field(default_factory=list)  #: e.g. why a faster method was not used
     chrom_records_read: int = 0
     chrom_skipped: dict[str, int] = field(default_factory=dict)
+    #: #15: damaged records (:data:`DAMAGE`) inside the decided build's FOXP3 locus, each
+    #: "FILE: line N: reason: detail" (every one, not only the first examples)
+    locus_damaged: list[str] = field(default_factory=list)
+    #: #15: the method that read the FOXP3 locus (``region_method`` may change afterwards, when
+    #: the whole chrX/chrY is read for sex inference)
+    locus_method: str = ""
+    #: #15: every record line of the file, when a pass over the whole file counted them
+    records_total: int | None = None
 
     def count(self, reason: SkipReason, source: str, line: int | None, detail: str) -> None:
         name = REASON_NAMES[reason]
@@ -87,3 +107,17 @@ class IngestStats:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+    def not_validated(self, path: str) -> str:
+        """#15: the one line saying that the file was not validated as a whole ("" when every
+        record was read)."""
+        how = f"`bcftools view {path} > /dev/null` validates every record"
+        if self.records_total is None:
+            return (f"{path}: not validated as a whole: records outside the FOXP3 windows were "
+                    f"not read (read through {self.locus_method or self.region_method}); {how}")
+        unchecked = max(0, self.records_total - self.records_read)
+        if not unchecked:
+            return ""
+        return (f"{path}: not validated as a whole: {unchecked} record(s) outside the FOXP3 "
+                f"windows were not checked (chrX/chrY genotypes only as sex inference needs); "
+                f"{how}")

@@ -18,6 +18,7 @@ from typing import IO, BinaryIO
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf.header import read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
 
 _CHUNK = 1 << 20  #: bytes read at a time
 _OUT_MAX = 4 << 20  #: largest decompressed chunk
@@ -119,13 +120,13 @@ def chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def body_chunks(
-    handle: BinaryIO, compressed: bool, path: str
+    handle: BinaryIO, compressed: bool, path: str, max_line: int = MAX_LINE_BYTES
 ) -> tuple[bytes, Iterator[bytes], int]:
     """Read a seekable file again from its start: ``(rest of the first chunks after the header,
     the further chunks, number of header lines)``."""
     handle.seek(0)
     chunks = decompressed_chunks(handle, path) if compressed else plain_chunks(handle)
-    lines, rest = read_header(chunks, path)
+    lines, rest = read_header(chunks, path, max_line)
     return rest, chunks, len(lines)
 
 
@@ -151,6 +152,12 @@ class LineSpool:
     def __init__(self) -> None:
         self.file: IO[bytes] | None = None
         self.error: InputFileError | None = None
+        #: #15: the number of the input's last line when it has no newline (the data ends
+        #: inside it: a record cut short when it is damaged), else None
+        self.cut_line: int | None = None
+        self.max_line = MAX_LINE_BYTES  #: #15: the longest line held (the reader sets it)
+        self.path = ""  #: the input, for messages
+        self.n_lines = 0  #: #15: the lines of the input (header included), once filled
 
     def fill(
         self,
@@ -166,21 +173,27 @@ class LineSpool:
 
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
         try:
-            self._fill(spool, body, patterns, on_progress)
+            self.cut_line = self._fill(spool, body, patterns, on_progress, self.max_line,
+                                       self.path)
         except InputFileError as exc:
             spool.close()
             self.error = exc
             raise
+        spool.flush()
+        spool.seek(0)
         self.file = spool
 
-    @staticmethod
     def _fill(
+        self,
         spool: IO[bytes],
         body: Callable[[], tuple[bytes, Iterator[bytes], int]],
         patterns: list[bytes],
         on_progress: Callable[[int], None] | None,
-    ) -> None:
-        """Copy the stretches of the input holding wanted lines into ``spool``.
+        max_line: int,
+        path: str,
+    ) -> int | None:
+        """Copy the stretches of the input holding wanted lines into ``spool``; returns the
+        number of the last line when it has no newline.
 
         Each decompressed chunk is searched (at C speed) for the first and the last line that
         starts with one of ``patterns``; that stretch is written as one block.
@@ -188,19 +201,29 @@ class LineSpool:
         rest, chunks, line_no = body()
         needles = [b"\n" + pattern for pattern in patterns]
         buffer = b""
+        pieces: list[bytes] = []  # chunks inside one long line, joined once
+        held = 0
         for chunk in chain(rest, chunks):
             if on_progress is not None:
                 on_progress(len(chunk))
-            buffer += chunk
-            cut = buffer.rfind(b"\n")
+            cut = chunk.rfind(b"\n")
             if cut < 0:
+                # #15: a line is refused once ``max_line`` of it is held (a line ending in
+                # a chunk may pass the limit by at most one chunk, 4 MiB)
+                pieces.append(chunk)
+                held += len(chunk)
+                if len(buffer) + held > max_line:
+                    raise line_too_long(path, f"line {line_no + 1}", max_line)
                 continue
-            data, buffer = buffer[: cut + 1], buffer[cut + 1 :]
+            data = b"".join([buffer, *pieces, chunk[: cut + 1]])
+            buffer, pieces, held = chunk[cut + 1 :], [], 0
             line_no = _spool_block(spool, data, line_no, patterns, needles)
+        buffer += b"".join(pieces)
+        self.n_lines = line_no + (1 if buffer else 0)
         if buffer:
             _spool_block(spool, buffer + b"\n", line_no, patterns, needles)
-        spool.flush()
-        spool.seek(0)
+            return line_no + 1  # the last line, which has no newline
+        return None
 
     def lines(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
         """``(line number, line)`` for the spooled records on ``names`` with ``lo < POS <= end``

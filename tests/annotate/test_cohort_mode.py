@@ -4,10 +4,11 @@ that can matter.
 
 The VCF is written per test session: the records of ``examples/trio.GRCh38.vcf.gz`` (the
 pathogenic c.1189C>T at chrX:49251441 G>A among them), SNVs whose REF is read from the bundled
-GRCh38 locus, one multi-allelic record and one record with a malformed GT (skipped in both
-modes). Genotypes mix haploid and diploid codings, no-calls, partial calls, ``1/2``, haploid
-``0`` in declared females, ``0/0`` in males and one ``0/0/0``; sexes come from a PED file with
-the trio, and a few samples are absent from it (unknown sex).
+GRCh38 locus, one multi-allelic record and one record with a malformed GT in one sample
+(#15: that sample's call is invalid in both modes, the record kept). Genotypes mix haploid and
+diploid codings, no-calls, partial calls, ``1/2``, haploid ``0`` in declared females, ``0/0``
+in males and one ``0/0/0``; sexes come from a PED file with the trio, and a few samples are
+absent from it (unknown sex).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def write_cohort(folder: Path) -> tuple[Path, Path, dict[str, Sex]]:
         cells = [column(gt, n_alts) for gt in trio_gts]
         fields = ["chrX", str(pos), ".", ref, alt, "50", "PASS", ".", "GT:AD:DP:GQ"]
         rows.append((pos, "\t".join(fields + cells + cohort)))
-    # one record with a GT naming a third ALT of a biallelic record: skipped in both modes
+    # one record with a GT naming a third ALT of a biallelic record: one invalid call (#15)
     bad_pos = locus.start + positions[-1] + 3
     bad_ref = locus.sequence[positions[-1] + 2]
     bad = ["chrX", str(bad_pos), ".", bad_ref, "A" if bad_ref != "A" else "C", "50", "PASS", ".",
@@ -160,7 +161,11 @@ def test_non_ref_mode_changes_no_verdict_and_lists_only_what_matters(
     dense = annotate_files([str(vcf)], options)
     sparse = annotate_files([str(vcf)], replace(options, genotypes="non_ref"))
     assert (dense.inputs[0].genotypes, sparse.inputs[0].genotypes) == ("all", "non_ref")
-    assert dense.inputs[0].skipped == sparse.inputs[0].skipped == {"malformed_genotype": 1}
+    assert dense.inputs[0].skipped == sparse.inputs[0].skipped == {}
+    # #15: the one unreadable call is named in both modes (S001, the first other)
+    assert dense.inputs[0].unread == sparse.inputs[0].unread
+    (unread,) = dense.inputs[0].unread
+    assert "call of S001: GT '0/3' names allele 3" in unread
     assert len(dense.samples) == len(sparse.samples) == 80
     assert dense.variants == sparse.variants
     dropped = kept_ref = 0
@@ -317,7 +322,11 @@ def test_non_ref_mode_agrees_on_indexed_and_bcf_inputs(
     dense = annotate_files([str(target)], options)
     sparse = annotate_files([str(target)], replace(options, genotypes="non_ref"))
     assert dense.inputs[0].file_format == sparse.inputs[0].file_format == container
-    assert dense.inputs[0].skipped == sparse.inputs[0].skipped == {"malformed_genotype": 1}
+    assert dense.inputs[0].skipped == sparse.inputs[0].skipped == {}
+    # #15: the one unreadable call is named in both modes (S001, the first other)
+    assert dense.inputs[0].unread == sparse.inputs[0].unread
+    (unread,) = dense.inputs[0].unread
+    assert "call of S001: GT '0/3' names allele 3" in unread
     for full, short in zip(dense.samples, sparse.samples, strict=True):
         assert (full.sex, full.verdicts, full.family) == (short.sex, short.verdicts, short.family)
         used = full.sex.used

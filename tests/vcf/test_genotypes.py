@@ -136,13 +136,37 @@ def test_last_and_trailing_empty_columns_are_found(fmt: str) -> None:
     assert [i for i, _ in quiet.notable()] == [0]
 
 
-def test_a_malformed_gt_raises_at_construction_not_on_access() -> None:
-    columns = SampleColumns("GT:DP", "0/0:5\t0/x:9\t0:4", 3)
-    with pytest.raises(ValueError, match="0/x"):
-        SampleCalls(columns)
+def test_a_malformed_gt_costs_that_sample_only_issue_15() -> None:
+    """#15: an unreadable column is an invalid call (every allele missing, why said), found
+    at reading time; the other samples' calls are read as usual."""
+    calls = SampleCalls(SampleColumns("GT:DP", "0/0:5\t0/x:9\t1:4", 3))
+    assert [(i, c.raw_gt, c.alleles, c.invalid) for i, c in calls.notable()] == [
+        (1, "0/x", (None, None), "GT '0/x'"),
+        (2, "1", (1,), ""),
+    ]
+    assert calls[0] == Call((0, 0), False, "0/0", None, 5, None, False)
     # allele 2 of a biallelic record is out of range
-    with pytest.raises(ValueError, match="1 ALT"):
-        SampleCalls(SampleColumns("GT", "0\t0/2", 2))
+    bad = SampleCalls(SampleColumns("GT", "0\t2", 2))
+    assert bad[1].alleles == (None,) and "1 ALT" in bad[1].invalid and bad[1].is_missing
+
+
+@pytest.mark.parametrize(
+    ("fmt", "column", "why"),
+    [
+        ("GT:AD", "0/1:5", "AD '5' is not 2 depths"),
+        ("GT:AD", "0/1:5,x", "AD '5,x' is not 2 depths"),
+        ("GT:DP", "0/1:many", "DP 'many' is not a number"),
+        ("GT:GQ", "1:9x", "GQ '9x' is not a number"),
+        ("GT", "0/1:7", "2 values for 1 FORMAT keys"),
+    ],
+)
+def test_unreadable_ad_dp_gq_invalidate_the_call_issue_15(fmt: str, column: str, why: str) -> None:
+    calls = SampleCalls(SampleColumns(fmt, f"0/1\t{column}", 2))
+    assert calls[0].invalid == ""
+    assert why in calls[1].invalid and calls[1].is_missing
+    assert calls[1].raw_gt == column.split(":")[0]
+    # "." and an empty trailing value are missing data, not damage
+    assert not SampleCalls(SampleColumns("GT:AD:DP", "0/1:.:.\t0/1", 2))[1].invalid
 
 
 # --------------------------------------------------------------------------- silent plain REF
@@ -266,8 +290,8 @@ def test_a_gt_with_non_ascii_digits_is_malformed(gt: str) -> None:
     """Python's isdigit()/int() take any Unicode digit; a VCF GT is ASCII only."""
     with pytest.raises(ValueError):
         parse_gt(gt, 1, 1)
-    with pytest.raises(ValueError):
-        SampleCalls(SampleColumns("GT:DP", f"0/0:9\t{gt}:9", 2))
+    call = SampleCalls(SampleColumns("GT:DP", f"0/0:9\t{gt}:9", 2))[1]  # #15: that call only
+    assert call.invalid and call.is_missing
 
 
 @pytest.mark.parametrize("text", ["1_0", "\u0661\u0660", " 12", "12 ", "+-1", "1e400"])

@@ -151,13 +151,18 @@ def test_skipped_records_name_file_line_and_reason() -> None:
     with open_vcf(DATA / "malformed_records.vcf") as reader:
         kept = list(reader.locus_records())
         examples = reader.stats.skipped_examples
-    assert len(kept) == 5
+    assert len(kept) == 6
     text = [str(e) for e in examples]
     path = str(DATA / "malformed_records.vcf")
     assert f"{path}: line 14: malformed_columns: 7 TAB-separated columns, expected 10" in text
     assert f"{path}: line 17: malformed_qual: QUAL 'fifty' is not a number" in text
-    assert any("line 18: malformed_genotype" in t and "allele 3" in t for t in text)
     assert any("line 21: malformed_columns: 11" in t for t in text)
+    # #15: GT 0/3 on a one-ALT record costs that sample's call, not the record
+    (bad,) = [r for r in kept if r.line == 18]
+    assert "allele 3" in bad.calls[0].invalid and bad.calls[0].is_missing
+    # every damaged record of the locus is listed (not only the first examples)
+    damaged = reader.stats.locus_damaged
+    assert len(damaged) == 6 and f"{path}: line 17: malformed_qual" in damaged[2]
 
 
 def test_locus_records_twice_counts_once() -> None:
@@ -502,7 +507,7 @@ def test_skipped_record_without_line_number_is_named(tmp_path: Path) -> None:
     with packed.open("wb") as handle:
         subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
     with open_vcf(packed) as reader:
-        assert len(list(reader.locus_records())) == 5
+        assert len(list(reader.locus_records())) == 6  # #15: the 0/3 record is kept
         assert reader.stats.region_method == "bgzf-bisection"
         skipped = reader.stats.skipped_examples
     example = next(e for e in skipped if e.reason.value == "malformed_qual")
