@@ -27,10 +27,8 @@ from ipexcli.vcf import open_vcf, write_bgzf_indexed
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "vcf"
 _KG = Path("external-vcfs") / "1000genomes-uwgac" / "1KG_phase3_subset_chrX.vcf.gz"
-KG = next(
-    (p / _KG for p in (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared") if (p / _KG).exists()),
-    ROOT / ".." / "shared" / _KG,
-)
+_SHARED = (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared")  # main checkout, worktree
+KG = next((p / _KG for p in _SHARED if (p / _KG).exists()), _SHARED[0] / _KG)
 CORPUS = sorted(
     p for p in DATA.iterdir() if re.search(r"\.(vcf|vcf\.gz|bcf|bz2)$", p.name) and p.is_file()
 )
