@@ -356,8 +356,8 @@ def infer_from_reader(
 def sample_windows(reader: VcfReader) -> list[tuple[int, int]]:
     """The windows of the sampled scan (0-based half-open), in reading order; none without an
     index or a known build (decided, given or from the header). :data:`N_WINDOWS` windows of
-    :data:`WINDOW_BASES` are centred on equal divisions of the non-PAR span of chrX and read in bit-reversed order, so that every
-    batch is spread over the whole span."""
+    :data:`WINDOW_BASES` are centred on equal divisions of the non-PAR span of chrX and read in
+    bit-reversed order, so that every batch is spread over the whole span."""
     canonical, build, _ = reader.chrom_context("X")
     if build is None or reader.stats.region_method != "index":
         return []
