@@ -112,7 +112,7 @@ def _cpu_seconds(pid: int) -> float:
 def test_sigint_at_an_arbitrary_moment(tmp_path):
     """No pause hook: the signal lands wherever the run is (reading, annotating, writing)."""
     source = tmp_path / "big.vcf"
-    source.write_text(cohort(2000, 40, seed=5))
+    source.write_text(cohort(2000, 200, seed=5))
     work = tmp_path / "work"
     work.mkdir()
     child = _start(["annotate", str(source), "-o", "out.html"], work, pause=False)
