@@ -18,6 +18,7 @@ from ipexcli.model import Build, Sex
 from ipexcli.result import InputResult, Report, SampleResult, VariantResult
 
 if TYPE_CHECKING:
+    from ipexcli.evidence import FrequencyThresholds
     from ipexcli.interpret import ProgressFactory
     from ipexcli.ped import Pedigree
 
@@ -33,6 +34,8 @@ class AnnotateOptions:
     ped: str | None = None
     pass_only: bool = False
     af_field: str | None = None
+    #: BA1/BS1/PM2 cut-offs from --frequency-thresholds (None: the IPEX defaults, #12)
+    thresholds: FrequencyThresholds | None = None
     infer_sex: bool = True
     #: "all", "non_ref" (plain REF genotypes left out) or "auto" (non_ref above
     #: :data:`ipexcli.interpret.AUTO_ALL_GENOTYPES_MAX_SAMPLES` samples)
@@ -44,7 +47,8 @@ def refdata_summary() -> dict[str, object]:
     from ipexcli import refdata
 
     data = refdata.load()
-    dates = sorted({k.classification_date for k in data.known if k.classification_date})
+    dates = sorted({k.classification_date for k in data.known
+                    if k.classification_date and k.is_classification})
     return {
         "version": data.version,
         "transcript": data.transcript(Build.GRCH38).id,
@@ -68,6 +72,7 @@ def annotate_files(
 
     pedigree = read_pedigree(options.ped)
     declared, warnings = declared_sexes(options, pedigree)
+    paths = distinct_inputs(paths, warnings)
     inputs: list[InputResult] = []
     variants: dict[str, VariantResult] = {}
     samples: list[SampleResult] = []
@@ -127,3 +132,105 @@ def read_pedigree(path: str | None) -> Pedigree | None:
     from ipexcli.ped import read_ped
 
     return read_ped(path)
+
+
+# -- #15: names and inputs given by the user must mean something ------------------------------
+
+
+def distinct_inputs(paths: Sequence[str], warnings: list[str]) -> list[str]:
+    """``paths`` with any file given twice (same real path, or same device and inode: a symbolic
+    or hard link) kept once, with a warning. Annotating a file twice listed each sample twice;
+    the repetition is almost always a shell glob overlapping an explicit name, and dropping it
+    changes no verdict, so this is a note rather than an error."""
+    import os
+
+    seen: dict[object, str] = {}
+    out = []
+    for path in paths:
+        try:
+            info = os.stat(path) if path != "-" else None
+        except OSError:
+            info = None  # the reader reports it
+        key: object = (info.st_dev, info.st_ino) if info is not None else (
+            path if path == "-" else os.path.realpath(path)
+        )
+        if key in seen:
+            warnings.append(f"{path}: the same file as {seen[key]}, given twice; read once")
+            continue
+        seen[key] = path
+        out.append(path)
+    return out
+
+
+def _sample_list(samples: Sequence[str], most: int = 10) -> str:
+    shown = ", ".join(samples[:most]) or "none"
+    more = f" and {len(samples) - most} more" if len(samples) > most else ""
+    return f"samples: {shown}{more}"
+
+
+def _unknown_sex_names(names: Sequence[str], samples: Sequence[str]) -> None:
+    from ipexcli.errors import UsageError
+
+    present = set(samples)
+    unknown = [name for name in names if name not in present]
+    if unknown:
+        shown = ", ".join(repr(name) for name in unknown)
+        raise UsageError(
+            f"--sex {shown}: no such sample in the input ({_sample_list(list(samples))})",
+            "Use the sample names of the VCF header (bcftools query -l FILE)",
+        )
+
+
+def check_sex_names_early(paths: Sequence[str], options: AnnotateOptions) -> None:
+    """The ``--sex`` part of :func:`check_declared_names` from the headers alone, before any
+    record is read (a usage error should cost nothing). Standard input cannot be read twice:
+    then, and for an input that cannot be opened (the run reports it), the check waits for the
+    report."""
+    if not options.declared_sex or "-" in paths:
+        return
+    from ipexcli.errors import IpexError
+    from ipexcli.vcf import open_vcf
+
+    samples: list[str] = []
+    for path in paths:
+        try:
+            with open_vcf(path) as reader:
+                samples.extend(reader.samples)
+        except (IpexError, OSError):
+            return
+    _unknown_sex_names(list(options.declared_sex), list(dict.fromkeys(samples)))
+
+
+def check_declared_names(report: Report, options: AnnotateOptions) -> Report:
+    """``ipex annotate``: every ``--sex`` name must be a sample of the inputs (usage error, exit
+    2, listing the samples); a PED none of whose individuals is a sample is the wrong file (exit
+    1); PED individuals missing from the inputs (e.g. parents not sequenced) are a warning.
+
+    Not for ``ipex batch``, where each file holds only some of the samples a run declares.
+    """
+    from dataclasses import replace
+
+    from ipexcli.errors import PedFormatError
+
+    samples = list(dict.fromkeys(sample.id for sample in report.samples))
+    present = set(samples)
+    _unknown_sex_names(list(options.declared_sex), samples)
+    if not options.ped:
+        return report
+    pedigree = read_pedigree(options.ped)
+    assert pedigree is not None
+    missing = [person.id for person in pedigree if person.id not in present]
+    if missing and len(missing) == len(pedigree.individuals):
+        raise PedFormatError(
+            options.ped,
+            f"none of its individuals ({', '.join(missing[:10])}) is a sample of the input "
+            f"({_sample_list(samples)})",
+            "Check the PED's individual IDs (column 2) against the VCF sample names",
+        )
+    if missing:
+        warning = (
+            f"PED {options.ped}: {', '.join(missing)} not in the input ({_sample_list(samples)}); "
+            "their genotypes are unknown"
+        )
+        return replace(report, warnings=(*report.warnings, warning))
+    return report

@@ -2,7 +2,8 @@
 
 Every output path of ipexcli writes through :func:`atomic_write` (or :func:`open_output`, which
 also understands ``-`` for stdout). The data go to a hidden temporary file in the destination's
-own directory (``.NAME.XXXX.tmp``, so the final rename never crosses a filesystem), are flushed
+own directory (``.NAME.ipex<PID>h<HOST>-XXXX.tmp``, so the final rename never crosses a
+filesystem), are flushed
 and fsync'ed, and only then renamed over the destination with :func:`os.replace`. On *any*
 exception, including :class:`KeyboardInterrupt` (Ctrl-C / SIGINT) and :class:`SystemExit`, the
 temporary file is removed and the destination is left exactly as it was.
@@ -11,6 +12,19 @@ Directories (the installed known-variant table) use :func:`staging_dir` + :func:
 build the new directory beside the destination, then swap it in with two renames; the previous
 directory is kept until the new one is fully in place. :func:`remove_dir` takes a directory away
 with one rename before deleting it.
+
+Pairs (a ``.vcf.gz`` and its ``.tbi``) use :func:`temp_folder` + :func:`publish`: both files are
+made in one hidden folder beside the destination, then renamed under an exclusive lock on the
+destination's folder, index first and data last (#15 case 8). The lock makes concurrent writers
+to the same ``-o`` publish one after the other, so the pair on disk always comes from one run
+(the last one): renaming in a fixed order alone cannot, since two runs can interleave their
+renames. Readers do not take the lock; the data file, renamed last, is the commit point.
+
+Every temporary name carries its owner, ``ipex<PID>h<HOST>`` (``HOST``: 6 hex digits of a hash
+of the host name), so the next run to the same place can tell a live writer's files from the
+leftovers of a killed one: :func:`sweep_stale` removes only names of this module's format
+whose process is gone (same host, PID not running) or, for names without an owner (older
+versions) or from another host, older than :data:`STALE_SECONDS`.
 
 Not covered: SIGKILL or power loss between the two renames of :func:`install_dir` (the previous
 directory is then left as ``.NAME.previous-XXXX`` beside the destination and
@@ -23,16 +37,47 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
 #: prefix of the hidden siblings this module creates (temporary files and directories)
 TEMP_PREFIX = "."
+#: a temporary name without a live owner on this host is stale; one whose owner cannot be
+#: checked (another host, or a name written before owners were recorded) after this long
+STALE_SECONDS = 3600.0
+#: ``.DEST.ipex<PID>h<HOST>-RANDOM.tmp`` (a file) or ``.d`` (a folder of a pair)
+_OWNED = re.compile(
+    r"^\.(?P<dest>.+)\.ipex(?P<pid>[0-9]+)h(?P<host>[0-9a-f]{6})-[A-Za-z0-9_]+\.(?:tmp|d)$"
+)
+#: names of earlier versions: ``.DEST.RANDOM.tmp`` files, ``.ipex-RANDOM`` folders of a pair
+_LEGACY_FILE = re.compile(r"^\.(?P<dest>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+_LEGACY_FOLDER = re.compile(r"^\.ipex-[A-Za-z0-9_]{8}$")
+#: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included)
+_PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi"})
+
+
+@lru_cache(maxsize=1)
+def _host() -> str:
+    import hashlib
+
+    try:
+        node = os.uname().nodename
+    except AttributeError:  # pragma: no cover - Windows
+        node = os.environ.get("COMPUTERNAME", "")
+    return hashlib.sha1(node.encode("utf-8", "replace")).hexdigest()[:6]
+
+
+def owner_tag() -> str:
+    """``ipex<PID>h<HOST>``: who made a temporary name (see :func:`sweep_stale`)."""
+    return f"ipex{os.getpid()}h{_host()}"
 
 
 def _umask() -> int:
@@ -113,7 +158,7 @@ def atomic_write(
         destination = Path(os.path.realpath(destination))
     directory = destination.parent
     fd, temp_name = tempfile.mkstemp(
-        dir=directory, prefix=f"{TEMP_PREFIX}{destination.name}.", suffix=".tmp"
+        dir=directory, prefix=f"{TEMP_PREFIX}{destination.name}.{owner_tag()}-", suffix=".tmp"
     )
     try:
         try:
@@ -243,3 +288,156 @@ def recover_dir(destination: str | os.PathLike[str]) -> Path | None:
         return None
     os.replace(previous[0], destination)
     return destination
+
+
+# -- pairs of files published together, and leftovers of killed runs (#15 case 8) -------------
+
+
+@contextlib.contextmanager
+def temp_folder(destination: str | os.PathLike[str], sweep: bool = True) -> Iterator[Path]:
+    """A fresh hidden folder beside ``destination`` (``.NAME.<owner>-XXXX.d``), removed on exit
+    whatever happens; leftovers of earlier killed runs to the same place are swept first
+    (``sweep=False``: the caller sweeps, e.g. a batch once per run rather than once per file)."""
+    destination = Path(destination)
+    if sweep:
+        sweep_stale(destination.parent, [destination.name, destination.name + ".tbi"])
+    folder = Path(
+        tempfile.mkdtemp(
+            dir=destination.parent,
+            prefix=f"{TEMP_PREFIX}{destination.name}.{owner_tag()}-",
+            suffix=".d",
+        )
+    )
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def folder_lock(directory: str | os.PathLike[str]) -> Iterator[None]:
+    """An exclusive ``flock`` on ``directory`` itself (no lock file left behind); held only for
+    the renames of :func:`publish`. Where directories cannot be locked, no lock."""
+    import fcntl
+
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. a platform without directory handles
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):  # e.g. a filesystem without flock: best effort
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def publish(pairs: Iterable[tuple[Path, Path]], durable: bool = True) -> None:
+    """Rename each complete ``(temporary, destination)`` in order, under :func:`folder_lock` of
+    the destinations' folder: give the index first and the data last, so that the data file
+    appearing marks a complete pair, and concurrent writers cannot mix their files."""
+    pairs = list(pairs)
+    if not pairs:
+        return
+    directory = pairs[0][1].parent
+    if durable:
+        for temporary, _ in pairs:
+            with temporary.open("rb") as handle:
+                os.fsync(handle.fileno())
+    with folder_lock(directory):
+        for temporary, destination in pairs:
+            if destination.is_symlink():  # as atomic_write: replace the target, keep the link
+                destination = Path(os.path.realpath(destination))
+            os.replace(temporary, destination)
+        if durable:
+            _fsync_dir(directory)
+
+
+def _pid_running(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OSError:  # pragma: no cover - cannot tell: assume alive
+        return True
+    return True
+
+
+def _only_pair_files(folder: str) -> bool:
+    """True when ``folder`` holds nothing but what a pair's writer puts there."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not (_LEGACY_FOLDER.match(entry.name) and _only_pair_files(entry.path)):
+                return False
+        elif entry.name not in _PAIR_FILES or entry.is_symlink():
+            return False
+    return True
+
+
+def is_stale(name: str, path: str, now: float | None = None, mine_too: bool = False) -> bool:
+    """True when ``name`` (in its folder, at ``path``) is a temporary of this module whose
+    writer is gone. ``mine_too``: this process's own names count as gone (it is cleaning up
+    after itself)."""
+    now = time.time() if now is None else now
+    try:
+        age = now - os.lstat(path).st_mtime
+    except OSError:
+        return False
+    owned = _OWNED.match(name)
+    if owned is not None:
+        pid = int(owned["pid"])
+        if owned["host"] != _host():
+            return age > STALE_SECONDS
+        if pid == os.getpid():
+            return mine_too
+        return not _pid_running(pid)
+    if _LEGACY_FILE.match(name) or _LEGACY_FOLDER.match(name):
+        return age > STALE_SECONDS
+    return False
+
+
+def sweep_stale(
+    directory: str | os.PathLike[str], names: Iterable[str] | None, mine_too: bool = False
+) -> int:
+    """Remove the stale temporary files and pair folders (:func:`is_stale`) of the destinations
+    ``names`` in ``directory`` (``None``: of any destination); returns how many. A pair folder
+    is removed only when it holds nothing but a pair writer's files; anything else is left."""
+    wanted = None if names is None else set(names)
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(TEMP_PREFIX):
+            continue
+        match = _OWNED.match(name) or _LEGACY_FILE.match(name)
+        if match is not None:
+            if wanted is not None and match["dest"] not in wanted:
+                continue
+        elif not _LEGACY_FOLDER.match(name):
+            continue
+        if not is_stale(name, entry.path, now, mine_too):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if name.endswith(".tmp") or not _only_pair_files(entry.path):
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif name.endswith(".tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+        else:
+            continue
+        removed += 1
+    return removed

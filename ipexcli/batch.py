@@ -11,7 +11,8 @@ files pay the Python start-up once per worker, not once per file. Each file is a
     (which cost more than annotating a small file); the run ends with one ``os.sync()``;
 ``state/NAME.json``
     the completion marker, written last: status (ok/failed), the one-line error, the files
-    written, the file's summary rows and a fingerprint of the input and the options. ``--resume``
+    written, the file's summary rows and a fingerprint of the input, the options, the PED's
+    content and the reference data (:func:`batch_context`). ``--resume``
     skips a file whose marker says ok with the same fingerprint and whose reports all exist; a
     run killed mid-file leaves no marker for that file (and no partial report), so it is redone;
 ``summary.tsv``, ``summary.json``
@@ -40,7 +41,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,6 +105,26 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 
 
+class BatchOutputError(IpexError):
+    """An output of the batch (report, marker, summary, folder) cannot be written, or a marker
+    cannot be read: names the file; stops the whole run (exit 1), since every other file would
+    meet the same folder (read-only, disk full...)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses the process pool intact (hint included)
+        return (type(self), (self.message, self.hint))
+
+
+def output_error(path: str | os.PathLike[str], exc: OSError, doing: str = "cannot write") -> (
+    BatchOutputError
+):
+    """:class:`BatchOutputError` for ``path`` from an :class:`OSError` (disk full, read-only...)."""
+    return BatchOutputError(
+        f"{os.fspath(path)}: {doing} ({exc.strerror or exc})",
+        "Check that the output folder is writable and the disk is not full, then rerun "
+        "with --resume",
+    )
+
+
 # -- jobs ----------------------------------------------------------------------------------------
 
 
@@ -141,17 +162,31 @@ def output_name(path: str | os.PathLike[str]) -> str:
     return f"{stem[:80]}-{digest}"
 
 
-def jobs_from_paths(paths: Iterable[str]) -> list[BatchJob]:
-    """One job per distinct path (a path given twice is processed once), in the order given."""
+def _file_key(path: str) -> object:
+    """Identity of a file: (device, inode) when it exists, else its real path."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def jobs_from_paths(paths: Iterable[str], notes: list[str] | None = None) -> list[BatchJob]:
+    """One job per distinct file, in the order given: a file given twice (the same path, or a
+    symbolic or hard link to it) is processed once, with a note in ``notes`` when the paths
+    differ (#15: it used to list every sample twice)."""
     jobs: list[BatchJob] = []
-    seen: set[str] = set()
+    seen: dict[object, str] = {}
     for path in paths:
         if path == "-":
             raise UsageError("'-' (stdin) cannot be a batch input", "Give file paths")
-        key = os.path.abspath(path)
-        if key not in seen:
-            seen.add(key)
-            jobs.append(BatchJob(path, output_name(path)))
+        key = _file_key(path)
+        if key in seen:
+            if notes is not None and os.path.abspath(path) != os.path.abspath(seen[key]):
+                notes.append(f"{path}: the same file as {seen[key]}, given twice; read once")
+            continue
+        seen[key] = path
+        jobs.append(BatchJob(path, output_name(path)))
     return jobs
 
 
@@ -195,6 +230,8 @@ class BatchSettings:
     annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
     workers: int = 0  #: 0: one per CPU
     resume: bool = False
+    #: :func:`batch_context`, computed once by :func:`run_batch` ("" = compute when needed)
+    context: str = ""
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMAT_SUFFIXES]
@@ -350,33 +387,72 @@ def summary_rows(report: Report, job: BatchJob) -> tuple[dict[str, Any], ...]:
 # -- one file ------------------------------------------------------------------------------------
 
 
-def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
-    """Changes when the input file, the per-file options or the ipexcli version change."""
-    from ipexcli import __version__
-
+def _file_sha256(path: str | None) -> str | None:
+    if not path:
+        return None
+    digest = hashlib.sha256()
     try:
-        info = os.stat(job.path)
-        stat: object = [info.st_size, info.st_mtime_ns]
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(block)
     except OSError:
-        stat = None
+        return None  # unreadable: the run itself reports it
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able, order-independent form of an option value (enums, mappings, tuples)."""
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def batch_context(settings: BatchSettings) -> str:
+    """What every file's fingerprint shares (#15 case 6): the ipexcli version, the reference
+    data (version and the sha256 of every file loaded, an installed ``refdata update`` table
+    included), the sha256 of the PED file's content (not just its path), the report formats and
+    every field of the annotate options (a new option is covered without editing this)."""
+
+    from ipexcli import __version__, refdata
+
     options = settings.annotate
     payload = {
         "version": __version__,
+        "refdata": refdata.load().fingerprint(),
+        "ped_sha256": _file_sha256(options.ped),
         "formats": list(settings.formats),
-        "options": [
-            options.build.value if options.build else None,
-            sorted((k, v.value) for k, v in options.declared_sex.items()),
-            options.ped, options.pass_only, options.af_field, options.infer_sex,
-            options.genotypes,
-        ],
+        "options": {f.name: _plain(getattr(options, f.name)) for f in fields(options)},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def _fingerprint(job: BatchJob, settings: BatchSettings) -> str:
+    """Changes when the input file (size, mtime, inode) or an index beside it, the file's
+    manifest rows (build, declared sexes), or anything in :func:`batch_context` changes."""
+    payload = {
+        "context": settings.context or batch_context(settings),
         "job": [
             os.path.abspath(job.path), job.build.value if job.build else None,
             [(s, x.value) for s, x in job.sexes],
             job.single_sample_sex.value if job.single_sample_sex else None,
         ],
-        "stat": stat,
+        "stat": [_stat(job.path), *(_stat(job.path + s) for s in (".tbi", ".csi"))],
     }
-    return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def _options_for(job: BatchJob, options: AnnotateOptions) -> AnnotateOptions:
@@ -408,8 +484,12 @@ def _remove_reports(job: BatchJob, settings: BatchSettings) -> None:
     root = Path(settings.outdir) / REPORTS_DIR
     for suffix in FORMAT_SUFFIXES.values():
         for path in (root / f"{job.name}{suffix}", root / f"{job.name}{suffix}.tbi"):
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # a stale report must not look current
+                raise output_error(path, exc, "cannot remove a stale report") from None
 
 
 def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
@@ -417,7 +497,7 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     from ipexcli.annotate import annotate_files
     from ipexcli.atomic import atomic_write
     from ipexcli.report import render_text
-    from ipexcli.report.output import write_report
+    from ipexcli.report.output import write_vcf_gz
 
     started = time.perf_counter()
     state_path, reports = _paths(settings, job)
@@ -425,29 +505,52 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     try:
         report = annotate_files([job.path], _options_for(job, settings.annotate))
         for fmt, target in reports.items():
-            if fmt == "vcf":  # bgzipped and indexed
-                write_report(report, fmt, os.fspath(target))
-                continue
             text = render_text(report, fmt)
-            with atomic_write(target, durable=False) as handle:
-                handle.write(text)
+            try:
+                if fmt == "vcf":  # bgzipped and indexed, published as a pair
+                    # swept once per run (run_batch), not once per file
+                    write_vcf_gz(text, os.fspath(target), durable=False, sweep=False)
+                    continue
+                with atomic_write(target, durable=False) as handle:
+                    handle.write(text)
+            except OSError as exc:
+                raise output_error(target, exc) from None
         outcome = FileOutcome(
             job.path, job.name, Status.OK,
             outputs=tuple(f"{REPORTS_DIR}/{p.name}" for p in reports.values()),
             rows=summary_rows(report, job),
         )
+    except BatchOutputError:
+        _remove_reports(job, settings)
+        raise
     except IpexError as exc:
         outcome = FileOutcome(job.path, job.name, Status.FAILED, error=_one_line(str(exc)))
+    except OSError as exc:  # reading the input (I/O error, vanished...): this file fails
+        where = exc.filename or job.path
+        message = _one_line(f"{where}: cannot read ({exc.strerror or exc})")
+        outcome = FileOutcome(job.path, job.name, Status.FAILED, error=message)
     except Exception as exc:
         detail = f": {exc}" if str(exc) else ""
         message = _one_line(f"unexpected {type(exc).__name__}{detail}")
         outcome = FileOutcome(job.path, job.name, Status.FAILED, error=message)
     if outcome.status is Status.FAILED:
         _remove_reports(job, settings)
-    with atomic_write(state_path, durable=False) as handle:
-        json.dump(outcome.state(fingerprint), handle, indent=1)
-        handle.write("\n")
+    write_marker(state_path, outcome, fingerprint)
     return replace(outcome, seconds=time.perf_counter() - started)
+
+
+def write_marker(path: Path, outcome: FileOutcome, fingerprint: str, durable: bool = False) -> (
+    None
+):
+    """The completion marker of one file (written last); an I/O error names it."""
+    from ipexcli.atomic import atomic_write
+
+    try:
+        with atomic_write(path, durable=durable) as handle:
+            json.dump(outcome.state(fingerprint), handle, indent=1)
+            handle.write("\n")
+    except OSError as exc:
+        raise output_error(path, exc) from None
 
 
 def _one_line(text: str) -> str:
@@ -480,30 +583,62 @@ def resumable(job: BatchJob, settings: BatchSettings) -> FileOutcome | None:
 
 #: set in a worker process while it works on a file (see :func:`_init_worker`)
 _IN_JOB = [False]
+#: the signal that asked this worker to stop (0: none); it exits once the file has unwound
+_STOPPING = [0]
+#: Linux prctl(2) option: a signal for this process when its parent dies
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker() -> None:
+def _die_with_parent(parent: int, signum: int) -> None:
+    """Ask the kernel to send ``signum`` to this worker when the batch process dies (#15 case
+    8: orphaned workers otherwise wait for work forever, e.g. after ``kill -9`` of the parent).
+    Linux only (``prctl``); elsewhere a daemon thread polls the parent once a second."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        armed = False
+    if os.getppid() != parent:  # it died before the request took effect
+        os.kill(os.getpid(), signum)
+        return
+    if not armed:  # pragma: no cover - not Linux
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os.kill(os.getpid(), signum)
+
+        threading.Thread(target=watch, name="ipex-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int | None = None) -> None:
     """Per worker process: load the reference data and the pipeline modules once.
 
-    SIGTERM and SIGINT (the parent stopping the pool; Ctrl-C reaches the whole process group)
-    unwind a file in progress like Ctrl-C, so that atomic writers remove their temporary files;
-    an idle worker just exits, quietly.
+    SIGTERM and SIGINT (the parent stopping the pool; Ctrl-C reaches the whole process group;
+    the death of the parent, see :func:`_die_with_parent`) unwind a file in progress like
+    Ctrl-C, so that atomic writers remove their temporary files, and the worker then exits; an
+    idle worker just exits, quietly.
     """
     import signal
 
     from ipexcli import refdata
 
-    refdata.load()
-    for module in ("ipexcli.annotate", "ipexcli.report.output", "ipexcli.atomic"):
-        importlib.import_module(module)
-
     def interrupt(signum: int, frame: object) -> None:
+        _STOPPING[0] = signum
         if _IN_JOB[0]:
             raise KeyboardInterrupt
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, interrupt)
     signal.signal(signal.SIGINT, interrupt)
+    if parent is not None:
+        _die_with_parent(parent, signal.SIGTERM)
+    refdata.load()
+    for module in ("ipexcli.annotate", "ipexcli.report.output", "ipexcli.atomic"):
+        importlib.import_module(module)
 
 
 def _process_chunk(chunk: list[tuple[int, BatchJob]], settings: BatchSettings) -> list[
@@ -514,6 +649,10 @@ def _process_chunk(chunk: list[tuple[int, BatchJob]], settings: BatchSettings) -
         _IN_JOB[0] = True
         try:
             done.append((index, process_job(job, settings)))
+        except KeyboardInterrupt:
+            if _STOPPING[0]:  # asked to stop: the file has unwound, nothing else to do
+                os._exit(128 + _STOPPING[0])
+            raise
         finally:
             _IN_JOB[0] = False
     return done
@@ -547,6 +686,7 @@ def _pool(workers: int) -> Any:
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
 
 
@@ -609,10 +749,7 @@ def _run_isolated(job: BatchJob, settings: BatchSettings) -> FileOutcome:
             error="unexpected crash: the worker process died while reading this file",
         )
         state_path, _ = _paths(settings, job)
-        from ipexcli.atomic import atomic_write
-
-        with atomic_write(state_path) as handle:
-            json.dump(outcome.state(_fingerprint(job, settings)), handle, indent=1)
+        write_marker(state_path, outcome, _fingerprint(job, settings), durable=True)
         return outcome
     except BaseException:
         _stop_workers(pool)
@@ -634,9 +771,15 @@ def run_batch(
     """
     started = time.perf_counter()
     _check_names(jobs)
+    # once per run, in this process: loads (and verifies) the reference data before any worker
+    # starts, so damaged data is one error, not a failure per file
+    settings = replace(settings, context=settings.context or batch_context(settings))
     root = Path(settings.outdir)
     for sub in (REPORTS_DIR, STATE_DIR):
-        (root / sub).mkdir(parents=True, exist_ok=True)
+        try:
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(root / sub, exc, "cannot create the output folder") from None
     outcomes: list[FileOutcome | None] = [None] * len(jobs)
     pending: list[tuple[int, BatchJob]] = []
     for index, job in enumerate(jobs):
@@ -666,8 +809,8 @@ def run_batch(
                 done(index, _run_isolated(job, settings))
     except BaseException:
         # an interruption landing between a temporary file's creation and its `with` block
-        # leaves it behind; nothing else writes these names, so they can go
-        sweep_temporary_files(settings.outdir, names)
+        # leaves it behind; the workers are stopped, so this run's files can go
+        sweep_temporary_files(settings.outdir, names, mine_too=True)
         raise
     if pending:
         os.sync()  # reports and markers are written without fsync each (see process_job)
@@ -675,30 +818,66 @@ def run_batch(
     return BatchResult(final, time.perf_counter() - started)
 
 
-def sweep_temporary_files(outdir: str, names: set[str]) -> int:
-    """Remove the hidden temporary files (``.DEST.XXXX.tmp``, see :mod:`ipexcli.atomic`) of the
-    outputs of ``names`` in ``outdir``; returns how many. Other jobs' files are left alone, so
-    concurrent runs on other inputs (workflow chunks) are safe."""
+def sweep_temporary_files(outdir: str, names: set[str], mine_too: bool = False) -> int:
+    """Remove the stale temporary files and pair folders (see :func:`ipexcli.atomic.sweep_stale`:
+    their writer is gone) of the outputs of ``names`` in ``outdir``; returns how many. Other
+    jobs' files, and files a live process is writing, are left alone, so concurrent runs on
+    other inputs (workflow chunks) are safe. ``mine_too``: this process's own count as gone."""
+    from ipexcli.atomic import sweep_stale
+
     suffixes = (*FORMAT_SUFFIXES.values(), ".vcf.gz.tbi")
-    removed = 0
-    for sub in (REPORTS_DIR, STATE_DIR):
-        try:
-            entries = list(os.scandir(Path(outdir) / sub))
-        except FileNotFoundError:
+    reports = [f"{name}{suffix}" for name in names for suffix in suffixes]
+    markers = [f"{name}.json" for name in names]
+    root = Path(outdir)
+    return sweep_stale(root / REPORTS_DIR, reports, mine_too) + sweep_stale(
+        root / STATE_DIR, markers, mine_too
+    )
+
+
+def batch_outputs(jobs: Sequence[BatchJob], outdir: str, formats: Iterable[str],
+                  summary: bool = True) -> list[str]:
+    """Every file a batch of ``jobs`` may write under ``outdir`` (reports, their ``.tbi``,
+    markers, summaries), for :func:`check_not_inputs`."""
+    root = Path(outdir)
+    suffixes = [FORMAT_SUFFIXES[f] for f in formats]
+    if ".vcf.gz" in suffixes:
+        suffixes.append(".vcf.gz.tbi")
+    out = [os.fspath(root / SUMMARY_TSV), os.fspath(root / SUMMARY_JSON)] if summary else []
+    for job in jobs:
+        out.extend(os.fspath(root / REPORTS_DIR / f"{job.name}{s}") for s in suffixes)
+        out.append(os.fspath(root / STATE_DIR / f"{job.name}.json"))
+    return out
+
+
+def check_not_inputs(
+    jobs: Sequence[BatchJob], outputs: Sequence[str], others: Iterable[str | None]
+) -> None:
+    """#15: refuse (exit 2, before any work) a batch whose outputs include one of its inputs, the
+    index beside an input, or the manifest/PED (``--outdir .`` with ``-m summary.tsv``...).
+
+    Outputs that do not exist are compared by real path from their folder's real path (one
+    ``realpath`` per folder, not per file: a thousand-file batch stays cheap); existing ones
+    (possibly symbolic links, which the writer would follow) by real path and inode."""
+    from ipexcli.clobber import check_outputs, protected_paths
+
+    protected = protected_paths([job.path for job in jobs], others)
+    folders: dict[str, str] = {}
+    resolved: list[str] = []
+    existing: list[str] = []
+    for output in outputs:
+        if os.path.lexists(output):
+            existing.append(output)
             continue
-        for entry in entries:
-            if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
-                continue
-            destination = entry.name[1:-4].rsplit(".", 1)[0]
-            if not any(
-                destination.endswith(suffix) and destination[: -len(suffix)] in names
-                for suffix in suffixes
-            ):
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry.path)
-                removed += 1
-    return removed
+        folder, name = os.path.split(output)
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder)
+        resolved.append(os.path.join(folders[folder], name))
+    label, hint = "the batch output", "Choose another --outdir; inputs are never modified"
+    check_outputs(existing, protected, label, hint)
+    real_inputs = {os.path.realpath(p): p for p in protected}
+    for output in resolved:
+        if output in real_inputs:
+            check_outputs([output], [real_inputs[output]], label, hint)
 
 
 class _NoProgress:
@@ -724,27 +903,54 @@ def merge_states(jobs: Sequence[BatchJob] | None, outdir: str) -> BatchResult:
     if jobs is None:
         if not state_dir.is_dir():
             raise UsageError(f"{state_dir} does not exist", "Run ipex batch with --outdir first")
-        outcomes = []
-        for path in sorted(state_dir.glob("*.json")):
-            outcomes.append(FileOutcome.from_state(json.loads(path.read_text(encoding="utf-8"))))
-        return BatchResult(tuple(outcomes))
+        try:
+            markers = sorted(state_dir.glob("*.json"))
+        except OSError as exc:
+            raise output_error(state_dir, exc, "cannot list the markers") from None
+        return BatchResult(tuple(read_marker(path) for path in markers))
     result = []
     for job in jobs:
         path = state_dir / f"{job.name}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not path.exists():
             result.append(
                 FileOutcome(job.path, job.name, Status.FAILED, error="not processed (no marker)")
             )
             continue
-        except ValueError:
-            result.append(
-                FileOutcome(job.path, job.name, Status.FAILED, error=f"unreadable marker {path}")
-            )
-            continue
-        result.append(replace(FileOutcome.from_state(data), input=job.path))
+        result.append(replace(read_marker(path, job.name), input=job.path))
     return BatchResult(tuple(result))
+
+
+#: what every summary row of a marker must hold (see :func:`summary_rows`)
+_ROW_KEYS = frozenset({"input", "report", "sample", "sex_used", "sex_source", "verdict",
+                       "verdict_text", "alt_variants", "findings"})
+_FINDING_KEYS = frozenset({"hgvs_c", "hgvs_p", "classification"})
+
+
+def read_marker(path: Path, name: str | None = None) -> FileOutcome:
+    """One completion marker; a marker that cannot be read or is not one (truncated, edited,
+    another program's file) is a failed outcome naming it, so the merge goes on and exits 1."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != SUMMARY_FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, not {SUMMARY_FORMAT}")
+        outcome = FileOutcome.from_state(data)
+        for row in outcome.rows:
+            missing = _ROW_KEYS - set(row) if isinstance(row, dict) else _ROW_KEYS
+            if missing or not all(
+                isinstance(f, dict) and set(f) >= _FINDING_KEYS for f in row["findings"]
+            ):
+                raise ValueError(f"a summary row lacks {', '.join(sorted(missing)) or 'findings'}")
+        return outcome
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        if isinstance(exc, KeyError):
+            detail = f"no {exc}"
+        stem = name or path.stem
+        return FileOutcome(
+            str(path), stem, Status.FAILED,
+            error=_one_line(f"{path}: unreadable completion marker ({detail}); rerun this file "
+                            "(ipex batch ... --resume) to rewrite it"),
+        )
 
 
 # -- summary files -------------------------------------------------------------------------------
@@ -809,11 +1015,19 @@ def write_summary(result: BatchResult, outdir: str) -> tuple[Path, Path]:
     from ipexcli.atomic import atomic_write
 
     root = Path(outdir)
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(root, exc, "cannot create the output folder") from None
     tsv, js = root / SUMMARY_TSV, root / SUMMARY_JSON
-    with atomic_write(tsv) as handle:
-        handle.write(summary_tsv(result))
-    with atomic_write(js) as handle:
-        json.dump(summary_data(result), handle, indent=1)
-        handle.write("\n")
+    for path in (tsv, js):
+        try:
+            with atomic_write(path) as handle:
+                if path is tsv:
+                    handle.write(summary_tsv(result))
+                else:
+                    json.dump(summary_data(result), handle, indent=1)
+                    handle.write("\n")
+        except OSError as exc:
+            raise output_error(path, exc) from None
     return tsv, js

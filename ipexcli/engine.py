@@ -32,7 +32,12 @@ from ipexcli.consequence import (
     consequences,
     worst_impact,
 )
-from ipexcli.evidence import Evidence, assess
+from ipexcli.evidence import (
+    DEFAULT_THRESHOLDS,
+    Evidence,
+    FrequencyThresholds,
+    assess_with_notes,
+)
 from ipexcli.hgvs import format_c, format_g, format_p
 from ipexcli.known import KnownIndex, KnownMatch, ProteinEffect, known_index
 from ipexcli.model import GenomicVariant
@@ -90,6 +95,8 @@ class VariantAnnotation:
     evidence: tuple[Evidence, ...]
     flags: tuple[Flag, ...]
     other_build: GenomicVariant | None  #: the same allele in the other build, VCF-normalised
+    #: codes considered but not given, with why (e.g. "PVS1 not applicable: ..."), #12
+    evidence_notes: tuple[str, ...] = ()
 
     @property
     def most_severe(self) -> Consequence | None:
@@ -100,22 +107,65 @@ def annotate_variant(
     variant: GenomicVariant,
     data: RefData | None = None,
     allele_frequency: float | None = None,
+    thresholds: FrequencyThresholds | None = None,
 ) -> VariantAnnotation:
-    """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4."""
+    """Annotate one chrX allele (1-based ``pos``, + strand alleles) on NM_014009.4.
+
+    ``thresholds`` replaces the default BA1/BS1/PM2 frequency cut-offs
+    (:data:`ipexcli.evidence.DEFAULT_THRESHOLDS`)."""
     data = data or load()
     tmap = transcript_map(data, variant.build)
     core = _core(variant, data, tmap)
     index = known_variant_index(data)
     known = index.match(core.query, data, _effect(core)) if core.query else KnownMatch()
-    evidence = assess(
+    evidence, notes = assess_with_notes(
         core.terms,
         core.change,
         known,
         allele_frequency,
         tmap.exon_tx_starts,
         tmap.cds_tx_start,
+        transcript=tmap.transcript,
+        known_rows=data.known,
+        thresholds=thresholds or DEFAULT_THRESHOLDS,
     )
-    return VariantAnnotation(**core.fields, known=known, evidence=evidence)
+    return VariantAnnotation(**core.fields, known=known, evidence=evidence, evidence_notes=notes)
+
+
+#: :func:`annotate_variant_cached`: (allele, frequency) -> annotation, for one RefData object
+_CACHE: dict[
+    tuple[GenomicVariant, float | None, FrequencyThresholds | None], VariantAnnotation
+] = {}
+_CACHE_OWNER: list[RefData | None] = [None]
+#: entries kept at most (~0.9 KB each, so <= ~1 MB per process: memory stays flat in the
+#: number of files; the alleles that recur, e.g. known variants, are quickly back after a clear)
+CACHE_SIZE = 1024
+
+
+def annotate_variant_cached(
+    variant: GenomicVariant,
+    data: RefData | None = None,
+    allele_frequency: float | None = None,
+    thresholds: FrequencyThresholds | None = None,
+) -> VariantAnnotation:
+    """:func:`annotate_variant`, remembered per process by allele, frequency and frequency
+    thresholds (#14 item 5).
+
+    The annotation is a pure function of the allele, the reference data and the frequency, and
+    immutable, so a batch worker annotates an allele it met in an earlier file only once. The
+    cache belongs to one :class:`RefData` object: loading other data empties it.
+    """
+    data = data or load()
+    if _CACHE_OWNER[0] is not data:
+        _CACHE.clear()
+        _CACHE_OWNER[0] = data
+    key = (variant, allele_frequency, thresholds)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = annotate_variant(variant, data, allele_frequency, thresholds)
+    return found
 
 
 def known_variant_index(data: RefData | None = None) -> KnownIndex:

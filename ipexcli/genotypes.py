@@ -115,8 +115,8 @@ class SampleColumns:
         self.n = n
         keys = format_text.split(":")
         where = {key: i for i, key in enumerate(keys)}
-        #: positions of GT, AD, DP, GQ in each column (None when the FORMAT lacks them)
-        self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ"))
+        #: positions of GT, AD, DP, GQ, PS in each column (None when the FORMAT lacks them)
+        self._at = tuple(where.get(key) for key in ("GT", "AD", "DP", "GQ", "PS"))
         #: GT is the first FORMAT key (as the VCF specification requires when GT is present)
         self.gt_first = keys[0] == "GT"
         self._text = samples_text
@@ -203,7 +203,7 @@ class SampleColumns:
         malformed GT."""
         values = column.split(":")
         n_values = len(values)
-        gt_at, ad_at, dp_at, gq_at = self._at
+        gt_at, ad_at, dp_at, gq_at, ps_at = self._at
         raw_gt = values[gt_at] if gt_at is not None and gt_at < n_values else ""
         if raw_gt:
             alleles, phased, other = parse_gt(raw_gt, alt_index, n_alts)
@@ -216,7 +216,10 @@ class SampleColumns:
                 ad = (int_or_none(depths[0]), int_or_none(depths[alt_index]))
         dp = int_or_none(values[dp_at]) if dp_at is not None and dp_at < n_values else None
         gq = int_or_none(values[gq_at]) if gq_at is not None and gq_at < n_values else None
-        return Call(alleles, phased, raw_gt, ad, dp, gq, other)
+        ps = None
+        if ps_at is not None and ps_at < n_values and values[ps_at] not in ("", "."):
+            ps = values[ps_at]
+        return Call(alleles, phased, raw_gt, ad, dp, gq, other, ps)
 
 
 @lru_cache(maxsize=64)

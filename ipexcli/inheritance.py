@@ -39,8 +39,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ipexcli import callquality
+from ipexcli.callquality import QualityIssue
 from ipexcli.model import Call, Sex, Significance
 from ipexcli.ped import Pedigree, Phenotype
+from ipexcli.phase import Phase
 
 
 class GenotypeLabel(str, Enum):
@@ -192,6 +195,12 @@ class VariantFinding:
     #: predicted low impact (intron/UTR/synonymous away from splice sites, no known regulatory
     #: element): an unclassified low-impact variant is not reportable rather than uncertain
     low_impact: bool = False
+    #: the record's FILTER column as read (``()`` for ``.``), named in the reasons when not PASS
+    filters: tuple[str, ...] = ()
+    #: which classification ``significance`` is and the rule/points behind it (#12), e.g.
+    #: "computed: PVS1 (8) = 8 -> Likely pathogenic, ClinGen SVI points (Tavtigian 2020)";
+    #: quoted in every verdict on this finding (:func:`ipexcli.classify.classify`)
+    basis: str = ""
     #: how the classification counts for the verdicts, derived once (:func:`evidence_class`)
     evidence: EvidenceClass = field(init=False, repr=False, compare=False)
 
@@ -267,7 +276,42 @@ class VariantInterpretation:
     raw_gt: str
     kind: VerdictKind
     text: str  #: one sentence naming the evidence
-    flags: tuple[str, ...] = field(default=())  #: label codes that need attention
+    flags: tuple[str, ...] = field(default=())  #: label and call-quality codes to look at
+
+
+# ------------------------------------------------------------ call quality (issue 12, item 6)
+
+#: the verdicts of a genotype whose call quality is checked: it is carried and bears on the
+#: verdict (a benign or not-carried genotype is not looked at, so a cohort's common variants
+#: raise no flags)
+_QUALITY_KINDS = frozenset({"consistent with IPEX", "carrier", "uncertain"})
+
+
+def _zygosity(label: GenotypeLabel, sex: Sex, in_par: bool) -> str:
+    """What :func:`ipexcli.callquality.assess` checks for this label."""
+    L = GenotypeLabel
+    if label in (L.HEMIZYGOUS_ALT, L.HEMIZYGOUS_ALT_CODED_DIPLOID):
+        return callquality.HEMIZYGOUS
+    if label is L.PARTIAL_ALT and sex is Sex.MALE and not in_par:
+        return callquality.HEMIZYGOUS  # read as hemizygous (pseudo-haploid coding)
+    if label is L.HETEROZYGOUS:
+        return callquality.HETEROZYGOUS
+    if label is L.HOMOZYGOUS_ALT:
+        return callquality.HOMOZYGOUS_ALT
+    return callquality.OTHER
+
+
+def call_quality(
+    finding: VariantFinding, label: GenotypeLabel, call: Call, sex: Sex
+) -> tuple[QualityIssue, ...]:
+    """The call-quality issues of a genotype carrying the ALT (:mod:`ipexcli.callquality`);
+    ``()`` for a genotype without the ALT."""
+    if not label.carries_alt:
+        return ()
+    male_x = sex is Sex.MALE and not finding.in_par
+    return callquality.assess(
+        call, _zygosity(label, sex, finding.in_par), male_x, finding.filters
+    )
 
 
 def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
@@ -280,15 +324,24 @@ def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> Variant
     >>> interpret_genotype(f, Call((0, 1), raw_gt="0/1"), Sex.FEMALE).kind.value
     'carrier'
     """
-    return _interpret(finding, label_genotype(call, sex, finding.in_par), call.raw_gt, sex,
-                      call.allele_balance)
+    label = label_genotype(call, sex, finding.in_par)
+    return _interpret(finding, label, call.raw_gt, sex, call.allele_balance,
+                      call_quality(finding, label, call, sex))
 
 
 def _interpret(
-    finding: VariantFinding, label: GenotypeLabel, raw_gt: str, sex: Sex, ab: float | None
+    finding: VariantFinding,
+    label: GenotypeLabel,
+    raw_gt: str,
+    sex: Sex,
+    ab: float | None,
+    issues: tuple[QualityIssue, ...] = (),
 ) -> VariantInterpretation:
     kind, text = _variant_rule(label, evidence_class(finding), sex, finding, ab)
     flags = (label.code,) if label.needs_attention else ()
+    if issues and kind.value in _QUALITY_KINDS:
+        text = f"{text}; {callquality.issues_text(issues)}"
+        flags = (*flags, *dict.fromkeys(i.code for i in issues))
     return VariantInterpretation(
         finding=finding,
         label=label,
@@ -303,26 +356,26 @@ class MemoInterpreter:
     """:func:`interpret_genotype` for many samples of one file, each distinct case done once.
 
     An interpretation depends on the finding, the sex, the GT as written (it is quoted), the
-    alleles and ploidy it parses to and, for a few rules only, the allele balance. A cohort's
-    thousands of carrier calls differ mostly in their depths, so they fall into a few hundred
-    cases: calls alike in all of that share one :class:`VariantInterpretation`. Whether a rule
-    quotes the allele balance is found by asking it with two different values, so the rules stay
-    the one place that decides. Findings are keyed by identity and kept alive by the cache.
+    alleles and ploidy it parses to, the call-quality issues found (usually none) and, for a
+    few rules only, the allele balance. A cohort's thousands of carrier calls differ mostly in
+    their depths, so they fall into a few hundred cases: calls alike in all of that share one
+    :class:`VariantInterpretation`. Whether a rule quotes the allele balance is found by asking
+    it with two different values, so the rules stay the one place that decides. Findings are
+    keyed by identity and kept alive by the cache.
     """
 
     _PROBE = 0.5  #: an allele balance a rule would quote differently from "not available"
 
     def __init__(self) -> None:
-        self._cases: dict[tuple[object, ...], VariantInterpretation | None] = {}
-        self._with_ab: dict[tuple[object, ...], VariantInterpretation] = {}
+        #: case -> (label, whether the rule quotes the allele balance)
+        self._cases: dict[tuple[object, ...], tuple[GenotypeLabel, bool]] = {}
+        self._done: dict[tuple[object, ...], VariantInterpretation] = {}
         self._findings: dict[int, VariantFinding] = {}
 
     def __call__(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
         key = (id(finding), sex, call.raw_gt, call.alleles, call.other_alt)
-        cases = self._cases
-        if key in cases:
-            found = cases[key]
-        else:
+        case = self._cases.get(key)
+        if case is None:
             self._findings[id(finding)] = finding
             label = label_genotype(call, sex, finding.in_par)
             cls = evidence_class(finding)
@@ -330,21 +383,24 @@ class MemoInterpreter:
                 _variant_rule(label, cls, sex, finding, None)[1]
                 != _variant_rule(label, cls, sex, finding, self._PROBE)[1]
             )
-            found = None if quotes_ab else _interpret(finding, label, call.raw_gt, sex, None)
-            cases[key] = found
-        if found is not None:
-            return found
-        ab = call.allele_balance
-        full_key = (*key, ab)
-        hit = self._with_ab.get(full_key)
+            case = self._cases[key] = (label, quotes_ab)
+        label, quotes_ab = case
+        ab = call.allele_balance if quotes_ab else None
+        issues = call_quality(finding, label, call, sex)
+        full_key = (*key, ab, issues)
+        hit = self._done.get(full_key)
         if hit is None:
-            label = label_genotype(call, sex, finding.in_par)
-            hit = self._with_ab[full_key] = _interpret(finding, label, call.raw_gt, sex, ab)
+            hit = self._done[full_key] = _interpret(
+                finding, label, call.raw_gt, sex, ab, issues
+            )
         return hit
 
 
 def _classification_text(finding: VariantFinding) -> str:
-    """The classification as given, plus the null-variant prediction when it matters."""
+    """The class used and the rule behind it (#12); without one, the classification as given
+    plus the null-variant prediction when it matters."""
+    if finding.basis:
+        return finding.basis
     text = finding.significance.value
     if finding.null_variant:
         text += "; predicted null variant"
@@ -388,7 +444,8 @@ def _variant_rule(
         return VerdictKind.NOT_REPORTABLE, "benign/likely benign: not reportable"
     if cls is EvidenceClass.LOW_IMPACT_UNCLASSIFIED:
         return VerdictKind.NOT_REPORTABLE, (
-            "not classified and predicted low impact (non-coding, away from splice sites): "
+            "no classification, no evidence code beyond rarity, and predicted low impact "
+            "(non-coding, away from splice sites): "
             "not reportable"
         )
     what = (
@@ -437,8 +494,8 @@ def _female_rule(
         return VerdictKind.UNCERTAIN, f"variant of uncertain significance in a female{extra}"
     if label is L.HETEROZYGOUS:
         return VerdictKind.CARRIER, (
-            f"heterozygous carrier of a {what} (X-linked recessive; carriers are usually "
-            "unaffected; skewed X-inactivation noted)"
+            f"heterozygous carrier of a {what} (X-linked recessive: carriers are usually "
+            "unaffected, with skewed X-inactivation in their regulatory T cells)"
         )
     if label is L.HOMOZYGOUS_ALT:
         return VerdictKind.CONSISTENT, (
@@ -516,7 +573,8 @@ class SampleVerdict:
 _SUMMARY = {
     VerdictKind.CONSISTENT: "genotype consistent with IPEX",
     VerdictKind.CARRIER: (
-        "heterozygous carrier (X-linked recessive; usually unaffected, skewed X-inactivation noted)"
+        "heterozygous carrier (X-linked recessive: carriers are usually unaffected, with skewed "
+        "X-inactivation in their regulatory T cells)"
     ),
     VerdictKind.NOT_ASSESSABLE: (
         "not assessable at every reportable site: no reportable FOXP3 variant among the called "
@@ -533,27 +591,38 @@ def interpret_sample(
     coverage: Coverage,
     sex_basis: str = "declared",
     interpret: Interpreter | None = None,
+    parents: ParentCalls | None = None,
 ) -> tuple[SampleVerdict, ...]:
     """Verdict(s) for ``sample`` from its genotypes at the engine's findings.
 
     Returns one verdict for a male or female, and two ("IF MALE", "IF FEMALE") when ``sex`` is
     unknown. ``genotypes`` pairs each finding with this sample's call at it. ``interpret``
     replaces :func:`interpret_genotype` (same contract), e.g. with a memoised version for
-    cohorts, where the same few calls repeat for thousands of samples.
+    cohorts, where the same few calls repeat for thousands of samples. ``parents`` gives the
+    sample's (mother's, father's) calls at a variant id, when a PED names sequenced parents:
+    it can resolve the phase of two heterozygous variants (:mod:`ipexcli.phase`).
+
+    Two or more different reportable heterozygous variants in a female (issue 12): in *trans*
+    -> biallelic, consistent with IPEX; all in *cis* -> carrier; phase unknown -> "phase
+    unknown" named in the summary, kept in the consistent-with-disease category (she may be
+    biallelic, so a ``--fail-on`` gate still fires), never called "biallelic".
     """
     interpret = interpret or interpret_genotype
     if sex is Sex.UNKNOWN:
         return tuple(
             _interpret_one(
-                sample, assumed, genotypes, coverage, "assumed: sex unknown", interpret
+                sample, assumed, genotypes, coverage, "assumed: sex unknown", interpret, parents
             )
             for assumed in (Sex.MALE, Sex.FEMALE)
         )
-    return (_interpret_one(sample, sex, genotypes, coverage, sex_basis, interpret),)
+    return (_interpret_one(sample, sex, genotypes, coverage, sex_basis, interpret, parents),)
 
 
 #: the signature of :func:`interpret_genotype`
 Interpreter = Callable[[VariantFinding, Call, Sex], "VariantInterpretation"]
+
+#: ``parents(variant_id)`` -> (mother's call, father's call) at that variant (None: not in file)
+ParentCalls = Callable[[str], tuple["Call | None", "Call | None"]]
 
 
 def _interpret_one(
@@ -563,6 +632,7 @@ def _interpret_one(
     coverage: Coverage,
     sex_basis: str,
     interpret: Interpreter = interpret_genotype,
+    parents: ParentCalls | None = None,
 ) -> SampleVerdict:
     interpretations = tuple([interpret(f, call, sex) for f, call in genotypes])
     reasons: list[str] = []
@@ -585,12 +655,15 @@ def _interpret_one(
         ranked.append(item)
         if _KIND_RANK[item.kind] < best:
             kind, best = item.kind, _KIND_RANK[item.kind]
-    biallelic = _biallelic_pair(sex, interpretations, genotypes)
-    if biallelic is not None and kind.rank > VerdictKind.CONSISTENT.rank:
-        kind = VerdictKind.CONSISTENT
-        reasons.append(biallelic)
-    elif biallelic is not None:
-        reasons.append(biallelic)
+    # ---- phase of two or more heterozygous variants in a female (issue 12, item 5)
+    phased = _phase_of_hets(sex, interpretations, genotypes, parents)
+    phase_decides = False
+    if phased is not None:
+        found_phase, why = phased
+        reasons.append(why)
+        if found_phase is not Phase.CIS and kind.rank > VerdictKind.CONSISTENT.rank:
+            kind, phase_decides = VerdictKind.CONSISTENT, found_phase is Phase.UNKNOWN
+    # ----
     reasons.extend(i.text for i in carried)
     if kind in (VerdictKind.NOT_REPORTABLE, VerdictKind.NONE_FOUND, VerdictKind.NOT_ASSESSABLE):
         reasons.append(coverage.meaning())
@@ -614,8 +687,24 @@ def _interpret_one(
         summary = f"uncertain ({why})"
     else:
         summary = _SUMMARY.get(kind, _NONE_SUMMARY)
-    if kind is VerdictKind.CONSISTENT and sex is Sex.FEMALE:
+    if phase_decides:
+        summary = (
+            "two reportable heterozygous variants, phase unknown: consistent with IPEX only if "
+            "they are in trans (a carrier if in cis)"
+        )
+    elif kind is VerdictKind.CONSISTENT and sex is Sex.FEMALE:
         summary += " (biallelic; rare in females)"
+    elif kind is VerdictKind.CARRIER and phased is not None and phased[0] is Phase.CIS:
+        summary += "; the variants are in cis (on one X)"
+    # ---- call quality (issue 12, item 6): a flagged genotype behind the verdict is named
+    behind = [i for i in ranked if i.kind is kind]
+    if phased is not None:  # the heterozygous variants behind a phase-based verdict
+        behind += [i for i in ranked if i.label is GenotypeLabel.HETEROZYGOUS]
+    quality = dict.fromkeys(
+        f for i in behind for f in i.flags if f in callquality.QUALITY_CODES
+    )
+    if quality:
+        summary += f" - check call quality ({', '.join(quality)})"
     return SampleVerdict(
         sample=sample,
         sex=sex,
@@ -628,32 +717,56 @@ def _interpret_one(
     )
 
 
-def _biallelic_pair(
+def _phase_of_hets(
     sex: Sex,
     interpretations: Sequence[VariantInterpretation],
     genotypes: Sequence[tuple[VariantFinding, Call]],
-) -> str | None:
-    """The reason text when a female carries two different reportable heterozygous variants."""
+    parents: ParentCalls | None,
+) -> tuple[Phase, str] | None:
+    """The phase of a female's different reportable heterozygous variants and the reason text,
+    or None when she has fewer than two (rules in :mod:`ipexcli.phase`). Any pair in *trans*
+    -> trans; else any pair unknown -> unknown; else (every pair in *cis*) -> cis."""
     if sex is not Sex.FEMALE:
         return None
-    hets = [
-        (item, call)
-        for item, (_, call) in zip(interpretations, genotypes, strict=True)
-        if item.label is GenotypeLabel.HETEROZYGOUS
-        and _reportable_class(evidence_class(item.finding))
-    ]
-    ids = {item.finding.variant_id for item, _ in hets}
-    if len(ids) < 2:
+    hets: dict[str, tuple[VariantInterpretation, Call]] = {}
+    for item, (_, call) in zip(interpretations, genotypes, strict=True):
+        if item.label is GenotypeLabel.HETEROZYGOUS and _reportable_class(
+            evidence_class(item.finding)
+        ):
+            hets.setdefault(item.finding.variant_id, (item, call))
+    if len(hets) < 2:
         return None
-    names = ", ".join(item.finding.hgvs for item, _ in hets)
-    if all(call.other_alt for _, call in hets) and len(hets) == 2:
-        return (
-            f"two different reportable ALT alleles at one site ({names}), necessarily on "
-            "different X chromosomes: biallelic, consistent with IPEX (rare in females)"
-        )
-    return (
-        f"two different reportable heterozygous variants ({names}); phase not determined: "
-        "consistent with IPEX only if they are in trans (rare in females; test the parents)"
+    from itertools import combinations
+
+    from ipexcli import phase
+
+    pairs = []
+    for (a, call_a), (b, call_b) in combinations(hets.values(), 2):
+        found = phase.from_genotypes(call_a, call_b)
+        if parents is not None:
+            from_ped = phase.from_parents(
+                parents(a.finding.variant_id), parents(b.finding.variant_id)
+            )
+            found = phase.combine(found, from_ped)
+        pairs.append((a.finding.hgvs, b.finding.hgvs, found))
+    names = ", ".join(item.finding.hgvs for item, _ in hets.values())
+    for first, second, found in pairs:
+        if found.phase is Phase.TRANS:
+            return Phase.TRANS, (
+                f"{first} and {second}: {found.how}: biallelic, consistent with IPEX (rare in "
+                "females)"
+            )
+    for first, second, found in pairs:
+        if found.phase is Phase.UNKNOWN:
+            return Phase.UNKNOWN, (
+                f"two different reportable heterozygous variants ({names}); phase unknown "
+                f"({first} and {second}: {found.how}): consistent with IPEX only if they are in "
+                "trans, a carrier if in cis - phase them (test the parents, or read-backed "
+                "phasing)"
+            )
+    hows = "; ".join(f"{first} and {second}: {found.how}" for first, second, found in pairs)
+    return Phase.CIS, (
+        f"{hows}: all on one X, the other X carries none of them: a carrier, not biallelic"
     )
 
 
@@ -670,6 +783,7 @@ class FamilyEvent(str, Enum):
     APPARENT_DE_NOVO = "apparent de novo"
     MENDELIAN_ERROR_X = "X-linked Mendelian inconsistency"
     UNAFFECTED_HEMIZYGOUS_MALE = "unaffected hemizygous male"
+    UNAFFECTED_HOMOZYGOUS_FEMALE = "unaffected homozygous female"
     NOT_ASSESSABLE = "origin not assessable"
 
     @property
@@ -678,6 +792,7 @@ class FamilyEvent(str, Enum):
         return self in (
             FamilyEvent.MENDELIAN_ERROR_X,
             FamilyEvent.UNAFFECTED_HEMIZYGOUS_MALE,
+            FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE,
             FamilyEvent.APPARENT_DE_NOVO,
         )
 
@@ -730,8 +845,8 @@ def segregate(
     * son hemizygous REF but mother homozygous ALT -> inconsistency;
     * daughter homozygous REF while the father is hemizygous ALT, or homozygous ALT while the
       father is hemizygous REF or the mother homozygous REF -> inconsistency;
-    * an unaffected male (PED phenotype 1) hemizygous for a P/LP or null variant -> flagged as
-      unexpected.
+    * an unaffected male (PED phenotype 1) hemizygous, or an unaffected female homozygous, for
+      a P/LP or null variant -> flagged as unexpected (both are expected to be affected).
     """
     if finding.in_par:
         return ()
@@ -746,8 +861,9 @@ def segregate(
         if sex is Sex.UNKNOWN:
             continue
         has_parents = person.mother is not None or person.father is not None
-        unaffected_male = sex is Sex.MALE and person.phenotype is Phenotype.UNAFFECTED
-        if not has_parents and not (unaffected_male and reportable):
+        unaffected = person.phenotype is Phenotype.UNAFFECTED
+        unaffected_male = sex is Sex.MALE and unaffected
+        if not has_parents and not (unaffected and reportable):
             continue  # nothing to check: a cohort's founders are not even looked up
         call = calls.get(person.id)
         if call is None:
@@ -767,6 +883,25 @@ def segregate(
                     f"{person.id} is an unaffected {role} (PED phenotype 1) but hemizygous for "
                     f"{finding.hgvs} (GT {call.raw_gt}): unexpected for an X-linked recessive "
                     "disorder - check the classification, the phenotype or sample identity",
+                )
+            )
+        if (  # issue 12: a biallelic female is expected to be affected too
+            unaffected
+            and sex is Sex.FEMALE
+            and label is GenotypeLabel.HOMOZYGOUS_ALT
+            and reportable
+        ):
+            role = "mother" if pedigree.children_of(person.id) else "female"
+            notes.append(
+                FamilyNote(
+                    FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE,
+                    vid,
+                    person.id,
+                    f"{person.id} is an unaffected {role} (PED phenotype 1) but homozygous for "
+                    f"{finding.hgvs} (GT {call.raw_gt}, {_ab_text(call.allele_balance)}): "
+                    "unexpected for an X-linked recessive disorder (a biallelic female is "
+                    "expected to be affected) - check for a miscalled heterozygote, the "
+                    "classification, the phenotype or sample identity",
                 )
             )
         if not has_parents:
@@ -800,11 +935,18 @@ def _son_rule(
     where = f"son {son} ({call.raw_gt}), mother {_gt(mother)}, father {_gt(father)}"
     if label.carries_alt:
         if mom in ("alt", "hom_alt"):
+            # issue 12: a homozygous mother is not "a carrier" (biallelic: expected affected)
+            mother_is = (
+                "the mother is homozygous for it, not a carrier (a biallelic female is "
+                "expected to be affected: check her phenotype and genotype)"
+                if mom == "hom_alt"
+                else "the mother is a carrier"
+            )
             return FamilyNote(
                 FamilyEvent.MATERNALLY_INHERITED,
                 vid,
                 son,
-                f"{finding.hgvs}: maternally inherited ({where}); the mother is a carrier",
+                f"{finding.hgvs}: maternally inherited ({where}); {mother_is}",
             )
         if mom == "ref":
             if dad in ("alt", "hom_alt"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ipexcli.model import Build, Call, GenomicVariant, Sex, VariantRecord
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ipexcli.engine import VariantAnnotation
     from ipexcli.inheritance import (
         Coverage,
+        ParentCalls,
         SampleVerdict,
         VariantFinding,
         VariantInterpretation,
@@ -58,12 +59,17 @@ def variant_key(variant: GenomicVariant) -> str:
     return f"{variant.build.value}:{variant.chrom}:{variant.pos}:{variant.ref}:{variant.alt}"
 
 
-def _known_match(hit: KnownHit, match: str) -> KnownMatch:
+def _known_match(hit: KnownHit, match: str, build: Build | None = None) -> KnownMatch:
+    """The report's view of one known-variant row. A row whose two builds carry opposite
+    alleles (rs3761548, ``allele_note``) is named by the c. change of the build matched."""
     row = hit.row
+    hgvs_c = row.hgvs_c
+    if build is Build.GRCH38 and row.hgvs_c_grch38:
+        hgvs_c = f"{row.hgvs_c_grch38} (GRCh38 allele; {row.hgvs_c} in GRCh37)"
     return KnownMatch(
         id=row.id,
         match=match,
-        hgvs_c=row.hgvs_c,
+        hgvs_c=hgvs_c,
         hgvs_p=row.hgvs_p,
         classification=row.classification,
         review_status=row.review_status,
@@ -74,6 +80,8 @@ def _known_match(hit: KnownHit, match: str) -> KnownMatch:
         evidence_tier=row.evidence_tier,
         rsid=row.rsid,
         clinvar=row.clinvar,
+        assertion_type=row.assertion_type,
+        date_kind=row.classification_date_kind,
     )
 
 
@@ -87,15 +95,19 @@ def variant_result(
 ) -> VariantResult:
     """Turn the engine's annotation of one allele into the report's variant entry."""
     from ipexcli import refdata
+    from ipexcli.classify import classify
 
     transcript = refdata.load().transcript(annotation.variant.build)
     shown = annotation.normalized or annotation.variant
     known = annotation.known
+    build = shown.build
     matches = (
-        *(_known_match(h, "exact") for h in known.exact),
-        *(_known_match(h, "same_amino_acid_change") for h in known.same_protein_change),
-        *(_known_match(h, "same_residue") for h in known.same_residue_missense),
+        *(_known_match(h, "exact", build) for h in known.exact),
+        *(_known_match(h, "same_amino_acid_change", build) for h in known.same_protein_change),
+        *(_known_match(h, "same_residue", build) for h in known.same_residue_missense),
     )
+    annotated = annotation.hgvs_c is not None
+    used = classify(annotation.evidence, known, annotation.evidence_notes) if annotated else None
     other = annotation.other_build
     return VariantResult(
         key=variant_key(shown),
@@ -128,6 +140,11 @@ def variant_result(
         filters=record.filters if record else (),
         other_build=variant_key(other) if other else "",
         inputs=(record.source,) if record else (),
+        acmg_class=used.computed.acmg_class.value if used else "",
+        acmg_points=used.computed.points if used else None,
+        class_used=used.significance.value if used else "",
+        class_source=used.source if used else "",
+        class_basis=used.basis if used else "",
     )
 
 
@@ -188,23 +205,30 @@ def _finding(
     annotation: VariantAnnotation, result: VariantResult, in_par: bool
 ) -> VariantFinding:
     """The inheritance module's view of one annotated variant."""
+    from ipexcli.classify import rarity_only
     from ipexcli.inheritance import VariantFinding
     from ipexcli.model import Significance
 
-    exact = annotation.known.exact
     significance = (
-        exact[0].significance if exact else Significance.NOT_CLASSIFIED
+        Significance.parse(result.class_used) if result.class_used
+        else Significance.NOT_CLASSIFIED
     )
+    if result.class_source == "computed" and rarity_only(annotation.evidence):
+        significance = Significance.NOT_CLASSIFIED  # low impact decides (ipexcli.classify)
     null = any(e.code.startswith("PVS1") for e in annotation.evidence)
+    # reported in IPEX patients: never quietly "not reportable", whatever its predicted impact
+    literature = any(h.is_literature for h in annotation.known.exact)
     low_impact = (
         result.impact == "MODIFIER"
         or (result.impact == "LOW" and not any("splice" in t for t in result.consequences))
-    ) and "polyA_signal" not in result.flags
+    ) and "polyA_signal" not in result.flags and not literature
     name = result.hgvs_c.split(":", 1)[-1] or result.key
     if result.hgvs_p:
         name += f" {result.hgvs_p.split(':', 1)[-1]}"
     return VariantFinding(
-        result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact
+        result.key, name, significance, null_variant=null, in_par=in_par, low_impact=low_impact,
+        filters=result.filters,
+        basis=result.class_basis,
     )
 
 
@@ -220,7 +244,8 @@ def _sex_result(
         declared_source=check.declared_source,
         inferred=inferred,
         used=check.used.value,
-        evidence=dict(check.inference.evidence.as_dict()),
+        # the reason quotes the deciding figures and both thresholds of each (issue 12)
+        evidence={**check.inference.evidence.as_dict(), "reason": check.inference.reason},
         mismatch=check.check.value == "MISMATCH",
     )
 
@@ -251,6 +276,27 @@ def _genotype_result(
         flags=label[2],
         split_gt=split_gt,
     )
+
+
+def _with_quality_flags(
+    genotypes: list[GenotypeResult], verdicts: Sequence[SampleVerdict]
+) -> list[GenotypeResult]:
+    """Add the call-quality flags the interpretations raised (issue 12) to the genotype rows
+    they belong to (the renderers show genotype flags; a flagged sample is never "quiet"). The
+    interpretations are in the order of the genotypes; with sex unknown both readings count."""
+    from ipexcli.callquality import QUALITY_CODES
+
+    out = genotypes
+    for verdict in verdicts:
+        for index, item in enumerate(verdict.variants):
+            extra = [f for f in item.flags if f in QUALITY_CODES]
+            if not extra:
+                continue
+            if out is genotypes:
+                out = list(genotypes)
+            row = out[index]
+            out[index] = replace(row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
+    return out
 
 
 def _split_gt(call: Call) -> str:
@@ -287,7 +333,7 @@ def interpret_file(
 ) -> FileOutcome:
     """Read one VCF, annotate its FOXP3 variants and interpret every sample in it."""
     from ipexcli import refdata
-    from ipexcli.engine import annotate_variant
+    from ipexcli.engine import annotate_variant_cached  # #14 item 5: once per allele
     from ipexcli.inheritance import Coverage, segregate
     from ipexcli.vcf import open_vcf
 
@@ -336,7 +382,9 @@ def interpret_file(
     for record in records:
         assert build is not None
         variant = genomic_variant(record, build)
-        annotation = annotate_variant(variant, data, allele_frequency(record, options.af_field))
+        annotation = annotate_variant_cached(
+            variant, data, allele_frequency(record, options.af_field), options.thresholds
+        )
         bad_frequency = unusable_frequency(record, options.af_field)
         if bad_frequency is not None:
             bad_frequencies.append(f"{record.pos} {bad_frequency[:20]!r}")
@@ -354,7 +402,10 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(
-        _FileGenotypes(path, samples, per_record, findings, checks, declared, coverage)
+        _FileGenotypes(
+            path, samples, per_record, findings, checks, declared, coverage,
+            _sequenced_parents(samples, pedigree),
+        )
     )
     if pedigree is not None and samples:
         notes: dict[str, list[str]] = {}
@@ -485,6 +536,53 @@ class _FileGenotypes:
     checks: Mapping[str, SexCheckResult]
     declared: Mapping[str, tuple[Sex, str]]
     coverage: Coverage
+    #: sample -> (mother's, father's) column index in this file, for samples whose PED names
+    #: a sequenced parent (phase from the parents, :mod:`ipexcli.phase`)
+    parents: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    def parent_calls(self, sample: str) -> ParentCalls | None:
+        """``variant key -> (mother's call, father's call)`` for ``sample``, or None when the
+        PED names no sequenced parent of hers. Looked up only when a phase is needed."""
+        found = self.parents.get(sample)
+        if found is None:
+            return None
+        mother, father = found
+        records: dict[str, VariantRecord] = {}
+
+        def lookup(key: str) -> tuple[Call | None, Call | None]:
+            if not records:
+                for row, row_key in self.per_record:
+                    records.setdefault(row_key, row)
+            record = records.get(key)
+            if record is None:
+                return None, None
+            calls = record.calls
+            return (
+                calls[mother] if mother is not None else None,
+                calls[father] if father is not None else None,
+            )
+
+        return lookup
+
+
+def _sequenced_parents(
+    samples: Sequence[str], pedigree: Pedigree | None
+) -> dict[str, tuple[int | None, int | None]]:
+    """sample -> (mother's, father's) index in ``samples`` for every sample with a sequenced
+    parent in the PED (none without a PED)."""
+    if pedigree is None:
+        return {}
+    index = {sample: i for i, sample in enumerate(samples)}
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for sample in samples:
+        person = pedigree.get(sample)
+        if person is None:
+            continue
+        mother = index.get(person.mother) if person.mother else None
+        father = index.get(person.father) if person.father else None
+        if mother is not None or father is not None:
+            out[sample] = (mother, father)
+    return out
 
 
 def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, Sex]]:
@@ -506,7 +604,10 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
             finding = findings[key]
             genotypes.append(genotype(key, call, used, finding.in_par))
             pairs.append((finding, call))
-        verdicts = interpret_sample(sample, used, pairs, file.coverage, basis, interpret)
+        verdicts = interpret_sample(
+            sample, used, pairs, file.coverage, basis, interpret, file.parent_calls(sample)
+        )
+        genotypes = _with_quality_flags(genotypes, verdicts)
         results.append(
             SampleResult(sample, file.path, sex_result, tuple(genotypes), _verdicts(verdicts))
         )
@@ -554,12 +655,17 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
         pairs = [(findings[key], call) for key, call in mine]
-        genotypes = tuple(
+        genotypes = [
             genotype(key, call, used, finding.in_par)
             for (key, call), (finding, _) in zip(mine, pairs, strict=True)
+        ]
+        sample_verdicts = interpret_sample(
+            sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
         )
-        verdicts = _verdicts(interpret_sample(sample, used, pairs, coverage, basis, interpret))
-        results.append(SampleResult(sample, path, sex_result, genotypes, verdicts))
+        genotypes = _with_quality_flags(genotypes, sample_verdicts)
+        results.append(
+            SampleResult(sample, path, sex_result, tuple(genotypes), _verdicts(sample_verdicts))
+        )
     return results, used_sexes
 
 

@@ -11,7 +11,9 @@ Besides exact matches the index answers two residue-level questions (ACMG-style)
 * *same amino-acid change, different nucleotide change* (PS1-like), and
 * *a different missense change at a residue with a known pathogenic missense* (PM5-like).
 
-Classifications are read with :meth:`ipexcli.model.Significance.parse`.
+Classifications are read with :meth:`ipexcli.model.Significance.parse`, and only from rows that
+are classifications (``assertion_type`` ``clinvar_germline``): a literature or UniProt humsavar
+row gets ``not classified`` (:attr:`KnownHit.significance`), whatever words it carries.
 """
 
 from __future__ import annotations
@@ -41,11 +43,16 @@ class KnownHit:
     """One known-variant row with its parsed classification."""
 
     row: KnownVariant
-    significance: Significance
+    significance: Significance  #: NOT_CLASSIFIED unless the row is a ClinVar classification
 
     @property
     def id(self) -> str:
         return self.row.id
+
+    @property
+    def is_literature(self) -> bool:
+        """Reported in IPEX patients (literature/humsavar), not a classification."""
+        return self.row.is_literature
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,12 @@ class KnownIndex:
         self.by_residue: dict[int, list[tuple[KnownHit, str]]] = {}
         unplaced = []
         for row in data.known:
-            hit = KnownHit(row, Significance.parse(row.classification))
+            significance = (
+                Significance.parse(row.classification)
+                if row.is_classification
+                else Significance.NOT_CLASSIFIED
+            )
+            hit = KnownHit(row, significance)
             placed = _place(row, data)
             if not placed:
                 unplaced.append(hit)

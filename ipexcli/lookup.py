@@ -41,6 +41,17 @@ def _strip_parens(name: str) -> str:
     return name.replace("(", "").replace(")", "")
 
 
+_FRAMESHIFT = re.compile(r"p\.([A-Z][a-z]{2}\d+)(?:[A-Z][a-z]{2})?fs.*")
+
+
+def _protein_key(name: str) -> str:
+    """A p. name without parentheses; a frameshift reduced to its first residue
+    (``p.Glu243SerfsTer11`` and ``p.(Glu243fs)`` are the same query)."""
+    bare = _strip_parens(name)
+    match = _FRAMESHIFT.fullmatch(bare)
+    return f"p.{match.group(1)}fs" if match else bare
+
+
 def lookup(query: str, build: Build | None = None) -> LookupResult:
     """Parse ``query`` and annotate every variant it names; raises HgvsParseError."""
     from ipexcli import hgvs, refdata
@@ -82,9 +93,9 @@ def lookup(query: str, build: Build | None = None) -> LookupResult:
             f"{len(parsed.candidates)} single-nucleotide changes produce {protein}; "
             "each is shown"
         )
-    wanted = _strip_parens(str(protein))
+    wanted = _protein_key(str(protein))
     for row in data.known:
-        if _strip_parens(row.hgvs_p) == wanted and row.hgvs_c not in seen:
+        if row.hgvs_p and _protein_key(row.hgvs_p) == wanted and row.hgvs_c not in seen:
             seen.add(row.hgvs_c)
             hits.append(LookupHit(row.hgvs_c, _annotate_both(_known_alleles(row)),
                                   f"known-variant table row {row.id}"))

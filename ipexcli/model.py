@@ -122,6 +122,9 @@ class Call:
     gq: int | None = None
     #: True when one of the missing alleles is another ALT of a multi-allelic record
     other_alt: bool = False
+    #: FORMAT/PS (phase set) as written; None when absent or ``.``. Phased genotypes of one
+    #: sample with equal PS, or all without PS, are in one phase set (:mod:`ipexcli.phase`)
+    ps: str | None = None
 
     @property
     def ploidy(self) -> int:

@@ -152,7 +152,45 @@ def parse_ped(text: str, source: str = "<ped>") -> Pedigree:
                     f"{parent.id!r} is the {role} of {person.id!r} (line {person.line}) but is "
                     f"declared {wrong}",
                 )
+    cycle = _ancestry_cycle(individuals)
+    if cycle:
+        start = individuals[cycle[0]]
+        raise fail(
+            start.line,
+            f"pedigree cycle: {' -> '.join(cycle)} (each is listed as a parent of the next, so "
+            "an individual would be its own ancestor)",
+        )
     return Pedigree(source, individuals)
+
+
+def _ancestry_cycle(individuals: Mapping[str, Individual]) -> list[str]:
+    """A parent chain that returns to its start (``[a, b, a]``: a is a parent of b, b of a), or
+    ``[]``. Iterative depth-first search over the parent links inside the file."""
+    children: dict[str, list[str]] = {}
+    for person in individuals.values():
+        for parent in (person.father, person.mother):
+            if parent is not None and parent in individuals:
+                children.setdefault(parent, []).append(person.id)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in individuals:
+        if state.get(root):
+            continue
+        path = [root]
+        stack = [iter(children.get(root, ()))]
+        state[root] = 1
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if state.get(child) == 1:
+                return [*path[path.index(child):], child]
+            if not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append(iter(children.get(child, ())))
+    return []
 
 
 def read_ped(path: str | Path) -> Pedigree:

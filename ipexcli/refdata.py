@@ -163,6 +163,9 @@ class Transcript:
     ensembl_id: str = ""
     biotype: str = "protein_coding"
     gene_id: str = ""
+    #: other RefSeq transcripts of the gene: (accession, exon numbers of this transcript that
+    #: they lack), e.g. isoform b NM_001114377 without exon 3 (LRG_62 annotation)
+    alternative_transcripts: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def cds_length(self) -> int:
@@ -209,8 +212,12 @@ class KnownVariant:
     """One row of the known-variant table.
 
     Positions are 1-based chrX (+ strand), VCF left-aligned with an anchor base for indels.
-    ``classification`` is empty for a literature report without a formal classification; when
-    present, ``classification_source`` and ``classification_date`` say where and when it was read.
+    ``assertion_type`` says what the row asserts (:data:`ASSERTION_TYPES`): only
+    ``clinvar_germline`` rows carry a ``classification`` (ClinVar's vocabulary); literature and
+    UniProt humsavar rows are reports in IPEX patients, association rows context only. When a
+    classification is present, ``classification_source`` and ``classification_date`` say where
+    and when it was read, and ``classification_date_kind`` what the date is (``last_evaluated``,
+    ``clinvar_release``, ``retrieved`` or ``database_release``).
     """
 
     id: str
@@ -232,6 +239,24 @@ class KnownVariant:
     note: str
     source: str
     source_url: str
+    assertion_type: str = "clinvar_germline"
+    classification_date_kind: str = ""
+    humsavar_category: str = ""
+    review_note: str = ""
+    #: where the two builds' references carry different alleles at the site (rs3761548)
+    allele_note: str = ""
+    #: the GRCh38 allele's own c. name when it differs from ``hgvs_c`` (see ``allele_note``)
+    hgvs_c_grch38: str = ""
+
+    @property
+    def is_classification(self) -> bool:
+        """True for a ClinVar germline classification (the only rows a verdict may use)."""
+        return self.assertion_type == "clinvar_germline" and bool(self.classification)
+
+    @property
+    def is_literature(self) -> bool:
+        """Reported in IPEX patients (case report or UniProt humsavar), not a classification."""
+        return self.assertion_type in ("literature_case_report", "uniprot_humsavar")
 
     def allele(self, build: Build) -> GenomicVariant | None:
         """The VCF-style allele in ``build``, or None when the row cannot be placed."""
@@ -261,6 +286,13 @@ class RefData:
     known: tuple[KnownVariant, ...]
     known_origin: str  #: "bundled" or the path of an installed update
     manifest: tuple[ManifestEntry, ...] = field(default=())
+    #: sha256 of every file loaded, as verified at load ("installed known_variants.tsv" for an
+    #: installed update): what a batch ``--resume`` fingerprint covers
+    checksums: Mapping[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """The version and every loaded file's sha256, as one string (changes with the data)."""
+        return ";".join([self.version, *(f"{k}={v}" for k, v in sorted(self.checksums.items()))])
 
     def locus(self, build: Build) -> Locus:
         return self.loci[build]
@@ -307,12 +339,98 @@ def user_data_dir() -> Path:
     return Path(base) / "ipexcli"
 
 
+#: what to do when installed data does not match its manifest
+RESET_HINT = (
+    "Run `ipex refdata reset` to go back to the bundled table (then `ipex refdata update` to "
+    "reinstall an update); `ipex refdata verify` lists every check"
+)
+
+
 def active_known_table(root: Path) -> tuple[Path, str]:
-    """The known-variant table in use: an installed update if present, else the bundled one."""
-    installed = user_data_dir() / "known_variants.tsv"
-    if installed.is_file() and (user_data_dir() / "MANIFEST.json").is_file():
+    """The known-variant table in use: an installed update if present, else the bundled one.
+
+    An install with only one of its two files (``known_variants.tsv``, ``MANIFEST.json``) is
+    damaged, not absent: :class:`RefDataError` (#15: it used to fall back to the bundled table
+    silently).
+    """
+    directory = user_data_dir()
+    installed, manifest = directory / "known_variants.tsv", directory / "MANIFEST.json"
+    has_table, has_manifest = installed.is_file(), manifest.is_file()
+    if has_table and has_manifest:
         return installed, str(installed)
+    if has_table or has_manifest:
+        missing = manifest if has_table else installed
+        raise RefDataError(f"{missing}: missing from the installed reference data", RESET_HINT)
     return root / "known_variants.tsv", "bundled"
+
+
+def check_installed_table(path: Path) -> str:
+    """Check an installed known-variant table against its ``MANIFEST.json`` (size when the
+    manifest records it, then sha256); returns its sha256 or raises :class:`RefDataError`
+    naming the file. Cheap (one small file hashed), so it runs at every load (#15 case 5)."""
+    manifest_path = path.parent / "MANIFEST.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        entry = manifest["table"]
+        expected_sha, expected_size = entry["sha256"], entry.get("bytes")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        detail = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise RefDataError(
+            f"{manifest_path}: not a readable manifest of an installed table ({detail})",
+            RESET_HINT,
+        ) from None
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise RefDataError(f"{path}: cannot read ({exc.strerror or exc})", RESET_HINT) from None
+    if expected_size is not None and len(blob) != expected_size:
+        raise RefDataError(
+            f"{path}: {len(blob)} bytes, its manifest {manifest_path.name} says {expected_size}: "
+            "the installed known-variant table was changed or damaged",
+            RESET_HINT,
+        )
+    import hashlib  # lazy: ~1 ms of import, only when an update is installed
+
+    actual = hashlib.sha256(blob).hexdigest()
+    if actual != expected_sha:
+        raise RefDataError(
+            f"{path}: sha256 {actual[:12]}... differs from its manifest {manifest_path.name} "
+            f"({str(expected_sha)[:12]}...): the installed known-variant table was changed or "
+            "damaged",
+            RESET_HINT,
+        )
+    return actual
+
+
+def check_bundled_files(root: Path, manifest: Mapping[str, object], names: list[str]) -> dict[
+    str, str
+]:
+    """sha256 of each bundled file in ``names``, checked against ``MANIFEST.json``; raises
+    :class:`RefDataError` naming the first file that differs (#15 case 5). ~80 KB hashed."""
+    import hashlib
+
+    expected = {
+        str(e["file"]): str(e["sha256"])
+        for e in manifest.get("files", [])  # type: ignore[attr-defined]
+    }
+    out = {}
+    for name in names:
+        path = root / name
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise RefDataError(
+                f"{path}: cannot read ({exc.strerror or exc})", "Reinstall ipexcli"
+            ) from None
+        if expected.get(name) != actual:
+            raise RefDataError(
+                f"{path}: sha256 differs from the bundled manifest (the file was changed or "
+                "damaged)",
+                "Reinstall ipexcli (pip install --force-reinstall ipexcli); "
+                "`ipex refdata verify` lists every check",
+            )
+        out[name] = actual
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +509,10 @@ def _load_transcripts(root: Path, cdna: str, protein: str) -> dict[Build, Transc
         for f in model["protein_features"]
     )
     polya = (model["polya_signal"]["tx_start"], model["polya_signal"]["tx_end"])
+    alternatives = tuple(
+        (item["transcript"], tuple(item["lacks_exons"]))
+        for item in model.get("alternative_transcripts", ())
+    )
     out = {}
     for build in Build:
         entry = model["builds"][build.value]
@@ -420,6 +542,7 @@ def _load_transcripts(root: Path, cdna: str, protein: str) -> dict[Build, Transc
             ensembl_id=model["ensembl_transcript"],
             biotype=model["biotype"],
             gene_id=model["hgnc_id"],
+            alternative_transcripts=alternatives,
         )
     return out
 
@@ -482,14 +605,55 @@ def parse_known_rows(rows: list[dict[str, str]]) -> tuple[KnownVariant, ...]:
                 note=row["note"],
                 source=row["source"],
                 source_url=row["source_url"],
+                assertion_type=row.get("assertion_type") or _assertion_type_v1(row),
+                classification_date_kind=row.get("classification_date_kind", ""),
+                humsavar_category=row.get("humsavar_category", ""),
+                review_note=row.get("review_note", ""),
+                allele_note=row.get("allele_note", ""),
+                hgvs_c_grch38=row.get("hgvs_c_grch38", ""),
             )
         )
     return tuple(known)
 
 
-def load_from(root: Path) -> RefData:
-    """Load the reference data from directory ``root`` (no caching; see :func:`load`)."""
+#: what a known-variant row may assert (NOTES.md, "Known-variant table, version 2")
+ASSERTION_TYPES = (
+    "clinvar_germline", "literature_case_report", "uniprot_humsavar", "association_study",
+)
+
+
+def _assertion_type_v1(row: dict[str, str]) -> str:
+    """The assertion type of a row of a version-1 table (no such column), from its source: a
+    ClinVar snapshot is a classification, a UniProt humsavar category is not, and a row without
+    a classification is a literature report."""
+    source = row.get("classification_source", "")
+    if source.startswith("ClinVar"):
+        return "clinvar_germline"
+    if "humsavar" in source:
+        return "uniprot_humsavar"
+    return "literature_case_report"
+
+
+def load_from(root: Path, installed: bool = True) -> RefData:
+    """Load the reference data from directory ``root`` (no caching; see :func:`load`).
+
+    Every file read is first checked against its manifest (sha256; #15 case 5): the bundled
+    files against ``root/MANIFEST.json``, an installed known-variant table (``ipex refdata
+    update``) against its own. A mismatch is a :class:`RefDataError` naming the file.
+    ``installed=False`` ignores any installed table (``ipex refdata update`` itself, which must
+    work over a damaged install).
+    """
     manifest = _read_json(root / "MANIFEST.json")
+    known_path, origin = active_known_table(root) if installed else (
+        root / "known_variants.tsv", "bundled"
+    )
+    checked = [*_LOCUS_FILES.values(), "NM_014009.4.cdna.fa", "NP_054728.2.prot.fa",
+               "transcript.json", "assembly.json"]
+    if origin == "bundled":
+        checked.append("known_variants.tsv")
+    checksums = check_bundled_files(root, manifest, checked)
+    if origin != "bundled":
+        checksums[f"installed {known_path.name}"] = check_installed_table(known_path)
     loci = {}
     for build, name in _LOCUS_FILES.items():
         header, sequence = read_single_fasta(root / name)
@@ -504,7 +668,6 @@ def load_from(root: Path) -> RefData:
     _, protein = read_single_fasta(root / "NP_054728.2.prot.fa")
     transcripts = _load_transcripts(root, cdna, protein)
     assemblies, aliases = _load_assemblies(root)
-    known_path, origin = active_known_table(root)
     known = parse_known_rows(_read_tsv(known_path))
     entries = tuple(
         ManifestEntry(
@@ -522,6 +685,7 @@ def load_from(root: Path) -> RefData:
         known=known,
         known_origin=origin,
         manifest=entries,
+        checksums=MappingProxyType(checksums),
     )
 
 
@@ -529,6 +693,13 @@ def load_from(root: Path) -> RefData:
 def load() -> RefData:
     """The bundled reference data (loaded once per process)."""
     return load_from(data_root())
+
+
+@lru_cache(maxsize=1)
+def load_bundled() -> RefData:
+    """The bundled data without any installed table: what ``ipex refdata update`` builds on
+    (it must be able to replace a damaged install)."""
+    return load_from(data_root(), installed=False)
 
 
 def canonical_chrom(contig: str) -> str | None:
@@ -595,26 +766,31 @@ def verify(root: Path | None = None) -> list[Check]:
         checks.append(Check(f"sha256 {entry['file']}", ok, detail))
     if corrupt:
         return checks  # do not interpret data that failed its checksum
+    installed = installed_table_checks(root)
+    checks.extend(installed)
+    if not all(check.ok for check in installed):
+        return checks
     try:
         data = load_from(root)
     except RefDataError as exc:
         return [*checks, Check("load", False, str(exc))]
-    checks.extend(installed_table_checks(root))
     checks.extend(consistency_checks(data))
     return checks
 
 
 def installed_table_checks(root: Path) -> list[Check]:
     """The installed known-variant table (``ipex refdata update``) against its own manifest."""
-    path, origin = active_known_table(root)
+    try:
+        path, origin = active_known_table(root)
+    except RefDataError as exc:
+        return [Check("installed known-variant table", False, str(exc))]
     if origin == "bundled":
         return []
-    manifest = _read_json(path.parent / "MANIFEST.json")
-    expected = manifest.get("table", {}).get("sha256")
-    actual = sha256_file(path)
-    ok = actual == expected
-    detail = "ok" if ok else f"{path}: sha256 {actual} != its manifest; run: ipex refdata reset"
-    return [Check(f"sha256 installed {path.name}", ok, detail)]
+    try:
+        check_installed_table(path)
+    except RefDataError as exc:
+        return [Check(f"sha256 installed {path.name}", False, str(exc))]
+    return [Check(f"sha256 installed {path.name}", True, "ok")]
 
 
 def consistency_checks(data: RefData) -> list[Check]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def bare_hgvs(hgvs: str) -> str:
@@ -39,6 +39,53 @@ def classification_group(classification: str) -> str:
     if significance.is_benign:
         return "benign"
     return "uncertain"
+
+
+#: #12: how a known row is named when it is not a classification, by its assertion type
+_ASSERTION_WORDS = {
+    "literature_case_report": "reported in IPEX patients (literature)",
+    "uniprot_humsavar": "reported in IPEX patients (literature)",
+    "association_study": "association study (context only)",
+}
+
+#: #12: what a known row's date is, by its date kind
+_DATE_WORDS = {
+    "last_evaluated": "last evaluated",
+    "clinvar_release": "ClinVar release",
+    "retrieved": "retrieved",
+    "database_release": "database release",
+}
+
+
+def known_label(match: KnownMatch) -> str:
+    """The classification of a known row, or what the row is when it is not one (#12).
+
+    >>> known_label(KnownMatch("KV21", "exact", "c.1087A>G", "", "", "", None, "", "", "",
+    ...                        assertion_type="uniprot_humsavar"))
+    'reported in IPEX patients (literature)'
+    """
+    if match.classification and match.assertion_type in ("", "clinvar_germline"):
+        return match.classification
+    return _ASSERTION_WORDS.get(match.assertion_type, "no formal classification")
+
+
+def known_source(match: KnownMatch) -> str:
+    """``"ClinVar VCV000011407.9 page copy, last evaluated 2021-12-03"``: the source and the
+    date named by what it is."""
+    date = match.date
+    if date and match.date_kind:
+        date = f"{_DATE_WORDS.get(match.date_kind, match.date_kind)} {date}"
+    return ", ".join(d for d in (match.source, date) if d)
+
+
+def review_text(match: KnownMatch) -> str:
+    """ClinVar's review-status phrase with its stars ("" when the source does not say)."""
+    if not match.review_status:
+        return ""
+    if match.review_stars is None:
+        return match.review_status
+    stars = match.review_stars
+    return f"{match.review_status} ({stars} star{'s' if stars != 1 else ''})"
 
 def genotypes_note(genotypes: str) -> str:
     """What an input's ``genotypes`` mode means, for the renderers ("" for ``all``)."""
@@ -110,6 +157,11 @@ class KnownMatch:
     evidence_tier: str = ""
     rsid: str = ""
     clinvar: str = ""
+    #: what the row asserts: clinvar_germline (a classification), literature_case_report,
+    #: uniprot_humsavar (reported in patients, not a classification), association_study
+    assertion_type: str = ""
+    #: what ``date`` is: last_evaluated, clinvar_release, retrieved, database_release
+    date_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +201,14 @@ class VariantResult:
     filters: tuple[str, ...] = ()
     other_build: str = ""  #: "GRCh37:X:49107902:G:A" when the allele lifts through the transcript
     inputs: tuple[str, ...] = ()  #: input paths the variant was seen in
+    #: the automated class from the evidence codes (ClinGen SVI points) and its point total
+    acmg_class: str = ""
+    acmg_points: int | None = None
+    #: the class the verdicts use ("not classified" without codes), its source ("ClinVar
+    #: germline" or "computed") and the sentence naming the rule and the points behind it
+    class_used: str = ""
+    class_source: str = ""
+    class_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,13 +33,21 @@ Decision (:func:`decide`), in order:
    signal -> ``insufficient data`` (never a guess);
 2. haploid coding without heterozygosity -> male; haploid coding with female-like
    heterozygosity -> ambiguous;
-3. X heterozygosity: F and ``het_fraction`` are judged against their own thresholds; a
-   conclusive statistic wins over an inconclusive one, two conclusive ones must agree. XY ->
-   male; XX -> female, or ``XXY-like`` when chrY is also called; contradictory -> ambiguous;
-   in between -> ambiguous, or male when chrY is clearly called. (F alone is noisy with few
-   common sites and in cohorts that mix populations: on a real 1000 Genomes chrX subset a
-   fifth of the females had F between 0.2 and 0.8, all with ``het_fraction`` >= 0.34; see
-   ``bench/simulate_chrx.py``);
+3. X heterozygosity: F and ``het_fraction`` are judged against their own thresholds.
+   ``het_fraction`` is the primary statistic (it needs no allele frequencies); F is a
+   cross-check. Two conclusive statistics must agree (else contradictory); a conclusive
+   ``het_fraction`` decides when F falls between its thresholds; but a ``het_fraction`` that
+   falls **between** its male and female thresholds is never overridden by F: the X evidence is
+   then "between" and the answer is ``ambiguous`` (issue 12). XY -> male; XX -> female, or
+   ``XXY-like`` when chrY is also called; contradictory -> ambiguous; in between -> ambiguous,
+   or male when chrY is clearly called (independent evidence from another chromosome). The
+   reason always quotes the figures and both thresholds of each statistic used.
+
+   Why the asymmetry: F alone is noisy with few common sites and in cohorts that mix
+   populations: on a real 1000 Genomes chrX subset a fifth of the females had F between 0.2
+   and 0.8, all with ``het_fraction`` >= 0.34 (see ``bench/simulate_chrx.py``). The other way
+   round, one female of that file (NA19332: F 0.87, 6 of 59 non-REF calls heterozygous,
+   ``het_fraction`` 0.10) was called male on F alone before issue 12; she is now ambiguous;
 4. too few X sites but chrY clearly called -> male (from chrY only).
 
 Which sex is used for interpretation (:func:`compare`): a declared male/female always wins;
@@ -677,9 +685,12 @@ def _x_state(ev: SexEvidence, t: SexThresholds) -> tuple[str, str, Method]:
     """(state, reason, method) from X heterozygosity; state is "XY", "XX", "between",
     "contradictory" or "insufficient".
 
-    F and het_fraction are judged separately; a conclusive one wins over an inconclusive
-    one, two conclusive ones must agree (else "between"). F alone is noisy when few common
-    sites are present or the cohort mixes populations (Wahlund effect raises F in females).
+    F and het_fraction are judged separately; two conclusive ones must agree (else
+    "contradictory"). A conclusive het_fraction wins over an F in between (F alone is noisy
+    when few common sites are present or the cohort mixes populations: the Wahlund effect
+    raises F in females); a conclusive F decides only when het_fraction has too few sites. A
+    het_fraction in between its thresholds keeps the state "between" whatever F says: evidence
+    between the male and female thresholds is never turned into a confident call.
     """
     f_state = f_text = None
     if ev.f is not None:
@@ -716,10 +727,14 @@ def _x_state(ev: SexEvidence, t: SexThresholds) -> tuple[str, str, Method]:
         if f_state == h_state:
             return f_state, both, Method.F_AND_HET
         return "contradictory", f"contradictory: {both}", Method.F_AND_HET
-    if f_state in conclusive:
+    if f_state in conclusive and h_state == "insufficient":
         return f_state, both, Method.F
     if h_state in conclusive:
         return h_state, both, Method.HET_FRACTION
+    if f_state in conclusive:  # het_fraction in between: F alone does not make it confident
+        return "between", (
+            f"{h_text}; {f_text} alone does not settle a heterozygous fraction in between"
+        ), Method.F_AND_HET
     return "between", both, Method.F_AND_HET
 
 
@@ -769,8 +784,8 @@ def compare(
         else:
             used, basis = Sex.UNKNOWN, "unknown: both interpretations"
             warnings.append(
-                f"{inference.sample}: sex unknown (not declared, inferred {inferred}); "
-                "interpretations are given for both male and female"
+                f"{inference.sample}: sex unknown (not declared, inferred {inferred}: "
+                f"{inference.reason}); interpretations are given for both male and female"
             )
     else:
         used, basis = declared, "declared"
@@ -791,6 +806,11 @@ def compare(
             )
         else:
             check = SexCheck.UNCONFIRMED
+            if inferred is InferredSex.AMBIGUOUS:  # issue 12: say why, never stay silent
+                warnings.append(
+                    f"{inference.sample}: declared {declared} ({declared_source}); the data are "
+                    f"ambiguous ({inference.reason}); the declared sex is used, unconfirmed"
+                )
     return SexCheckResult(
         sample=inference.sample,
         declared=declared,

@@ -482,7 +482,7 @@ def derive_genomic_hgvs(locus: Locus, pos: int, ref: str, alt: str) -> str:
     bundled locus, and when REF and ALT are the same allele.
     """
     from ipexcli.hgvs import format_g
-    from ipexcli.refdata import load
+    from ipexcli.refdata import load_bundled as load  # the sequence only; no installed table
 
     trimmed_pos, trimmed_ref, trimmed_alt = _trim(pos, ref, alt)
     if not trimmed_ref and not trimmed_alt:
@@ -895,9 +895,12 @@ def _clinvar_fields(variation: Variation, label: str, release_date: str) -> dict
     number = int(variation.variation_id)
     fields = {
         "clinvar": f"VCV{number:09d} (Variation ID {number})",
+        # #12 (table v2): a ClinVar record is a germline classification, dated by its release
+        "assertion_type": "clinvar_germline",
         "classification": record.significance,
         "classification_source": label,
         "classification_date": release_date,
+        "classification_date_kind": "clinvar_release",
         "review_status": record.review_status,
         "review_stars": "" if stars is None else str(stars),
         "condition": record.condition,
@@ -1010,7 +1013,8 @@ def run_update(
     urls = dict(urls or DEFAULT_URLS)
     policy = policy or DownloadPolicy()
     destination = destination or refdata_module.user_data_dir()
-    data = refdata_module.load_from(refdata_module.data_root())
+    # the bundled data only: an update must be able to replace a damaged install
+    data = refdata_module.load_bundled()
     bundled_path = refdata_module.data_root() / "known_variants.tsv"
     columns, bundled = _read_bundled_table(bundled_path)
     try:
@@ -1146,7 +1150,10 @@ def _manifest(
             }
             for got, scan in zip(downloads, scans.values(), strict=True)
         ],
-        "table": {"file": table.name, "sha256": sha256_file(table), "rows": len(merged.rows)},
+        "table": {
+            "file": table.name, "sha256": sha256_file(table), "bytes": table.stat().st_size,
+            "rows": len(merged.rows),
+        },
         "bundled_table_sha256": sha256_file(bundled_table),
         "counts": {
             "records_read": {s.build.value: s.records_read for s in scans.values()},

@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCES = HERE.parent.parent / "shared" / "refdata-sources"
 
-REFDATA_VERSION = "2026.11.28"
+REFDATA_VERSION = "2026.12.05"
 
 LRG_SOURCE = (
     "github EBI-LRG/lrg-xml LRG_62.xml @00634cf2193a1d802f309b03e57a29bcd9ecb2ea "
@@ -85,10 +85,11 @@ COPIED = {
         "GRCh37.p13 / GRCh38.p14",
     ),
     "FOXP3_known_variants.source.tsv": (
-        "FOXP3_known_variants.tsv",
-        "27 known FOXP3 variants from ClinVar (2016-09 release via macarthur-lab/clinvar; "
-        "VCV page copies), UniProt humsavar 2026_03, genebe and the literature; see each row",
-        "bundled table, second pass (2026)",
+        "FOXP3_known_variants_v2.tsv",
+        "30 known FOXP3 variants from ClinVar (2016-09 release via macarthur-lab/clinvar; "
+        "VCV page copies), UniProt humsavar 2026_03, genebe and the literature, each with its "
+        "assertion_type; see each row and NOTES.md 'Known-variant table, version 2'",
+        "bundled table, version 2 (2026)",
     ),
 }
 
@@ -160,6 +161,21 @@ def build_transcript(src: Path, out: Path) -> dict:
             }
         )
     assert [(f["aa_start"], f["aa_end"]) for f in features] == [(197, 222), (337, 423), (418, 431)]
+    # RefSeq isoform b: the transcript without exon 3 (the PVS1 tree asks whether an exon is
+    # absent from another transcript); the c. range it lacks must be exon 3 of the exon table
+    isoform_text, isoform_source = locus_fact(facts, "Isoform b")
+    isoform = re.match(r"(NM_\d+) / (NP_[\d.]+) lacks exon (\d+) \(LRG \d+-\d+, (c\.\d+_\d+) of "
+                       r"NM_014009\.4\), (\d+) aa", isoform_text)
+    assert isoform, isoform_text
+    lacked = next(r for r in exons if r["exon"] == isoform.group(3))
+    assert lacked["c_range"] == isoform.group(4), (lacked, isoform_text)
+    alternative = [{
+        "transcript": isoform.group(1),
+        "protein": isoform.group(2),
+        "lacks_exons": [int(isoform.group(3))],
+        "protein_length": int(isoform.group(5)),
+        "source": isoform_source,
+    }]
 
     stop_text, _ = locus_fact(facts, "Stop codon (TGA)")
     start_text, _ = locus_fact(facts, "Start codon")
@@ -205,7 +221,7 @@ def build_transcript(src: Path, out: Path) -> dict:
         r"Its last exon is LRG (\d+)-(\d+): GRCh38 (\d+)-(\d+), GRCh37 (\d+)-(\d+)", notes
     )
     assert ccdc22, "CCDC22 last-exon coordinates not found in NOTES.md"
-    known_text = (src / "FOXP3_known_variants.tsv").read_text()
+    known_text = (src / KNOWN_SOURCE).read_text()
     polya = re.search(r"AATAAA at NM_014009.4 n\.(\d+)-(\d+)", known_text)
     assert polya, "polyA signal position not found"
     polya_n = (int(polya.group(1)), int(polya.group(2)))
@@ -231,6 +247,7 @@ def build_transcript(src: Path, out: Path) -> dict:
         "positions in the NM_014009.4 cDNA (n.)",
         "builds": builds,
         "protein_features": features,
+        "alternative_transcripts": alternative,
         "overlapping_features": [
             {
                 "name": "CCDC22 last exon (NM_014008.4, + strand)",
@@ -294,42 +311,47 @@ def build_assembly(src: Path, out: Path) -> None:
 
 # -- known variants ---------------------------------------------------------------------------
 
-_STARS = re.compile(r"\((\d) stars?")
-_CLINVAR_2016 = " [ClinVar 2016-09]"
+KNOWN_SOURCE = "FOXP3_known_variants_v2.tsv"
+KNOWN_ROWS = 30
+
+#: what each assertion_type may be used for (NOTES.md, "Known-variant table, version 2")
+ASSERTION_TYPES = ("clinvar_germline", "literature_case_report", "uniprot_humsavar",
+                   "association_study")
+DATE_KINDS = ("last_evaluated", "clinvar_release", "retrieved", "database_release")
 
 
-def classification_source(row: dict[str, str]) -> tuple[str, str, str]:
-    """Return (classification, source, date) for one known-variant row, read from the row.
-
-    The date is the date of the snapshot the classification was read from, and it always stands
-    in the row itself (or in NOTES.md for the IEI table); a row without a formal classification
-    gets empty strings.
-    """
-    significance = row["clinical_significance"].strip()
+def classification_source(row: dict[str, str]) -> str:
+    """Where a row's assertion was read, from the row itself (one phrase per assertion type)."""
+    kind = row["assertion_type"]
     text = "\t".join(row.values())
-    if not significance:
-        return "", "", ""
-    if significance.endswith(_CLINVAR_2016):
-        return significance[: -len(_CLINVAR_2016)], "ClinVar (2016-09 release)", "2016-09"
-    if "humsavar" in significance:
+    if kind == "clinvar_germline":
+        vcv = row["clinvar"].split()[0] if row["clinvar"] else ""
+        date_kind = row["classification_date_kind"]
+        if date_kind == "clinvar_release":
+            assert row["classification_date"] == "2016-09", row["hgvs_c_NM_014009.4"]
+            return "ClinVar 2016-09 release via macarthur-lab/clinvar"
+        if date_kind == "last_evaluated":
+            assert vcv.startswith("VCV"), row["hgvs_c_NM_014009.4"]
+            return f"ClinVar {vcv} page copy"
+        assert date_kind == "retrieved" and "IEI markdown table" in text, row
+        return f"ClinVar {vcv} as listed in the IEI table of ClinVar hits"
+    if kind == "uniprot_humsavar":
         assert "Release 2026_03 of 02-Sep-2026" in text
-        return "Likely pathogenic/Pathogenic", "UniProt humsavar (release 2026_03)", "2026-09-02"
-    if row["clinvar"].startswith("VCV000011407"):
-        assert "last submission 2024-02-14" in text
-        return significance, "ClinVar VCV000011407.9", "2024-02-14"
-    # VCV rows read from the IEI table of ClinVar hits dated 2026-10-03 (NOTES.md section 5)
-    assert "IEI markdown table" in text, row["hgvs_c_NM_014009.4"]
-    vcv = row["clinvar"].split()[0]
-    return significance, f"ClinVar {vcv} (as listed in the IEI table of ClinVar hits)", "2026-10-03"
+        return "UniProt humsavar release 2026_03"
+    return ""
 
 
-def review(row: dict[str, str]) -> tuple[str, int | None]:
-    text = row["review_status"].replace(_CLINVAR_2016, "").strip()
-    match = _STARS.search(text)
-    stars = int(match.group(1)) if match else None
-    if stars is None and "single submitter" in text:
-        stars = None  # the table code does not say whether criteria were provided
-    return text, stars
+_GRCH38_NAME = re.compile(r"\((c\.\S+) in GRCh38 intron")
+
+
+def grch38_name(row: dict[str, str]) -> str:
+    """The GRCh38 allele's own c. name when the two references carry different alleles."""
+    note = row["allele_note"]
+    if not note:
+        return ""
+    match = _GRCH38_NAME.search(note)
+    assert match, note
+    return match.group(1)
 
 
 def clean_hgvs_c(text: str) -> tuple[str, str]:
@@ -351,29 +373,41 @@ def clean_hgvs_p(text: str) -> str:
 
 KNOWN_COLUMNS = [
     "id", "hgvs_c", "hgvs_c_as_stated", "hgvs_p", "grch38_pos", "grch38_ref", "grch38_alt",
-    "grch37_pos", "grch37_ref", "grch37_alt", "rsid", "clinvar", "classification",
-    "classification_source", "classification_date", "review_status", "review_stars", "condition",
-    "evidence_tier", "computed_fields", "population", "note", "source", "source_url",
+    "grch37_pos", "grch37_ref", "grch37_alt", "rsid", "clinvar", "assertion_type",
+    "classification", "classification_source", "classification_date",
+    "classification_date_kind", "review_status", "review_stars", "review_note",
+    "humsavar_category", "condition", "evidence_tier", "computed_fields", "population",
+    "allele_note", "hgvs_c_grch38", "note", "source", "source_url",
 ]
 
 
 def build_known(src: Path, out: Path) -> int:
-    rows = read_tsv(src / "FOXP3_known_variants.tsv")
-    assert len(rows) == 27, len(rows)
+    rows = read_tsv(src / KNOWN_SOURCE)
+    assert len(rows) == KNOWN_ROWS, len(rows)
     with (out / "known_variants.tsv").open("w", newline="") as handle:
         handle.write(
             "# FOXP3 known variants, built by refdata/build.py from "
-            "FOXP3_known_variants.source.tsv.\n"
+            "FOXP3_known_variants.source.tsv (= refdata-sources/" + KNOWN_SOURCE + ").\n"
             "# Positions: 1-based chrX + strand, VCF left-aligned with anchor base for indels.\n"
-            "# classification_source/classification_date name the snapshot each classification "
-            "was read from; empty = no formal classification (literature report).\n"
+            "# assertion_type: only clinvar_germline rows carry a classification (ClinVar's "
+            "vocabulary); literature_case_report and uniprot_humsavar rows are reports in IPEX "
+            "patients, not ACMG/AMP classifications; association_study rows are context only.\n"
+            "# classification_date_kind says what classification_date is: last_evaluated, "
+            "clinvar_release, retrieved or database_release.\n"
         )
         writer = csv.DictWriter(handle, KNOWN_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         for number, row in enumerate(rows, start=1):
+            kind = row["assertion_type"]
+            assert kind in ASSERTION_TYPES, kind
+            significance = row["significance"].strip()
+            # only ClinVar rows are classifications (NOTES.md, version 2)
+            assert bool(significance) == (kind == "clinvar_germline"), row["hgvs_c_NM_014009.4"]
+            date_kind = row["classification_date_kind"]
+            assert date_kind in DATE_KINDS or (not date_kind and not row["classification_date"])
+            stars = row["clinvar_review_stars"]
+            assert not stars or row["clinvar_review_status"], row["hgvs_c_NM_014009.4"]
             hgvs_c, stated = clean_hgvs_c(row["hgvs_c_NM_014009.4"])
-            classification, cls_source, cls_date = classification_source(row)
-            review_text, stars = review(row)
             tier = re.search(r"tier ([ABCD])", row["evidence"])
             writer.writerow(
                 {
@@ -389,15 +423,21 @@ def build_known(src: Path, out: Path) -> int:
                     "grch37_alt": row["grch37_alt"],
                     "rsid": row["rsid"],
                     "clinvar": row["clinvar"],
-                    "classification": classification,
-                    "classification_source": cls_source,
-                    "classification_date": cls_date,
-                    "review_status": review_text,
-                    "review_stars": "" if stars is None else str(stars),
+                    "assertion_type": kind,
+                    "classification": significance,
+                    "classification_source": classification_source(row),
+                    "classification_date": row["classification_date"],
+                    "classification_date_kind": date_kind,
+                    "review_status": row["clinvar_review_status"],
+                    "review_stars": stars,
+                    "review_note": row["review_note"],
+                    "humsavar_category": row["humsavar_category"],
                     "condition": row["condition"],
                     "evidence_tier": tier.group(1) if tier else "",
                     "computed_fields": row["computed_fields"],
                     "population": row["gnomad"],
+                    "allele_note": row["allele_note"],
+                    "hgvs_c_grch38": grch38_name(row),
                     "note": row["other"],
                     "source": row["source"],
                     "source_url": row["source_url_or_id"],
@@ -461,8 +501,9 @@ def main(argv: list[str]) -> int:
         ("transcript.json", "FOXP3_NM_014009.4_exons.tsv, FOXP3_locus_facts.tsv, NOTES.md",
          "NM_014009.4 model for both builds, UniProt features, CCDC22 overlap, polyA signal"),
         ("assembly.json", "chrXY_assembly_facts.tsv", "chrX/chrY lengths, PAR1/PAR2, aliases"),
-        ("known_variants.tsv", "FOXP3_known_variants.tsv",
-         f"{count} known variants, clean HGVS, classification source and date per row"),
+        ("known_variants.tsv", KNOWN_SOURCE,
+         f"{count} known variants, clean HGVS, assertion type, classification source and "
+         "date (with its kind) per row"),
     ):
         manifest_files.append(
             {
@@ -480,7 +521,10 @@ def main(argv: list[str]) -> int:
         "built_by": "refdata/build.py",
         "transcript": "NM_014009.4",
         "builds": ["GRCh38", "GRCh37"],
-        "known_variants": {"rows": count, "snapshot": "bundled (ClinVar 2016-09 .. 2026-10-03)"},
+        "known_variants": {
+            "rows": count,
+            "snapshot": "bundled v2 (ClinVar 2016-09 .. 2026-10-03)",
+        },
         "files": manifest_files,
     }
     (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -65,7 +65,7 @@ def test_exons_splice_to_nm_014009_4_and_cds_translates_to_431_aa(build: str) ->
 
 def test_every_known_variant_ref_matches_both_builds() -> None:
     table = rows("known_variants.tsv")
-    assert len(table) == 27
+    assert len(table) == 30
     checked = 0
     for row in table:
         for build in ("GRCh38", "GRCh37"):
@@ -74,8 +74,8 @@ def test_every_known_variant_ref_matches_both_builds() -> None:
                 continue
             assert chrx(build, int(pos), int(pos) + len(ref) - 1) == ref, (row["id"], build)
             checked += 1
-    # 26 of 27 rows are placed in both builds; p.(Thr428fs) has no nucleotide change
-    assert checked == 52
+    # 29 of 30 rows are placed in both builds; p.(Thr428fs) has no nucleotide change
+    assert checked == 58
     assert [r["hgvs_p"] for r in table if not r["grch38_pos"]] == ["p.(Thr428fs)"]
 
 
@@ -83,7 +83,39 @@ def test_known_variant_c1189_is_the_real_clinvar_record() -> None:
     row = next(r for r in rows("known_variants.tsv") if r["hgvs_c"] == "c.1189C>T")
     assert (row["grch38_pos"], row["grch38_ref"], row["grch38_alt"]) == ("49251441", "G", "A")
     assert (row["grch37_pos"], row["grch37_ref"], row["grch37_alt"]) == ("49107902", "G", "A")
-    assert row["classification"] == "Pathogenic" and row["classification_date"] == "2024-02-14"
+    assert row["classification"] == "Pathogenic" and row["classification_date"] == "2021-12-03"
+    assert row["classification_date_kind"] == "last_evaluated"
+    assert (row["review_status"], row["review_stars"]) == (
+        "criteria provided, multiple submitters, no conflicts", "2"
+    )
+
+
+def test_only_clinvar_germline_rows_carry_a_classification() -> None:
+    """#12, table v2: humsavar/literature/association rows are not classifications."""
+    table = rows("known_variants.tsv")
+    kinds = {}
+    for row in table:
+        kinds[row["assertion_type"]] = kinds.get(row["assertion_type"], 0) + 1
+        assert bool(row["classification"]) == (row["assertion_type"] == "clinvar_germline")
+        if row["classification_date"]:
+            assert row["classification_date_kind"] in (
+                "last_evaluated", "clinvar_release", "retrieved", "database_release"
+            ), row["id"]
+        if row["review_stars"]:
+            assert row["review_status"], row["id"]
+    # NOTES.md, "Known-variant table, version 2"
+    assert kinds == {"clinvar_germline": 13, "literature_case_report": 10,
+                     "uniprot_humsavar": 4, "association_study": 3}
+    humsavar = [r for r in table if r["assertion_type"] == "uniprot_humsavar"]
+    assert {r["humsavar_category"] for r in humsavar} == {"LP/P"}
+    # the three software-test fixture rows of v1 are gone
+    assert not {"c.757C>A", "c.616_618del", "c.654C>T"} & {r["hgvs_c"] for r in table}
+
+
+def test_rs3761548_carries_its_grch38_name() -> None:
+    (row,) = [r for r in rows("known_variants.tsv") if r["rsid"] == "rs3761548"]
+    assert row["hgvs_c"] == "c.-23+2882A>C" and row["hgvs_c_grch38"] == "c.-23+2877C>A"
+    assert "opposite" in row["allele_note"] or "different alleles" in row["allele_note"]
 
 
 def test_every_classification_names_its_source_and_date() -> None:
@@ -193,13 +225,14 @@ def test_info_lists_every_bundled_file_with_source_and_sha256(ipex) -> None:
         assert entry["source"] and entry["version"]
         assert entry["sha256"] == refdata.sha256_file(DATA / name)
     known = info["known_variants"]
-    assert (known["rows"], known["active_table"], known["stale"]) == (27, "bundled", False)
+    assert (known["rows"], known["active_table"], known["stale"]) == (30, "bundled", False)
 
 
 def test_refdata_build_script_reproduces_the_bundled_files(
     tmp_path: Path, shared_dir: Path
 ) -> None:
-    """refdata/build.py rebuilds byte-identical data from ../shared/refdata-sources."""
+    """refdata/build.py rebuilds byte-identical data from ../shared/refdata-sources (the
+    known-variant table from FOXP3_known_variants_v2.tsv, #12)."""
     import subprocess
     import sys
 
@@ -213,3 +246,22 @@ def test_refdata_build_script_reproduces_the_bundled_files(
     for path in DATA.iterdir():
         if path.name != "build.py":
             assert (work / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_version_1_installed_table_is_read_by_its_sources() -> None:
+    """An older installed update has no assertion_type column: a ClinVar snapshot is a
+    classification, a UniProt humsavar category is not, anything else is literature (#12)."""
+    base = {column: "" for column in rows("known_variants.tsv")[0]}
+    del base["assertion_type"]
+    v1 = [
+        dict(base, id="A", classification="Pathogenic",
+             classification_source="ClinVar (2016-09 release)"),
+        dict(base, id="B", classification="Likely pathogenic/Pathogenic",
+             classification_source="UniProt humsavar (release 2026_03)"),
+        dict(base, id="C"),
+    ]
+    parsed = refdata.parse_known_rows(v1)
+    assert [(k.assertion_type, k.is_classification) for k in parsed] == [
+        ("clinvar_germline", True), ("uniprot_humsavar", False),
+        ("literature_case_report", False),
+    ]

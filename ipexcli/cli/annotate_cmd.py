@@ -55,6 +55,7 @@ def annotate(
     output: str | None,
     pass_only: bool,
     af_field: str | None,
+    frequency_thresholds: str | None,
     fail_on: str | None,
     no_sex_inference: bool,
     genotypes: str,
@@ -81,10 +82,19 @@ def annotate(
 
     check_output_folder(output)
     fmt = choose_format(fmt, output, sys.stdout.isatty())
+    from ipexcli.clobber import check_annotate_output  # #15: -o must not be an input
+
+    check_annotate_output(output, fmt, vcfs, ped)
     options = options_from(click.get_current_context().params, (fmt,))
+    from ipexcli.annotate import check_sex_names_early  # #15/#13: before any record is read
+
+    check_sex_names_early(vcfs, options)
     from ipexcli.report.console import scan_progress
 
     report = annotate_files(list(vcfs), options, progress=scan_progress)
+    from ipexcli.annotate import check_declared_names  # #15: --sex/PED names are samples
+
+    report = check_declared_names(report, options)
     _warn(report.warnings)
     try:
         write_report(report, fmt, output)

@@ -62,7 +62,8 @@ class ChunkType(click.ParamType):
               help="Worker processes (0 = one per CPU).")
 @click.option("--resume", is_flag=True,
               help="Skip files whose reports are complete from an earlier run with the same "
-              "options (redo failed and unfinished ones).")
+              "input, options, PED content and reference data (redo failed and unfinished "
+              "ones).")
 @click.option("--format", "formats", type=FormatList(), default="tsv,json", show_default=True,
               help="Per-file reports: comma-separated tsv, json, vcf (bgzipped + indexed), html.")
 @annotate_options
@@ -88,6 +89,7 @@ def batch(
     build: object,
     pass_only: bool,
     af_field: str | None,
+    frequency_thresholds: str | None,
     no_sex_inference: bool,
     genotypes: str,
     chunk: tuple[int, int] | None,
@@ -131,11 +133,22 @@ def batch(
 
         job_list = jobs_from_manifest(read_manifest(manifest))
     elif vcfs:
-        job_list = jobs_from_paths(vcfs)
+        notes: list[str] = []
+        job_list = jobs_from_paths(vcfs, notes)
+        for note in notes:  # #15: the same file twice is read once, and said so
+            click.echo(f"note: {note}", err=True)
     elif merge_only:
         job_list = None
     else:
         raise UsageError("no input files", "Give VCF files or --manifest TSV")
+    from ipexcli.batch import batch_outputs, check_not_inputs  # #15: outputs are not inputs
+
+    check_not_inputs(
+        job_list or [],
+        batch_outputs(job_list or [], outdir, () if merge_only else formats,
+                      summary=not (no_summary or chunk)),
+        [manifest, ped],
+    )
     if merge_only:
         result = merge_states(job_list, outdir)
     else:

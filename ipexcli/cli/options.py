@@ -113,9 +113,36 @@ def annotate_options(function: F) -> F:
         "PM2_Supporting/BS1/BA1 evidence codes.",
     )(function)
     function = click.option(
+        "--frequency-thresholds", metavar="BA1,BS1,PM2",
+        help="Replace the IPEX allele-frequency cut-offs (fractions) of BA1 (above), BS1 "
+        "(above) and PM2_Supporting (at or below); default 0.001,0.0001,0.0001 (docs/rules.md).",
+    )(function)
+    function = click.option(
         "--pass-only", is_flag=True, help="Ignore records whose FILTER is not PASS."
     )(function)
     return sample_options(build_option(function))
+
+
+def parse_frequency_thresholds(text: str | None) -> Any:
+    """``"0.001,0.0001,0.0001"`` -> :class:`~ipexcli.evidence.FrequencyThresholds` (None: the
+    defaults); a usage error names what is wrong."""
+    if not text:
+        return None
+    from ipexcli.errors import UsageError
+    from ipexcli.evidence import FrequencyThresholds
+
+    parts = text.split(",")
+    try:
+        if len(parts) != 3:
+            raise ValueError(f"expected three numbers, got {len(parts)}")
+        ba1, bs1, pm2 = (float(part) for part in parts)
+        return FrequencyThresholds(ba1=ba1, bs1=bs1, pm2=pm2)
+    except ValueError as exc:
+        raise UsageError(
+            f"--frequency-thresholds {text!r}: {exc}",
+            "Give three fractions BA1,BS1,PM2 with 0 <= PM2 <= BS1 < BA1 <= 1, e.g. "
+            "0.001,0.0001,0.0001",
+        ) from None
 
 
 def options_from(params: Mapping[str, Any], formats: Iterable[str]) -> Any:
@@ -135,12 +162,21 @@ def options_from(params: Mapping[str, Any], formats: Iterable[str]) -> Any:
             )
         mode = "all"
 
+    declared: dict[str, Any] = {}
+    for sample, sex in params["sexes"]:  # #15: a sample declared twice must agree with itself
+        if declared.get(sample, sex) is not sex:
+            raise UsageError(
+                f"--sex {sample} is given twice, as {declared[sample]} and {sex}",
+                "Give each sample's sex once",
+            )
+        declared[sample] = sex
     return AnnotateOptions(
         build=params["build"],
-        declared_sex=dict(params["sexes"]),
+        declared_sex=declared,
         ped=params["ped"],
         pass_only=params["pass_only"],
         af_field=params["af_field"],
+        thresholds=parse_frequency_thresholds(params.get("frequency_thresholds")),
         infer_sex=not params["no_sex_inference"],
         genotypes=mode,
     )

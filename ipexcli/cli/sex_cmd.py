@@ -75,10 +75,12 @@ def sex(
 ) -> None:
     """Check every sample's declared sex against the sex inferred from chrX/chrY genotypes.
 
-    Inference uses non-PAR chrX heterozygosity (plink-style F in cohorts of 10 or more samples,
-    otherwise the heterozygous fraction of non-reference calls), haploid chrX genotypes and
-    chrY calls; with fewer than 11 informative sites the answer is "insufficient data". A
-    declared/inferred mismatch is printed as a warning on stderr; the exit code stays 0.
+    Inference uses non-PAR chrX heterozygosity (the heterozygous fraction of non-reference
+    calls, cross-checked by plink-style F in cohorts of 10 or more samples), haploid chrX
+    genotypes and chrY calls; with fewer than 11 informative sites the answer is "insufficient
+    data", and a heterozygous fraction between the male and female thresholds is "ambiguous"
+    (the reason column says why). A declared/inferred mismatch is printed as a warning on
+    stderr; the exit code stays 0.
 
     \b
     Examples:

@@ -340,6 +340,8 @@ def _known_style(classification: str) -> str:
 def _known_text(variant: VariantResult) -> Text:
     from rich.text import Text
 
+    from ipexcli.result import known_label, known_source, review_text
+
     text = Text()
     if not variant.known:
         text.append("not in the known table", style="known.none")
@@ -351,13 +353,14 @@ def _known_text(variant: VariantResult) -> Text:
             text.append(
                 f"{match.match.replace('_', ' ')}: {match.hgvs_p or match.hgvs_c} ", style="muted"
             )
-        label = match.classification or "no formal classification"
-        text.append(label, style=_known_style(match.classification))
+        label = known_label(match)  # #12: literature rows are not classifications
+        text.append(label, style=_known_style(match.classification if label ==
+                                              match.classification else ""))
         if match.match != "exact":
             continue
         if match.review_status:
-            text.append(f"\nreview: {match.review_status}", style="muted")
-        source = ", ".join(d for d in (match.source, match.date) if d)
+            text.append(f"\nreview: {review_text(match)}", style="muted")
+        source = known_source(match)
         if source:
             text.append(f"\n{source}", style="muted")
         text.append(f"\n{match.id} {match.rsid}".rstrip(), style="muted")
@@ -645,6 +648,9 @@ def render_lookup(result: LookupResult, console: Console | None = None) -> None:
         if first.evidence:
             reasons = "\n".join(f"{code.code}: {code.reason}" for code in first.evidence)
             body.add_row(Text("", style="muted"), Text(reasons, style="muted"))
+        if first.class_used:  # #12: the class a verdict would use, and why
+            body.add_row(Text("class used", style="muted"),
+                         Text(f"{first.class_used}\n{first.class_basis}"))
         title = Text(_bare(first.hgvs_c) or hit.c_name)
         subtitle = Text(hit.note, style="muted") if hit.note else None
         console.print(Panel(body, title=title, subtitle=subtitle, title_align="left"))

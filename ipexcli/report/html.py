@@ -18,6 +18,9 @@ from ipexcli.result import (
     bare_hgvs,
     classification_group,
     genotypes_note,
+    known_label,
+    known_source,
+    review_text,
     split_quiet,
     unlisted_genotype_words,
 )
@@ -201,16 +204,17 @@ def _known_cell(variant: VariantResult) -> str:
         return '<span class="cls-none">not in the known table</span>'
     lines = []
     for match in variant.known:
-        label = match.classification or "no formal classification"
-        text = f'<span class="{_cls_class(match.classification)}">{_e(label)}</span>'
+        label = known_label(match)  # #12: literature rows are not classifications
+        group = match.classification if label == match.classification else ""
+        text = f'<span class="{_cls_class(group)}">{_e(label)}</span>'
         if match.match != "exact":
             what = f"{match.match.replace('_', ' ')}: {match.hgvs_p or match.hgvs_c}"
             lines.append(f'<span class="muted">{_e(what)}</span> {text}')
             continue
         lines.append(text)
         if match.review_status:
-            lines.append(f'<span class="muted">review: {_e(match.review_status)}</span>')
-        source = ", ".join(d for d in (match.source, match.date) if d)
+            lines.append(f'<span class="muted">review: {_e(review_text(match))}</span>')
+        source = known_source(match)
         if source:
             lines.append(f'<span class="muted">{_e(source)}</span>')
         lines.append(f'<span class="muted">{_e(f"{match.id} {match.rsid}".strip())}</span>')
@@ -350,7 +354,9 @@ def _context_variants() -> list[tuple[int, str, str]]:
     out = []
     for row in refdata.load().known:
         match = _RESIDUE.search(row.hgvs_p)
-        if match and Significance.parse(row.classification).is_pathogenic:
+        if match and row.is_classification and Significance.parse(
+            row.classification
+        ).is_pathogenic:
             out.append((int(match.group(1)), row.hgvs_p, row.classification))
     return out
 

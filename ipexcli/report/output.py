@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 from ipexcli.result import Report
@@ -25,7 +26,8 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
     """Write the report; ``output`` None or ``-`` means stdout.
 
     Files are written through :func:`ipexcli.atomic.atomic_write`, so an interrupted run leaves
-    no partial file. A ``.vcf.gz``/``.bgz`` VCF output is bgzipped and tabix-indexed.
+    no partial file; temporary files that killed runs left for the same destination are swept
+    first. A ``.vcf.gz``/``.bgz`` VCF output is bgzipped and tabix-indexed (:func:`write_vcf_gz`).
     """
     if fmt == "table" and (output is None or output == "-"):
         from ipexcli.report.console import make_console, render_report
@@ -37,12 +39,34 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from ipexcli.atomic import atomic_write
+    from ipexcli.atomic import atomic_write, sweep_stale
+
+    here = os.path.dirname(output) or "."
+    sweep_stale(here, [os.path.basename(output), os.path.basename(output) + ".tbi"])
 
     if fmt == "vcf" and output.endswith((".gz", ".bgz")):
-        from ipexcli.vcf import write_bgzf_indexed
-
-        write_bgzf_indexed(text, output)
+        write_vcf_gz(text, output)
         return
     with atomic_write(output) as handle:
         handle.write(text)
+
+
+def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:
+    """``output`` bgzipped with its tabix index ``output.tbi``, published as a pair (#15 case 8).
+
+    Both are made in one hidden folder beside ``output`` (:func:`ipexcli.atomic.temp_folder`,
+    which first sweeps what killed runs left there, unless ``sweep`` is False), then renamed
+    under a lock on the folder, index first and data last (:func:`ipexcli.atomic.publish`): two
+    runs to the same ``-o`` cannot pair one's data with the other's index.
+    """
+    from pathlib import Path
+
+    from ipexcli import atomic
+    from ipexcli.vcf import write_bgzf_indexed  # bgzip + tabix (pysam's home module)
+
+    destination = Path(output)
+    with atomic.temp_folder(destination, sweep=sweep) as folder:
+        made = folder / "out.vcf.gz"
+        write_bgzf_indexed(text, made)
+        index = destination.with_name(destination.name + ".tbi")
+        atomic.publish([(Path(f"{made}.tbi"), index), (made, destination)], durable=durable)

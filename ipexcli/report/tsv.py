@@ -2,7 +2,8 @@
 
 Layout (documented in ``docs/formats.md``):
 
-* line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``;
+* line 1: ``#ipexcli_version=... refdata_version=... schema_version=... transcript=...``, ending
+  with ``evidence=automated_ACMG/AMP_codes_(code:strength),_not_a_classification`` (#12);
 * line 2: the column names (:data:`COLUMNS`), then one row per genotype of each sample, in
   sample then variant order: every variant of the sample's input, REF genotypes included, when
   the header says ``genotypes=all``; with ``genotypes=non_ref`` (``--genotypes``, cohorts) the
@@ -124,7 +125,8 @@ def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
         exact.source if exact else "",
         exact.date if exact else "",
         ",".join(related),
-        ",".join(e.code for e in variant.evidence),
+        # #12: each code with its applied strength, e.g. PVS1:very_strong,PM2_Supporting:supporting
+        ",".join(f"{e.code}:{e.strength}" for e in variant.evidence),
         ",".join(variant.flags),
         ";".join(variant.filters) if variant.filters else ".",
         variant.other_build,
@@ -173,6 +175,7 @@ def header_line(report: Report) -> str:
         "transcript": report.refdata.get("transcript", ""),
         # "all", "non_ref" (plain REF genotypes left out) or "mixed" over several inputs
         "genotypes": _genotypes_mode(report),
+        "evidence": EVIDENCE_NOTE,
     }
     return "#" + " ".join(f"{k}={_cell(v).replace(' ', '_')}" for k, v in fields.items())
 
@@ -180,6 +183,10 @@ def header_line(report: Report) -> str:
 def _genotypes_mode(report: Report) -> str:
     modes = {item.genotypes for item in report.inputs} or {"all"}
     return modes.pop() if len(modes) == 1 else "mixed"
+
+
+#: #12: what the evidence column is, in the first header line
+EVIDENCE_NOTE = "automated ACMG/AMP codes (code:strength), not a classification"
 
 
 def render(report: Report) -> str:

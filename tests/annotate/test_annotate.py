@@ -58,7 +58,8 @@ def test_trio_verdicts_follow_x_linked_inheritance(ipex) -> None:
         "NM_014009.4:c.1189C>T", "NP_054728.2:p.(Arg397Trp)"
     )
     assert variant["known"][0]["classification"] == "Pathogenic"
-    assert variant["known"][0]["date"] == "2024-02-14"
+    assert variant["known"][0]["date"] == "2021-12-03"
+    assert variant["known"][0]["date_kind"] == "last_evaluated"
 
 
 def test_json_validates_against_the_shipped_schema(ipex) -> None:
@@ -106,7 +107,7 @@ def test_output_file_is_written_and_format_follows_the_suffix(ipex, tmp_path: Pa
     out = tmp_path / "report.json"
     result = ipex("annotate", *TRIO, "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
-    assert json.loads(out.read_text())["schema_version"] == "1.1"
+    assert json.loads(out.read_text())["schema_version"] == "1.2"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left
 
 

@@ -74,17 +74,34 @@ def test_files_and_manifest_together_is_a_usage_error(ipex, tmp_path: Path) -> N
     assert result.exit_code == 2 and "not both" in result.stderr
 
 
-def test_sweep_removes_only_the_temporary_files_of_the_given_jobs(tmp_path: Path) -> None:
+def test_sweep_removes_only_the_stale_temporary_files_of_the_given_jobs(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from ipexcli.atomic import owner_tag
     from ipexcli.batch import sweep_temporary_files
 
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = owner_tag().replace(f"ipex{os.getpid()}h", f"ipex{child.stdout.strip()}h")
+    live = owner_tag()  # this process, still writing
     (tmp_path / "reports").mkdir()
     (tmp_path / "state").mkdir()
-    ours = [tmp_path / "reports" / ".s1-0a1b2c3d.tsv.k2j3.tmp",
-            tmp_path / "state" / ".s1-0a1b2c3d.json.x9y8.tmp"]
-    others = [tmp_path / "reports" / ".s2-ffffffff.tsv.k2j3.tmp",  # another job's
+    old_legacy = tmp_path / "reports" / ".s1-0a1b2c3d.html.abcd1234.tmp"  # before owners
+    ours = [tmp_path / "reports" / f".s1-0a1b2c3d.tsv.{dead}-k2j3.tmp",
+            tmp_path / "state" / f".s1-0a1b2c3d.json.{dead}-x9y8.tmp", old_legacy]
+    others = [tmp_path / "reports" / f".s2-ffffffff.tsv.{dead}-k2j3.tmp",  # another job's
+              tmp_path / "reports" / f".s1-0a1b2c3d.json.{live}-k2j3.tmp",  # a live writer's
+              tmp_path / "reports" / ".s1-0a1b2c3d.tsv.abcd1234.tmp",  # before owners, recent
               tmp_path / "reports" / "s1-0a1b2c3d.tsv",  # a finished report
               tmp_path / "reports" / ".s1-0a1b2c3d.tsv.keep"]  # not ours
     for path in ours + others:
         path.write_text("x")
-    assert sweep_temporary_files(str(tmp_path), {"s1-0a1b2c3d"}) == 2
+    two_hours_ago = time.time() - 7200
+    os.utime(old_legacy, (two_hours_ago, two_hours_ago))
+    assert sweep_temporary_files(str(tmp_path), {"s1-0a1b2c3d"}) == 3
     assert not any(p.exists() for p in ours) and all(p.exists() for p in others)
+    # cleaning up after itself, a run removes its own too
+    assert sweep_temporary_files(str(tmp_path), {"s1-0a1b2c3d"}, mine_too=True) == 1

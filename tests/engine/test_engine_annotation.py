@@ -40,16 +40,17 @@ def test_known_deletion_matches_in_any_representation_and_build():
 
 def test_build_specific_reference_allele_is_matched_in_each_build():
     # rs3761548: the builds carry different reference alleles; each build's row matches
-    row = next(r for r in DATA.known if r.id == "KV13")
+    row = next(r for r in DATA.known if r.id == "KV10")
+    assert row.rsid == "rs3761548" and row.allele_note
     for build in Build:
         a = annotate_variant(row.allele(build), DATA)
-        assert [h.id for h in a.known.exact] == ["KV13"]
+        assert [h.id for h in a.known.exact] == ["KV10"]
         assert a.other_build is None and Flag.NO_OTHER_BUILD in a.flags
 
 
 def test_other_build_allele_uses_the_locus_alignment_in_introns():
-    # c.-22-2361C>T (KV23) in intron 1, where GRCh37 and GRCh38 differ in length
-    row = next(r for r in DATA.known if r.id == "KV23")
+    # c.-22-2361C>T (KV20) in intron 1, where GRCh37 and GRCh38 differ in length
+    row = next(r for r in DATA.known if r.id == "KV20")
     a = annotate_variant(row.allele(Build.GRCH38), DATA)
     assert a.other_build == row.allele(Build.GRCH37)
 
@@ -78,13 +79,24 @@ def test_pm5_other_missense_at_a_pathogenic_residue():
     assert pm5.strength is Strength.MODERATE
 
 
-def test_no_pm5_for_a_residue_with_only_non_pathogenic_missense():
-    # Pro339: KV18/KV19 carry no classification
+def test_literature_missense_at_a_residue_gives_pm5_supporting_only():
+    # Pro339: KV15/KV16 are reported in IPEX patients (literature), not classified (#12)
     a = annotate_variant(at("c.1016C>T"), DATA)
     assert Consequence.MISSENSE in a.consequences
-    assert {h.id for h in a.known.same_residue_missense} <= {"KV18", "KV19"}
+    assert {h.id for h in a.known.same_residue_missense} <= {"KV15", "KV16"}
     assert all(not h.significance.is_pathogenic for h in a.known.same_residue_missense)
-    assert not [c for c in codes(a) if c.startswith("PM5")]
+    assert [c for c in codes(a) if c.startswith("PM5")] == ["PM5_Supporting"]
+
+
+def test_humsavar_row_is_not_a_pathogenic_classification():
+    # KV21 c.1087A>G p.Ile363Val: UniProt humsavar LP/P category = literature curation (#12)
+    a = annotate_variant(at("c.1087A>G"), DATA)
+    (hit,) = a.known.exact
+    assert hit.row.assertion_type == "uniprot_humsavar" and hit.row.humsavar_category == "LP/P"
+    assert hit.significance is Significance.NOT_CLASSIFIED and hit.is_literature
+    # a different missense at Ile363: the humsavar row supports PM5 at Supporting only
+    other = annotate_variant(at("c.1088T>C"), DATA)
+    assert [e.code for e in other.evidence] == ["PM5_Supporting"]
 
 
 def test_exact_match_carries_the_classification():
@@ -99,8 +111,10 @@ def test_exact_match_carries_the_classification():
     [
         ("c.600del", "PVS1", Strength.VERY_STRONG),  # stop in exon 7: NMD expected
         ("c.1189dup", "PVS1_Strong", Strength.STRONG),  # stop in the last exon
-        ("c.816+2T>A", "PVS1", Strength.VERY_STRONG),
-        ("c.1A>G", "PVS1_Moderate", Strength.MODERATE),
+        # exon 8 (81 nt) skips in frame, 27 aa, no critical region (#12, ClinGen PVS1 tree)
+        ("c.816+2T>A", "PVS1_Moderate", Strength.MODERATE),
+        # start loss with an in-frame Met64 and no ClinVar P/LP upstream of it
+        ("c.1A>G", "PVS1_Supporting", Strength.SUPPORTING),
     ],
 )
 def test_pvs1(name, code, strength):
@@ -138,8 +152,10 @@ def test_pm4_for_inframe_and_stop_loss():
 
 @pytest.mark.parametrize(
     "af, expected",
-    [(0.2, ["BA1"]), (0.02, ["BS1"]), (0.001, []), (0.00001, ["PM2_Supporting"]),
-     (0.0, ["PM2_Supporting"]), (None, [])],
+    # IPEX thresholds (#12): BA1 > 0.1%, BS1 > 0.01%, PM2_Supporting <= 0.01%
+    [(0.2, ["BA1"]), (0.02, ["BA1"]), (0.0011, ["BA1"]), (0.001, ["BS1"]), (0.00011, ["BS1"]),
+     (0.0001, ["PM2_Supporting"]), (0.00001, ["PM2_Supporting"]), (0.0, ["PM2_Supporting"]),
+     (None, [])],
 )
 def test_allele_frequency_codes(af, expected):
     a = annotate_variant(at("c.1040G>A"), DATA, allele_frequency=af)

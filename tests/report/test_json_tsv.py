@@ -72,7 +72,8 @@ def test_json_keeps_hgvs_brackets_and_key_order() -> None:
     first = doc["variants"][0]
     assert first["hgvs_p"] == "NP_054728.2:p.(Arg397Trp)"
     assert first["known"][0]["classification"] == "Pathogenic"
-    assert first["known"][0]["source"] == "ClinVar VCV000011407.9"
+    assert first["known"][0]["source"] == "ClinVar VCV000011407.9 page copy"
+    assert first["known"][0]["date_kind"] == "last_evaluated"  # #12
     proband = doc["samples"][0]
     assert proband["genotypes"][0]["raw_gt"] == "1"
     assert proband["verdicts"][0]["category"] == "consistent_with_ipex"
@@ -114,8 +115,10 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     report = trio_report()
     first, rows = _parse(tsv.render(report))
     assert first == (
-        "#ipexcli_version=0.1.0 refdata_version=2026.11.28 schema_version=1.1 "
-        "transcript=NM_014009.4 genotypes=all"
+        "#ipexcli_version=0.1.0 refdata_version=2026.12.05 schema_version=1.2 "
+        "transcript=NM_014009.4 genotypes=all "
+        # #12: the evidence column is automated evidence, not a classification
+        "evidence=automated_ACMG/AMP_codes_(code:strength),_not_a_classification"
     )
     assert list(rows[0]) == list(tsv.COLUMNS)
     assert len(rows) == len(report.samples) * len(report.variants) == 9
@@ -123,6 +126,8 @@ def test_tsv_header_and_one_row_per_sample_and_variant() -> None:
     assert son["NM_014009.4:c.1189C>T"]["gt"] == "1"
     assert son["NM_014009.4:c.1189C>T"]["genotype"] == "hemizygous_alt"
     assert son["NM_014009.4:c.1189C>T"]["known_classification"] == "Pathogenic"
+    # #12: each code with its strength
+    assert son["NM_014009.4:c.1189C>T"]["evidence"] == "PM5:moderate"
     assert son["NM_014009.4:c.1189C>T"]["related_known"] == (
         "KV02:same_residue:Pathogenic/Likely pathogenic"
     )

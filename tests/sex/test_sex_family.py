@@ -125,3 +125,29 @@ def test_pseudo_haploid_coding_of_males() -> None:
     assert events(segregate(FINDING, calls, TRIO_DAUGHTER), "girl") == [
         FamilyEvent.MENDELIAN_ERROR_X  # father's 0/. is a hemizygous REF
     ]
+
+
+@pytest.mark.parametrize(("mom_gt", "flagged"), [("1/1", True), ("0/1", False), ("0/0", False)])
+def test_unaffected_female_homozygous_for_pathogenic_is_flagged_issue12(
+    mom_gt: str, flagged: bool
+) -> None:
+    # TRIO_SON: the mother's PED phenotype is 1 (unaffected); c.1189C>T is Pathogenic
+    calls = {"son": make_call("1"), "mom": make_call(mom_gt), "dad": make_call("0")}
+    notes = segregate(known(PATHOGENIC), calls, TRIO_SON)
+    found = [n for n in notes if n.event is FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE]
+    assert bool(found) is flagged
+    if flagged:
+        (flag,) = found
+        assert flag.individual == "mom" and flag.event.is_flag
+        assert "unaffected mother" in flag.text and "homozygous" in flag.text
+    # the son's note calls a heterozygous mother a carrier, a homozygous one not
+    (son,) = [n for n in notes if n.individual == "son"]
+    if mom_gt == "1/1":
+        assert "not a carrier" in son.text and "homozygous" in son.text
+    elif mom_gt == "0/1":
+        assert son.text.endswith("the mother is a carrier")
+    # an unclassified variant raises no phenotype flag
+    assert not any(
+        n.event is FamilyEvent.UNAFFECTED_HOMOZYGOUS_FEMALE
+        for n in segregate(FINDING, calls, TRIO_SON)
+    )

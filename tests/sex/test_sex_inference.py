@@ -159,8 +159,12 @@ def _evidence(**changes: object) -> SexEvidence:
         ({"het": 2, "hom_alt": 8, "het_fraction": 0.2}, InferredSex.INSUFFICIENT),  # 10 < 11
         (
             {"f": 0.95, "f_sites": 400, "het": 20, "hom_alt": 80, "het_fraction": 0.2},
+            InferredSex.AMBIGUOUS,
+        ),  # F conclusive, het fraction in between: never a confident call (issue 12)
+        (  # F conclusive and too few non-REF calls for het_fraction: F decides
+            {"f": 0.95, "f_sites": 400, "het": 0, "hom_alt": 5, "het_fraction": 0.0},
             InferredSex.MALE,
-        ),  # F conclusive, het fraction in between: F
+        ),
         ({"f": 0.5, "f_sites": 400}, InferredSex.AMBIGUOUS),  # F between, no het signal
         # het fraction just above the male limit (3 artefact hets of 52) but chrY called: male
         (

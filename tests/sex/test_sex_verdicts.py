@@ -85,7 +85,8 @@ def test_variant_verdict_cell(
 def test_evidence_classes_of_real_rows() -> None:
     assert evidence_class(known(PATHOGENIC)) is EvidenceClass.PATHOGENIC
     assert evidence_class(known(P_LP)) is EvidenceClass.PATHOGENIC
-    assert evidence_class(known("c.1087A>G")) is EvidenceClass.PATHOGENIC  # "LP/P" (UniProt)
+    # UniProt humsavar "LP/P" is literature curation, not a classification (#12)
+    assert evidence_class(known("c.1087A>G")) is EvidenceClass.UNCERTAIN
     assert evidence_class(known(SPLICE_NULL, null_variant=True)) is (
         EvidenceClass.NULL_UNCLASSIFIED
     )
@@ -113,6 +114,7 @@ def test_female_carrier_text() -> None:
     result = interpret_genotype(known(P_LP), make_call("0/1"), Sex.FEMALE)
     assert "heterozygous carrier" in result.text
     assert "usually unaffected" in result.text and "skewed X-inactivation" in result.text
+    assert "regulatory T cells" in result.text and "noted" not in result.text
 
 
 PAR_POS = refdata.load().assemblies[Build.GRCH38].par["X"][0].start + 500  # inside PAR1
@@ -153,17 +155,18 @@ def test_sample_female_carrier_with_extra_vus() -> None:
     (verdict,) = interpret_sample("M1", Sex.FEMALE, genotypes, NO_BLOCKS)
     assert verdict.kind is K
     assert verdict.summary == (
-        "heterozygous carrier (X-linked recessive; usually unaffected, skewed X-inactivation noted)"
+        "heterozygous carrier (X-linked recessive: carriers are usually unaffected, with skewed "
+        "X-inactivation in their regulatory T cells)"
     )
     assert len(verdict.reasons) == 2
 
 
-def test_sample_female_two_pathogenic_hets_is_biallelic_if_in_trans() -> None:
+def test_sample_female_two_pathogenic_hets_unphased_is_phase_unknown() -> None:
     genotypes = [(known(PATHOGENIC), make_call("0/1")), (known(P_LP), make_call("0/1"))]
     (verdict,) = interpret_sample("F1", Sex.FEMALE, genotypes, NO_BLOCKS)
-    assert verdict.kind is C
-    assert "rare in females" in verdict.summary
-    assert "phase not determined" in verdict.reasons[0]
+    assert verdict.kind is C  # she may be biallelic: the gate still fires
+    assert "phase unknown" in verdict.summary and "biallelic" not in verdict.summary
+    assert "phase unknown" in verdict.reasons[0] and "not phased" in verdict.reasons[0]
 
 
 def test_sample_female_hom_alt_is_consistent_rare() -> None:
@@ -179,8 +182,9 @@ def test_sample_female_two_alts_at_one_site_are_in_trans() -> None:
     second = dataclasses.replace(known("c.1015C>G"), significance=lp)
     genotypes = [(first, make_call("1/2", alt_index=1)), (second, make_call("1/2", alt_index=2))]
     (verdict,) = interpret_sample("F3", Sex.FEMALE, genotypes, NO_BLOCKS)
-    assert verdict.kind is C
-    assert "necessarily on different X chromosomes" in verdict.reasons[0]
+    assert verdict.kind is C and "biallelic" in verdict.summary
+    assert "two ALT alleles of one site" in verdict.reasons[0]
+    assert "necessarily in trans" in verdict.reasons[0]
     (male,) = interpret_sample("M3", Sex.MALE, genotypes, NO_BLOCKS)
     assert male.kind is U and "HET_IN_MALE" in male.flags
     assert male.summary.startswith("uncertain (NM_014009.4:c.1015C>T p.Pro339Ser: heterozygous in")

@@ -74,7 +74,7 @@ def test_success_installs_clinvar_classifications(http_server, data_dir, loopbac
 
     assert result.release_date == RELEASE
     assert result.accepted == len(FACTS) == 5
-    assert (result.updated, result.added, result.kept, result.rows) == (5, 0, 22, 27)
+    assert (result.updated, result.added, result.kept, result.rows) == (5, 0, 25, 30)
     assert [d.md5_status for d in result.downloads] == ["verified", "verified"]
     table = data_dir / "known_variants.tsv"
     header = next(line for line in table.read_text().splitlines() if not line.startswith("#"))
@@ -87,21 +87,26 @@ def test_success_installs_clinvar_classifications(http_server, data_dir, loopbac
     assert kv01["classification_date"] == RELEASE
     assert kv01["review_status"] == "criteria provided, multiple submitters, no conflicts"
     assert kv01["review_stars"] == "2"
+    # #12: the installed table has the v2 shape: what the row asserts, what its date is
+    assert (kv01["assertion_type"], kv01["classification_date_kind"]) == (
+        "clinvar_germline", "clinvar_release"
+    )
     assert kv01["clinvar"] == "VCV000011407 (Variation ID 11407)"
     assert (kv01["grch38_pos"], kv01["grch37_pos"]) == ("49251441", "49107902")
     assert kv01["hgvs_c"] == "c.1189C>T"  # literature fields kept
     kv05 = rows["KV05"]  # Variation ID 11413: stars 0, ClinVar's trait name
     assert (kv05["review_stars"], kv05["review_status"]) == ("0", "no assertion criteria provided")
     assert kv05["condition"] == IPEX_TRAIT_WORDS
-    kv16 = rows["KV16"]
-    assert (kv16["classification"], kv16["review_stars"]) == ("Likely benign", "1")
-    assert kv16["condition"] == "not specified; AllHighlyPenetrant"
+    kv13 = rows["KV13"]
+    assert (kv13["classification"], kv13["review_stars"]) == ("Likely benign", "1")
+    assert kv13["condition"] == "not specified; AllHighlyPenetrant"
     kv02 = rows["KV02"]  # same classification as bundled: source/date now the release
     assert kv02["classification"] == "Pathogenic/Likely pathogenic"
     assert kv02["classification_date"] == RELEASE
     bundled = _table(refdata.data_root() / "known_variants.tsv")
     assert rows["KV07"] == bundled["KV07"]  # no ClinVar record: exactly as bundled
     assert rows["KV24"] == bundled["KV24"]
+    assert rows["KV24"]["assertion_type"] == "uniprot_humsavar"  # no ClinVar record: kept
 
     manifest = json.loads((data_dir / "MANIFEST.json").read_text())
     assert manifest["release_date"] == RELEASE

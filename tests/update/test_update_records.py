@@ -333,29 +333,32 @@ def test_merge_adds_variations_missing_from_the_bundled_table(tmp_path):
         if row["id"] != "KV01"
     ]
     merged = merge_tables(bundled_rows, variations, "2024-02-14", "file:///test")
-    assert (merged.updated, merged.added, merged.kept) == (4, 1, 22)
+    assert (merged.updated, merged.added, merged.kept) == (4, 1, 25)
     added = merged.rows[-1]
     assert added["id"] == "CV11407"
     assert (added["grch38_pos"], added["grch38_ref"], added["grch38_alt"]) == ("49251441", "G", "A")
     assert (added["grch37_pos"], added["grch37_ref"], added["grch37_alt"]) == ("49107902", "G", "A")
     assert added["classification"] == "Pathogenic" and added["review_stars"] == "2"
+    assert (added["assertion_type"], added["classification_date_kind"]) == (
+        "clinvar_germline", "clinvar_release"
+    )
     assert added["hgvs_p"] == "p.(Arg397Trp)"
     assert "GRCh38 CLNHGVS NC_000023.11:g.49251441G>A" in added["note"]
     assert added["hgvs_c"] == "c.1189C>T"  # named by our HGVS engine
 
 
 def test_merge_keeps_the_former_classification_in_the_note(tmp_path):
-    facts = [f for f in FACTS if f.kv == "KV16"]
+    facts = [f for f in FACTS if f.kv == "KV13"]
     scans = {b: _scan(tmp_path, b.value, facts) for b in Build}
     variations, _ = join_builds(scans)
     bundled_rows = refdata._read_tsv(refdata.data_root() / "known_variants.tsv")
-    bundled_rows = [dict(r, classification="Uncertain significance") if r["id"] == "KV16" else r
+    bundled_rows = [dict(r, classification="Uncertain significance") if r["id"] == "KV13" else r
                     for r in bundled_rows]
     merged = merge_tables(bundled_rows, variations, "2024-02-14", "file:///test")
-    kv16 = next(r for r in merged.rows if r["id"] == "KV16")
-    assert kv16["classification"] == "Likely benign"
-    assert "before ClinVar VCF release 2024-02-14: Uncertain significance (ClinVar (2016-09 " in (
-        kv16["note"]
+    kv13 = next(r for r in merged.rows if r["id"] == "KV13")
+    assert kv13["classification"] == "Likely benign"
+    assert "before ClinVar VCF release 2024-02-14: Uncertain significance (ClinVar 2016-09 " in (
+        kv13["note"]
     )
 
 

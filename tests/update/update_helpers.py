@@ -166,8 +166,8 @@ FACTS = (
     Fact("KV06", 11415, (49251692, "AA", "GC"), (49108153, "AA", "GC"),
          ("NC_000023.11:g.49251692_49251693delinsGC", "NC_000023.10:g.49108153_49108154delinsGC"),
          "Pathogenic", "no_assertion_criteria_provided", IPEX_TRAIT, "122467172"),
-    # KV16 c.543C>T p.Ser181=, Variation 129111 (Likely benign, 1 star)
-    Fact("KV16", 129111, (49256855, "G", "A"), (49113312, "G", "A"),
+    # KV13 c.543C>T p.Ser181=, Variation 129111 (Likely benign, 1 star)
+    Fact("KV13", 129111, (49256855, "G", "A"), (49113312, "G", "A"),
          ("NC_000023.11:g.49256855G>A", "NC_000023.10:g.49113312G>A"), "Likely_benign",
          "criteria_provided,_single_submitter", "not_specified|AllHighlyPenetrant"),
 )

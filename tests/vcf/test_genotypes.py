@@ -311,3 +311,13 @@ def test_notable_is_the_same_whichever_way_the_columns_are_scanned(fraction: flo
     want = [(i, t) for i, t in enumerate(texts) if t.partition(":")[0] not in PLAIN_REF_GTS]
     assert list(columns.notable()) == want
     assert columns._mostly_notable() is (fraction >= 0.3)  # both ways are exercised
+
+
+def test_phase_set_is_kept_as_written_issue12() -> None:
+    from ipexcli.genotypes import SampleColumns
+
+    columns = SampleColumns("GT:AD:PS", "0|1:5,5:1234\t0|1:5,5:.\t0/1:5,5", 3)
+    calls = [columns.parse(columns.column(i), 1, 1) for i in range(3)]
+    assert [c.ps for c in calls] == ["1234", None, None]  # '.' and a missing field: no PS
+    assert [c.phased for c in calls] == [True, True, False]
+    assert SampleColumns("GT:AD", "0|1:5,5", 1).parse("0|1:5,5", 1, 1).ps is None
