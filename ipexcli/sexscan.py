@@ -30,9 +30,12 @@ depends on is on the same side of each threshold over the whole confidence inter
 
 Counts only grow with more sites, so a settled sample keeps every threshold comparison of the
 whole scan unless the whole chromosome differs from the windows by more than ``z`` standard
-errors. chrY is always read whole (its call rate enters the decision exactly). Samples left
-unsettled after the last window, and every sample when there is no index, get the whole-chrX
-scan. The evidence says which: ``scan`` is ``"sampled (N sites)"`` or ``"whole chrX"``.
+errors. chrY is sampled the same way (windows over its non-PAR span; settled when the Wilson
+interval of each sample's call rate is clear of both chrY thresholds over at least
+``min_y_sites`` records), and read whole when its windows do not settle every sample (a file
+with few or no chrY records). Samples left unsettled after the last chrX window, and every sample
+when there is no index, get the whole-chrX scan. The evidence says which: ``scan`` is
+``"sampled (N sites)"`` (N: chrX sites counted) or ``"whole chrX"``.
 
 Windows: the bundled data hold no coordinates for the X-transposed region or the ampliconic
 regions of chrX, so none are excluded by coordinate. Instead the windows are many
@@ -326,26 +329,21 @@ def infer_from_reader(
 ) -> dict[str, SexInference]:
     """Every sample's sex from ``reader``: sampled windows first when the file is indexed, the
     whole chrX for samples they do not settle (see the module)."""
-    from ipexcli.vcf import gtscan
-
-    windows = sample_windows(reader)
-    if not windows:
+    x_windows = sample_windows(reader, "X")
+    if not x_windows:
         return full_scan(reader, thresholds)
-    tally = _new_tally(reader, thresholds)
-    tally.add_sites(gtscan.scan(reader, "Y"))
-    unsettled: list[int] = []
-    for first in range(0, len(windows), BATCH):
-        tally.add_sites(gtscan.scan(reader, "X", windows[first : first + BATCH]))
-        tallies = tally.tallies()
-        unsettled = [
-            j
-            for j, t in enumerate(tallies)
-            if not settled(t, tally.f_var[j], tally.use_f, thresholds)
-        ]
-        if not unsettled:
-            break
+    y_tally = _sampled(reader, "Y", sample_windows(reader, "Y"), thresholds)
+    if y_tally is None:  # chrY not settled by its windows (or absent): read it whole
+        y_tally = _new_tally(reader, thresholds)
+        _add_chrom(reader, y_tally, "Y", None)
+    x_tally = _sampled(reader, "X", x_windows, thresholds, partial=True)
+    assert x_tally is not None
     samples = reader.samples
-    result = tally.infer(samples, thresholds, f"sampled ({tally.x_sites} sites)")
+    y_tally.flush()
+    x_tally.y_sites = y_tally.y_sites
+    x_tally.y_called = y_tally.y_called
+    result = x_tally.infer(samples, thresholds, f"sampled ({x_tally.x_sites} sites)")
+    unsettled = [j for j, ok in enumerate(_settled_x(x_tally, thresholds)) if not ok]
     if unsettled:
         whole = full_scan(reader, thresholds)
         for j in unsettled:
@@ -353,12 +351,58 @@ def infer_from_reader(
     return result
 
 
-def sample_windows(reader: VcfReader) -> list[tuple[int, int]]:
-    """The windows of the sampled scan (0-based half-open), in reading order; none without an
-    index or a known build (decided, given or from the header). :data:`N_WINDOWS` windows of
-    :data:`WINDOW_BASES` are centred on equal divisions of the non-PAR span of chrX and read in
-    bit-reversed order, so that every batch is spread over the whole span."""
-    canonical, build, _ = reader.chrom_context("X")
+def _add_chrom(
+    reader: VcfReader, tally: GtTally, chrom: str, windows: Sequence[tuple[int, int]] | None
+) -> None:
+    from ipexcli.vcf import gtscan
+
+    tally.add_sites(gtscan.scan(reader, chrom, windows))
+
+
+def _sampled(
+    reader: VcfReader,
+    chrom: str,
+    windows: Sequence[tuple[int, int]],
+    thresholds: SexThresholds,
+    partial: bool = False,
+) -> GtTally | None:
+    """``chrom``'s windows read :data:`BATCH` at a time until every sample is settled; the
+    tally, or None when some sample is not settled after the last window (with ``partial``,
+    the tally all the same)."""
+    tally = _new_tally(reader, thresholds)
+    settled_all = False
+    for first in range(0, len(windows), BATCH):
+        _add_chrom(reader, tally, chrom, windows[first : first + BATCH])
+        flags = _settled_x(tally, thresholds) if chrom == "X" else _settled_y(tally, thresholds)
+        if all(flags):
+            settled_all = True
+            break
+    return tally if settled_all or partial else None
+
+
+def _settled_x(tally: GtTally, thresholds: SexThresholds) -> list[bool]:
+    return [
+        settled(t, tally.f_var[j], tally.use_f, thresholds)
+        for j, t in enumerate(tally.tallies())
+    ]
+
+
+def _settled_y(tally: GtTally, th: SexThresholds) -> list[bool]:
+    """chrY call rate clear of both of its thresholds, over at least ``min_y_sites`` sites."""
+    tally.flush()
+    sites = tally.y_sites
+    if sites < th.min_y_sites:
+        return [False] * tally.n
+    cuts = (th.y_call_rate_absent_max, th.y_call_rate_min)
+    return [_clear(*_wilson(called, sites), cuts) for called in tally.y_called]
+
+
+def sample_windows(reader: VcfReader, chrom: str = "X") -> list[tuple[int, int]]:
+    """The windows of the sampled scan of ``chrom`` (0-based half-open), in reading order; none
+    without an index or a known build (decided, given or from the header). :data:`N_WINDOWS`
+    windows of :data:`WINDOW_BASES` are centred on equal divisions of the longest non-PAR span
+    and read in bit-reversed order, so that every batch is spread over the whole span."""
+    canonical, build, _ = reader.chrom_context(chrom)
     if build is None or reader.stats.region_method != "index":
         return []
     spans = reader.assembly(build).non_par(canonical)

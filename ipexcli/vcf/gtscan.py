@@ -79,7 +79,10 @@ def scan(
                 pos = int(cols[1])
                 if windows is not None and not lo < pos <= (hi or pos):
                     continue  # read for a deletion margin or by a neighbouring window
-                if not any(start < pos <= end for start, end in cuts):
+                for start, end in cuts:
+                    if start < pos <= end:
+                        break
+                else:
                     yield canonical, cols[8], cols[9].rstrip(b"\r\n"), None
                 continue
             # the exact path: a record that is not a plain SNV, or a line to be skipped
@@ -98,7 +101,7 @@ def scan(
 
 def _qual_ok(qual: bytes) -> bool:
     """QUAL as :func:`~ipexcli.vcf.records.parse_raw` accepts it (``.`` or a float)."""
-    if qual == b".":
+    if qual == b"." or qual.isdigit():
         return True
     try:
         float(qual.decode("ascii"))

@@ -169,14 +169,16 @@ def test_sampled_decisions_equal_whole_on_1000_genomes(kg_indexed: Path) -> None
     assert _decisions(sampled) == _decisions(whole)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_sampled_decisions_equal_whole_on_simulated(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "n_y_sites"), [(1, 40), (2, 400), (3, 0)])
+def test_sampled_decisions_equal_whole_on_simulated(
+    tmp_path: Path, seed: int, n_y_sites: int
+) -> None:
     # dense enough (30,000 non-PAR X sites) that the windows settle most samples
     cohort = simulate_cohort(
         seed=seed,
         counts={"female": 6, "male_diploid": 4, "male_haploid": 3, "xxy": 1, "low_data": 1},
         n_x_sites=30_000,
-        n_y_sites=40,
+        n_y_sites=n_y_sites,  # few (chrY read whole), many (sampled), none
     )
     path = _cohort_file(tmp_path, _gt_only(cohort.vcf_text()), "sim", indexed=True)
     with open_vcf(path) as reader:
