@@ -16,9 +16,9 @@ homozygosity (from the cohort's allele counts, the row's byte counts): a sample'
 sites' total minus the sites where it has no call. Counts equal those of
 :func:`~ipexcli.sex.infer_sexes` on the same records (tests/sex/test_sex_scan.py).
 
-**Sampled first** (:func:`infer_from_reader`). With an index, windows spread over non-PAR chrX are
-read first, a batch at a time, and a sample is *settled* when every statistic that its decision
-depends on is on the same side of each threshold over the whole confidence interval:
+**Sampled first** (:func:`infer_from_reader`). With an index, windows spread over non-PAR chrX
+are read first, a batch at a time (:data:`BATCHES`), and a sample is *settled* when every
+statistic that its decision depends on is on the same side of each threshold over the whole confidence interval:
 
 * het_fraction: the Wilson score interval at ``z`` (:data:`Z`) of het / non-reference calls;
 * F (cohorts): ``F +- z * sqrt(sum e(1-e)) / (N - E)``, the normal approximation of the
@@ -82,8 +82,9 @@ Z = 4.0
 #: windows over non-PAR chrX, and their width in bases
 N_WINDOWS = 128
 WINDOW_BASES = 200_000
-#: windows read between two checks of the stopping rule
-BATCH = 16
+#: windows read between two checks of the stopping rule: few first (a clear sample settles on a
+#: few hundred sites), then doubling, so that an unclear one soon reads many
+BATCHES = (4, 4, 8, 16, 32, 64)
 #: rows buffered before the per-sample counts are taken (bytes)
 _FLUSH_BYTES = 1 << 23
 
@@ -366,13 +367,17 @@ def _sampled(
     thresholds: SexThresholds,
     partial: bool = False,
 ) -> GtTally | None:
-    """``chrom``'s windows read :data:`BATCH` at a time until every sample is settled; the
+    """``chrom``'s windows read in :data:`BATCHES` until every sample is settled; the
     tally, or None when some sample is not settled after the last window (with ``partial``,
     the tally all the same)."""
     tally = _new_tally(reader, thresholds)
     settled_all = False
-    for first in range(0, len(windows), BATCH):
-        _add_chrom(reader, tally, chrom, windows[first : first + BATCH])
+    first = 0
+    for size in BATCHES:
+        if first >= len(windows):
+            break
+        _add_chrom(reader, tally, chrom, windows[first : first + size])
+        first += size
         flags = _settled_x(tally, thresholds) if chrom == "X" else _settled_y(tally, thresholds)
         if all(flags):
             settled_all = True
