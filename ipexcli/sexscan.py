@@ -18,7 +18,8 @@ sites' total minus the sites where it has no call. Counts equal those of
 
 **Sampled first** (:func:`infer_from_reader`). With an index, windows spread over non-PAR chrX
 are read first, a batch at a time (:data:`BATCHES`), and a sample is *settled* when every
-statistic that its decision depends on is on the same side of each threshold over the whole confidence interval:
+statistic that its decision depends on is on the same side of each threshold over the whole
+confidence interval:
 
 * het_fraction: the Wilson score interval at ``z`` (:data:`Z`) of het / non-reference calls;
 * F (cohorts): ``F +- z * sqrt(sum e(1-e)) / (N - E)``, the normal approximation of the
