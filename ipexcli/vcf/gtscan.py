@@ -2,14 +2,16 @@
 
 Sex inference needs, per non-PAR record, only the genotypes. Building a
 :class:`~ipexcli.model.VariantRecord` with its calls for each of the ~200,000 chrX records of a
-genome cost ~2 s; here the common record, a bi-allelic SNV whose FORMAT starts with ``GT``, is
-checked and cut from the bytes, and its sample text is handed on as it is
-(:mod:`ipexcli.sexscan` counts the GT classes). Everything else (indels, multi-allelic records,
-lower-case or IUPAC bases, a FILTER that ``--pass-only`` may drop, a FORMAT without a leading GT,
-a malformed line) takes the exact path: :func:`~ipexcli.vcf.records.parse_raw` and the reader's
-expansion, so skips are counted with their reason in ``stats.chrom_skipped`` exactly as
-:meth:`~ipexcli.vcf.reader.VcfReader.chrom_records` counts them. The fast path accepts only
-lines on which both paths give the same genotypes (a test compares them).
+genome cost ~2 s; here the common record, one ALT whose REF and ALT are upper-case ``ACGT``
+strings (an SNV or a plain indel) and whose FORMAT starts with ``GT``, is checked and cut from
+the bytes, and its sample text is handed on as it is (:mod:`ipexcli.sexscan` counts the GT
+classes): for such a record the reader's expansion keeps every call as written, so the counts
+are the same. Everything else (multi-allelic records, whose GTs are split per ALT; lower-case,
+``N`` or IUPAC bases; symbolic, ``*`` or breakend ALTs; a FILTER that ``--pass-only`` may drop;
+a FORMAT without a leading GT; a malformed line) takes the exact path:
+:func:`~ipexcli.vcf.records.parse_raw` and the reader's expansion, so skips are counted with
+their reason in ``stats.chrom_skipped`` exactly as
+:meth:`~ipexcli.vcf.reader.VcfReader.chrom_records` counts them (a test compares both paths).
 
 PAR records are cut by position (1-based ``POS``) against the bundled PAR table of the build in
 use (of both builds when the build is unknown), as :meth:`chrom_records` does.
@@ -27,9 +29,9 @@ from ipexcli.model import VariantRecord
 from ipexcli.vcf.records import BadRecord, parse_raw
 
 if TYPE_CHECKING:
+    from ipexcli.refdata import AssemblyFacts
     from ipexcli.vcf.reader import VcfReader
 
-_BASES = frozenset((b"A", b"C", b"G", b"T"))
 _PASSING = frozenset((b".", b"", b"PASS"))
 
 #: one scanned site: ``(canonical chrom, FORMAT bytes, sample bytes, None)`` for a fast-path SNV
@@ -38,16 +40,22 @@ _PASSING = frozenset((b".", b"", b"PASS"))
 Site = tuple[str, bytes, bytes, VariantRecord | None]
 
 
-def par_cuts(reader: VcfReader, canonical: str) -> list[tuple[int, int]]:
-    """The PARs left out, as 0-based half-open ``(start, end)``: a 1-based POS is in one when
-    ``start < POS <= end`` (:meth:`ipexcli.refdata.Interval.contains`). Those of the build in use
-    and, when the build is not decided, of both builds (as :func:`ipexcli.sex.infer_sexes`)."""
+def par_cuts(reader: VcfReader, canonical: str) -> tuple[list[tuple[int, int]], ...]:
+    """The PARs left out, as 0-based half-open ``(start, end)`` (a 1-based POS is in one when
+    ``start < POS <= end``, :meth:`ipexcli.refdata.Interval.contains`): those
+    :meth:`~ipexcli.vcf.reader.VcfReader.chrom_records` leaves out before expanding a record
+    (the build in use), and all of them with those :func:`ipexcli.sex.infer_sexes` leaves out
+    too (both builds' when the build is not decided)."""
     from ipexcli.model import Build
 
     _, _, pars = reader.chrom_context(canonical)
     decided = reader.build_decision.build
     facts = [reader.assembly(b) for b in ([decided] if decided else list(Build))]
-    return sorted({(r.start, r.end) for a in [*pars, *facts] for r in a.par.get(canonical, ())})
+
+    def cuts(assemblies: Sequence[AssemblyFacts]) -> list[tuple[int, int]]:
+        return sorted({(r.start, r.end) for a in assemblies for r in a.par.get(canonical, ())})
+
+    return cuts(pars), cuts([*pars, *facts])
 
 
 def scan(
@@ -55,7 +63,7 @@ def scan(
 ) -> Iterator[Site]:
     """The non-PAR sites of ``chrom`` ("X"/"Y"), whole or in ``windows`` (see the module)."""
     canonical, build, _ = reader.chrom_context(chrom)
-    cuts = par_cuts(reader, canonical)
+    read_cuts, cuts = par_cuts(reader, canonical)
     n_samples = len(reader.samples)
     tabs = n_samples - 1
     pass_only = reader.pass_only
@@ -69,8 +77,10 @@ def scan(
             if (
                 len(cols) == 10
                 and cols[1].isdigit()
-                and cols[3] in _BASES
-                and cols[4] in _BASES
+                and cols[3]
+                and cols[4]
+                and not cols[3].translate(None, b"ACGT")
+                and not cols[4].translate(None, b"ACGT")
                 and (cols[8] == b"GT" or cols[8].startswith(b"GT:"))
                 and (not pass_only or cols[6] in _PASSING)
                 and cols[9].count(b"\t") == tabs
@@ -93,10 +103,12 @@ def scan(
                 continue
             if windows is not None and not lo < raw.pos <= (hi or raw.pos):
                 continue
-            if any(start < raw.pos <= end for start, end in cuts):
+            if any(start < raw.pos <= end for start, end in read_cuts):
                 continue
-            for record in expand(raw, build):
-                yield canonical, b"", b"", record
+            records = list(expand(raw, build))  # skips counted as chrom_records counts them
+            if not any(start < raw.pos <= end for start, end in cuts):
+                for record in records:
+                    yield canonical, b"", b"", record
 
 
 def _qual_ok(qual: bytes) -> bool:

@@ -11,6 +11,7 @@ standard input is read once. Line numbers are 1-based lines of the file (header 
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, BinaryIO
@@ -182,23 +183,29 @@ class LineSpool:
     ) -> None:
         """Copy the stretches of the input holding wanted lines into ``spool``.
 
-        Each decompressed chunk is searched (at C speed) for the first and the last line that
-        starts with one of ``patterns``; that stretch is written as one block.
+        Each decompressed chunk is read once: one regular-expression search (at C speed) for a
+        line starting with any of ``patterns`` says whether the chunk holds a wanted line; only
+        then is its last one looked for. Chunks are not copied: the line cut at a chunk's end
+        is joined to the start of the next one as a small piece of its own.
         """
         rest, chunks, line_no = body()
-        needles = [b"\n" + pattern for pattern in patterns]
-        buffer = b""
+        finder = re.compile(b"\n(?:" + b"|".join(re.escape(p) for p in patterns) + b")")
+        scan = _Scan(spool, patterns, finder)
+        tail = b""
         for chunk in chain(rest, chunks):
             if on_progress is not None:
                 on_progress(len(chunk))
-            buffer += chunk
-            cut = buffer.rfind(b"\n")
+            cut = chunk.rfind(b"\n")
             if cut < 0:
+                tail += chunk
                 continue
-            data, buffer = buffer[: cut + 1], buffer[cut + 1 :]
-            line_no = _spool_block(spool, data, line_no, patterns, needles)
-        if buffer:
-            _spool_block(spool, buffer + b"\n", line_no, patterns, needles)
+            first = chunk.find(b"\n")
+            line_no = scan.block(tail + chunk[: first + 1], 0, None, line_no)
+            if first < cut:
+                line_no = scan.block(chunk, first + 1, cut + 1, line_no)
+            tail = chunk[cut + 1 :]
+        if tail:
+            scan.block(tail + b"\n", 0, None, line_no)
         spool.flush()
         spool.seek(0)
 
@@ -242,25 +249,38 @@ class LineSpool:
             self.file.close()
 
 
-def _spool_block(
-    spool: IO[bytes], body: bytes, line_no: int, patterns: list[bytes], needles: list[bytes]
-) -> int:
-    """Spool the wanted stretch of ``body`` (whole lines); returns the new line count."""
-    first, last = -1, -1
-    for pattern, needle in zip(patterns, needles, strict=True):
-        if body.startswith(pattern):
-            at = 0
+class _Scan:
+    """Finds and spools the wanted stretch of a buffer (see :meth:`LineSpool._fill`)."""
+
+    def __init__(self, spool: IO[bytes], patterns: list[bytes], finder: re.Pattern[bytes]) -> None:
+        self.spool = spool
+        self.patterns = patterns
+        self.needles = [b"\n" + pattern for pattern in patterns]
+        self.finder = finder
+
+    def block(self, buf: bytes, start: int, stop: int | None, line_no: int) -> int:
+        """Spool the stretch of ``buf[start:stop]`` (whole lines, ``start`` a line start) from
+        its first to its last wanted line; returns the line count after it."""
+        if stop is None:
+            stop = len(buf)
+        n_lines = buf.count(b"\n", start, stop)
+        if start == 0:
+            at_start = any(buf.startswith(p) for p in self.patterns)
+            match = None if at_start else self.finder.search(buf, 0, stop)
         else:
-            at = body.find(needle)
-            if at < 0:
-                continue
-            at += 1
-        first = at if first < 0 else min(first, at)
-        final = body.rfind(needle)
-        last = max(last, final + 1 if final >= 0 else at)
-    if first >= 0:
-        stop = body.find(b"\n", last)
-        block = body[first:stop]
-        spool.write(b"%d %d\n" % (line_no + 1 + body.count(b"\n", 0, first), len(block)))
-        spool.write(block)
-    return line_no + body.count(b"\n")
+            at_start = False
+            match = self.finder.search(buf, start - 1, stop)
+        if not at_start and match is None:
+            return line_no + n_lines
+        first = start if at_start else match.start() + 1  # type: ignore[union-attr]
+        last = first
+        for needle in self.needles:
+            final = buf.rfind(needle, max(0, start - 1), stop)
+            if final >= 0:
+                last = max(last, final + 1)
+        end = buf.find(b"\n", last, stop)
+        self.spool.write(
+            b"%d %d\n" % (line_no + 1 + buf.count(b"\n", start, first), end - first)
+        )
+        self.spool.write(memoryview(buf)[first:end])
+        return line_no + n_lines

@@ -101,9 +101,45 @@ def _gt_only(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _mixed(text: str) -> str:
+    """Some sites turned into what takes each path of the scan: plain indels (fast path),
+    multi-allelic records with ``1/2`` and haploid ``2`` calls, lower-case REF, symbolic and
+    ``N`` ALTs (exact path)."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        f = line.split("\t")
+        ref, alt = f[3], f[4]
+        kind = i % 9
+        if kind == 1:
+            f[3] = ref + "AC"  # deletion
+            f[4] = ref
+        elif kind == 2:
+            f[4] = alt + "GT"  # insertion
+        elif kind == 3:
+            other = next(b for b in "ACGT" if b not in (ref, alt))
+            f[4] = f"{alt},{other}"
+            f[9:] = [
+                c.replace("0/1", "1/2", 1) if j % 3 == 0 else c.replace("1", "2", 1) if j % 5 == 0
+                else c
+                for j, c in enumerate(f[9:])
+            ]
+        elif kind == 4:
+            f[3] = ref.lower()
+        elif kind == 5:
+            f[4] = "<DEL>"
+        elif kind == 6:
+            f[4] = "N"
+        out.append("\t".join(f))
+    return "\n".join(out) + "\n"
+
+
 @pytest.mark.parametrize(
     ("seed", "counts", "gt_only"),
     [
+        (2, "mixed", False),  # indels, multi-allelics, odd alleles
         (3, None, False),  # 34 samples: F decides; haploid males, XXY, low data
         (4, {"female": 2, "male_diploid": 2, "male_haploid": 1}, False),  # het_fraction
         (5, {"female": 12, "male_diploid": 9}, True),  # GT-only a/b columns: uniform rows
@@ -111,10 +147,12 @@ def _gt_only(text: str) -> str:
     ],
 )
 def test_whole_scan_equals_record_path_on_simulated(
-    tmp_path: Path, seed: int, counts: dict[str, int] | None, gt_only: bool
+    tmp_path: Path, seed: int, counts: dict[str, int] | str | None, gt_only: bool
 ) -> None:
+    mixed = counts == "mixed"
+    counts = None if isinstance(counts, str) else counts
     cohort = simulate_cohort(seed=seed, counts=counts, n_x_sites=600, n_y_sites=40)
-    text = cohort.vcf_text()
+    text = _mixed(cohort.vcf_text()) if mixed else cohort.vcf_text()
     if gt_only:
         text = _gt_only(text)
     path = _cohort_file(tmp_path, text, "cohort", indexed=False)
