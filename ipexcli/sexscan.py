@@ -16,10 +16,10 @@ homozygosity (from the cohort's allele counts, the row's byte counts): a sample'
 sites' total minus the sites where it has no call. Counts equal those of
 :func:`~ipexcli.sex.infer_sexes` on the same records (tests/sex/test_sex_scan.py).
 
-**Sampled first** (:func:`infer_from_reader`). With an index, windows spread over non-PAR chrX
-are read first, a batch at a time (:data:`BATCHES`), and a sample is *settled* when every
-statistic that its decision depends on is on the same side of each threshold over the whole
-confidence interval:
+**Sampled first** (:func:`infer_from_reader`). With an index (or a BGZF file that can be
+bisected by contig order), windows spread over non-PAR chrX are read first, a batch at a time
+(:data:`BATCHES`), and a sample is *settled* when every statistic that its decision depends on
+is on the same side of each threshold over the whole confidence interval:
 
 * het_fraction: the Wilson score interval at ``z`` (:data:`Z`) of het / non-reference calls;
 * F (cohorts): ``F +- z * sqrt(sum e(1-e)) / (N - E)``, the normal approximation of the
@@ -89,6 +89,8 @@ BATCHES = (4, 4, 8, 16, 32, 64)
 #: rows buffered before the per-sample counts are taken (bytes)
 _FLUSH_BYTES = 1 << 23
 
+#: region methods that read a window without reading the file up to it
+_SEEKING = ("index", "bgzf-bisection")
 _NO_CALL = (_MISSING, _OTHER)  #: slots that add nothing to F
 _ALLELE_CODE = bytes.maketrans(b"01.", b"\x00\x01\x02")
 _CODE_SLOT = bytes(
@@ -375,8 +377,8 @@ def _sampled(
     settled_all = False
     first = 0
     for size in BATCHES:
-        if first >= len(windows):
-            break
+        if first >= len(windows) or reader.stats.region_method not in _SEEKING:
+            break  # (a bisection that found the file unsorted streams it: whole scans then)
         _add_chrom(reader, tally, chrom, windows[first : first + size])
         first += size
         flags = _settled_x(tally, thresholds) if chrom == "X" else _settled_y(tally, thresholds)
@@ -405,11 +407,12 @@ def _settled_y(tally: GtTally, th: SexThresholds) -> list[bool]:
 
 def sample_windows(reader: VcfReader, chrom: str = "X") -> list[tuple[int, int]]:
     """The windows of the sampled scan of ``chrom`` (0-based half-open), in reading order; none
-    without an index or a known build (decided, given or from the header). :data:`N_WINDOWS`
-    windows of :data:`WINDOW_BASES` are centred on equal divisions of the longest non-PAR span
-    and read in bit-reversed order, so that every batch is spread over the whole span."""
+    without an index or a BGZF file to bisect, or without a known build (decided, given or from
+    the header). :data:`N_WINDOWS` windows of :data:`WINDOW_BASES` are centred on equal
+    divisions of the longest non-PAR span and read in bit-reversed order, so that every batch
+    is spread over the whole span."""
     canonical, build, _ = reader.chrom_context(chrom)
-    if build is None or reader.stats.region_method != "index":
+    if build is None or reader.stats.region_method not in _SEEKING:
         return []
     spans = reader.assembly(build).non_par(canonical)
     if not spans:

@@ -207,9 +207,11 @@ def test_sampled_decisions_equal_whole_on_1000_genomes(kg_indexed: Path) -> None
     assert _decisions(sampled) == _decisions(whole)
 
 
-@pytest.mark.parametrize(("seed", "n_y_sites"), [(1, 40), (2, 400), (3, 0)])
+@pytest.mark.parametrize(
+    ("seed", "n_y_sites", "index"), [(1, 40, True), (2, 400, True), (3, 0, True), (4, 40, False)]
+)
 def test_sampled_decisions_equal_whole_on_simulated(
-    tmp_path: Path, seed: int, n_y_sites: int
+    tmp_path: Path, seed: int, n_y_sites: int, index: bool
 ) -> None:
     # dense enough (30,000 non-PAR X sites) that the windows settle most samples
     cohort = simulate_cohort(
@@ -219,9 +221,12 @@ def test_sampled_decisions_equal_whole_on_simulated(
         n_y_sites=n_y_sites,  # few (chrY read whole), many (sampled), none
     )
     path = _cohort_file(tmp_path, _gt_only(cohort.vcf_text()), "sim", indexed=True)
+    if not index:  # windows found by bisecting the BGZF file
+        Path(f"{path}.tbi").unlink()
     with open_vcf(path) as reader:
         sampled = infer_from_reader(reader)
         whole = full_scan(reader)
+        assert reader.stats.region_method == ("index" if index else "bgzf-bisection")
     assert _decisions(sampled) == _decisions(whole)
     scans = {inference.evidence.scan for inference in sampled.values()}
     assert "whole chrX" in scans  # the low-data sample is never settled by the windows
