@@ -16,8 +16,9 @@ homozygosity (from the cohort's allele counts, the row's byte counts): a sample'
 sites' total minus the sites where it has no call. Counts equal those of
 :func:`~ipexcli.sex.infer_sexes` on the same records (tests/sex/test_sex_scan.py).
 
-**Sampled first** (:func:`infer_from_reader`). With an index (or a BGZF file that can be
-bisected by contig order), windows spread over non-PAR chrX are read first, a batch at a time
+**Sampled first** (:func:`infer_from_reader`). Windows spread over non-PAR chrX are read first
+(through the index, by bisecting a BGZF file, or from the position index of a streamed file's
+chrX spool: :meth:`ipexcli.vcf.stream.LineSpool.lines`), a batch at a time
 (:data:`BATCHES`), and a sample is *settled* when every statistic that its decision depends on
 is on the same side of each threshold over the whole confidence interval:
 
@@ -34,8 +35,8 @@ whole scan unless the whole chromosome differs from the windows by more than ``z
 errors. chrY is sampled the same way (windows over its non-PAR span; settled when the Wilson
 interval of each sample's call rate is clear of both chrY thresholds over at least
 ``min_y_sites`` records), and read whole when its windows do not settle every sample (a file
-with few or no chrY records). Samples left unsettled after the last chrX window, and every sample
-when there is no index, get the whole-chrX scan. The evidence says which: ``scan`` is
+with few or no chrY records). Samples left unsettled after the last chrX window (and every
+sample of a BCF without index) get the whole-chrX scan. The evidence says which: ``scan`` is
 ``"sampled (N sites)"`` (N: chrX sites counted) or ``"whole chrX"``.
 
 Windows: the bundled data hold no coordinates for the X-transposed region or the ampliconic
@@ -89,8 +90,6 @@ BATCHES = (4, 4, 8, 16, 32, 64)
 #: rows buffered before the per-sample counts are taken (bytes)
 _FLUSH_BYTES = 1 << 23
 
-#: region methods that read a window without reading the file up to it
-_SEEKING = ("index", "bgzf-bisection")
 _NO_CALL = (_MISSING, _OTHER)  #: slots that add nothing to F
 _ALLELE_CODE = bytes.maketrans(b"01.", b"\x00\x01\x02")
 _CODE_SLOT = bytes(
@@ -377,8 +376,8 @@ def _sampled(
     settled_all = False
     first = 0
     for size in BATCHES:
-        if first >= len(windows) or reader.stats.region_method not in _SEEKING:
-            break  # (a bisection that found the file unsorted streams it: whole scans then)
+        if first >= len(windows):
+            break
         _add_chrom(reader, tally, chrom, windows[first : first + size])
         first += size
         flags = _settled_x(tally, thresholds) if chrom == "X" else _settled_y(tally, thresholds)
@@ -407,12 +406,12 @@ def _settled_y(tally: GtTally, th: SexThresholds) -> list[bool]:
 
 def sample_windows(reader: VcfReader, chrom: str = "X") -> list[tuple[int, int]]:
     """The windows of the sampled scan of ``chrom`` (0-based half-open), in reading order; none
-    without an index or a BGZF file to bisect, or without a known build (decided, given or from
-    the header). :data:`N_WINDOWS` windows of :data:`WINDOW_BASES` are centred on equal
-    divisions of the longest non-PAR span and read in bit-reversed order, so that every batch
-    is spread over the whole span."""
+    for a BCF without index (htslib would read the file once per window) or without a known
+    build (decided, given or from the header). :data:`N_WINDOWS` windows of
+    :data:`WINDOW_BASES` are centred on equal divisions of the longest non-PAR span and read in
+    bit-reversed order, so that every batch is spread over the whole span."""
     canonical, build, _ = reader.chrom_context(chrom)
-    if build is None or reader.stats.region_method not in _SEEKING:
+    if build is None or (reader.file_format == "bcf" and reader.stats.region_method != "index"):
         return []
     spans = reader.assembly(build).non_par(canonical)
     if not spans:

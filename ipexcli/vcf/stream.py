@@ -22,6 +22,8 @@ from ipexcli.vcf.header import read_header
 
 _CHUNK = 1 << 20  #: bytes read at a time
 _OUT_MAX = 4 << 20  #: largest decompressed chunk
+#: longest POS range looked up in the spool's position index (:meth:`LineSpool.lines`)
+_WINDOW_MAX = 10_000_000
 
 
 def sniff(head: bytes) -> str:
@@ -152,6 +154,10 @@ class LineSpool:
     def __init__(self) -> None:
         self.file: IO[bytes] | None = None
         self.error: InputFileError | None = None
+        self._indexes: dict[
+            frozenset[bytes],
+            tuple[list[int], list[tuple[int, int, int]], list[tuple[int | None, bytes]]],
+        ] = {}
 
     def fill(
         self,
@@ -211,7 +217,70 @@ class LineSpool:
 
     def lines(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
         """``(line number, line)`` for the spooled records on ``names`` with ``lo < POS <= end``
-        (a record whose POS is not a number is kept: the parser reports it)."""
+        (a record whose POS is not a number is kept: the parser reports it).
+
+        A short range (at most :data:`_WINDOW_MAX` bases: the FOXP3 windows, the sampled sex
+        scan's windows) is looked up in a position index of the spool, built on the first such
+        request; a longer one reads the spool through. Either way lines come in file order."""
+        if end - lo <= _WINDOW_MAX:
+            yield from self._indexed(names, lo, end)
+        else:
+            yield from self._through(names, lo, end)
+
+    def _indexed(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+        import bisect
+
+        key = frozenset(names)
+        found = self._indexes.get(key)
+        if found is None:
+            found = self._indexes[key] = self._index(key)
+        positions, where, unnumbered = found
+        spool = self.file
+        assert spool is not None
+        first = bisect.bisect_right(positions, lo)
+        stop = bisect.bisect_right(positions, end, lo=first)
+        # in file order, as :meth:`_through` gives them
+        picked: list[tuple[int, int, int | bytes]] = [
+            (number, offset, size) for offset, size, number in where[first:stop]
+        ]
+        picked += [(number or 0, -1, line) for number, line in unnumbered]
+        for number, offset, size in sorted(picked, key=lambda item: item[0]):
+            if isinstance(size, bytes):
+                yield number, size
+            else:
+                spool.seek(offset)
+                yield number, spool.read(size).rstrip(b"\r")
+
+    def _index(
+        self, names: frozenset[bytes]
+    ) -> tuple[list[int], list[tuple[int, int, int]], list[tuple[int | None, bytes]]]:
+        """POS-sorted ``(positions, (spool offset, size, line number))`` of the lines on
+        ``names``, and the lines whose POS is not a number (kept in every answer)."""
+        spool = self.file
+        assert spool is not None
+        spool.seek(0)
+        entries: list[tuple[int, int, int, int]] = []
+        unnumbered: list[tuple[int | None, bytes]] = []
+        while True:
+            head = spool.readline()
+            if not head:
+                break
+            first_line, size = (int(x) for x in head.split())
+            offset = spool.tell()
+            block = spool.read(size)
+            for number, line in enumerate(block.split(b"\n"), start=first_line):
+                contig, _, rest = line.partition(b"\t")
+                if contig in names:
+                    pos_text = rest.split(b"\t", 1)[0]
+                    if pos_text.isdigit():
+                        entries.append((int(pos_text), offset, len(line), number))
+                    else:
+                        unnumbered.append((number, line.rstrip(b"\r")))
+                offset += len(line) + 1
+        entries.sort()
+        return [e[0] for e in entries], [e[1:] for e in entries], unnumbered
+
+    def _through(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
         spool = self.file
         assert spool is not None
         spool.seek(0)
