@@ -387,15 +387,9 @@ def interpret_file(
         checks: dict[str, SexCheckResult] = {}
         if options.infer_sex and samples:
             from ipexcli import sex as sexlib
+            from ipexcli.sexscan import infer_from_reader
 
-            inferences = sexlib.infer_sexes(
-                samples,
-                chain_iterables(
-                    reader.chrom_records("X", non_par=True),
-                    reader.chrom_records("Y", non_par=True),
-                ),
-                build,
-            )
+            inferences = infer_from_reader(reader)
             for sample, inference in inferences.items():
                 sex, source = declared.get(sample, (Sex.UNKNOWN, ""))
                 check = sexlib.compare(inference, sex, source)

@@ -199,6 +199,9 @@ class SexEvidence:
     y_sites: int  #: non-PAR chrY records in the file
     y_called: int  #: of which the sample has a called genotype
     method: Method
+    #: which chrX sites were counted: "whole chrX", or "sampled (N sites)" when windows read
+    #: through the index settled the sample (:mod:`ipexcli.sexscan`)
+    scan: str = "whole chrX"
 
     @property
     def haploid(self) -> int:
@@ -235,6 +238,7 @@ class SexEvidence:
             "y_sites": self.y_sites,
             "y_called": self.y_called,
             "y_call_rate": _round(self.y_call_rate),
+            "scan": self.scan,
         }
         return out
 

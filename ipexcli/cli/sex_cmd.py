@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import click
@@ -206,14 +205,12 @@ def _check_file(
     path: str, build: Build | None, declared: Mapping[str, tuple[Sex, str]]
 ) -> tuple[dict[str, object], list[SexCheckResult]]:
     from ipexcli import sex as sexlib
+    from ipexcli.sexscan import infer_from_reader
     from ipexcli.vcf import open_vcf
 
     with open_vcf(path, build=build) as reader:
         file_build = reader.build_decision.build
-        records = chain(
-            reader.chrom_records("X", non_par=True), reader.chrom_records("Y", non_par=True)
-        )
-        inferences = sexlib.infer_sexes(reader.samples, records, file_build)
+        inferences = infer_from_reader(reader)
         stats = reader.stats
         info: dict[str, object] = {
             "path": path,

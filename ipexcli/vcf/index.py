@@ -102,6 +102,9 @@ class TabixIndex:
         self.belongs: str | None = None
         self.checked: set[str] = set()
         self.span_of: dict[str, tuple[int, int]] = {}
+        self._decoded: dict[
+            int, tuple[dict[int, list[tuple[int, int]]], dict[int, int], tuple[int, ...]]
+        ] = {}
 
     def _ref_starts(self, data: bytes, cursor: int, n_ref: int) -> list[int]:
         """Byte offset of each sequence's bins. Every field after the names is a multiple of
@@ -127,19 +130,18 @@ class TabixIndex:
             raise BgzfError("index is truncated") from None
         return starts
 
-    def start_offset(self, name: str, start: int, end: int) -> int | None:
-        """The virtual offset to read from for records overlapping ``[start, end)`` on
-        ``name`` (0-based half-open), or None when the index has nothing there."""
-        if name not in self.names:
-            return None
-        ref = self.names.index(name)
-        if ref >= len(self.starts):
-            return None
+    def _bins(
+        self, ref: int
+    ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, int], tuple[int, ...]]:
+        """Sequence ``ref``'s bins (bin -> chunks), CSI loffsets and tabix linear index,
+        decoded on its first query and kept: the sampled sex scan queries chrX many times."""
+        cached = self._decoded.get(ref)
+        if cached is not None:
+            return cached
         data, cursor = self.data, self.starts[ref]
-        wanted = set(reg2bins(start, end, self.min_shift, self.depth))
         n_bin = _I32.unpack_from(data, cursor)[0]
         cursor += 4
-        chunks: list[tuple[int, int]] = []
+        bins: dict[int, list[tuple[int, int]]] = {}
         loffsets: dict[int, int] = {}
         for _ in range(n_bin):
             if self.csi:
@@ -149,10 +151,28 @@ class TabixIndex:
             else:
                 bin_id, n_chunk = struct.unpack_from("<Ii", data, cursor)
                 cursor += 8
-            if bin_id in wanted and n_chunk:
+            if n_chunk:
                 values = struct.unpack_from(f"<{2 * n_chunk}Q", data, cursor)
-                chunks.extend(zip(values[0::2], values[1::2], strict=True))
+                bins[bin_id] = list(zip(values[0::2], values[1::2], strict=True))
             cursor += 16 * n_chunk
+        intervals: tuple[int, ...] = ()
+        if not self.csi:
+            n_intv = _I32.unpack_from(data, cursor)[0]
+            intervals = struct.unpack_from(f"<{n_intv}Q", data, cursor + 4)
+        self._decoded[ref] = (bins, loffsets, intervals)
+        return self._decoded[ref]
+
+    def start_offset(self, name: str, start: int, end: int) -> int | None:
+        """The virtual offset to read from for records overlapping ``[start, end)`` on
+        ``name`` (0-based half-open), or None when the index has nothing there."""
+        if name not in self.names:
+            return None
+        ref = self.names.index(name)
+        if ref >= len(self.starts):
+            return None
+        bins, loffsets, intervals = self._bins(ref)
+        wanted = reg2bins(start, end, self.min_shift, self.depth)
+        chunks = [chunk for b in wanted for chunk in bins.get(b, ())]
         min_off = 0
         if self.csi:
             # the loffset of the smallest existing bin holding ``start``
@@ -161,11 +181,8 @@ class TabixIndex:
             while bin_id > 0 and bin_id not in loffsets:
                 bin_id = (bin_id - 1) >> 3
             min_off = loffsets.get(bin_id, 0)
-        else:
-            n_intv = _I32.unpack_from(data, cursor)[0]
-            if n_intv:
-                window = min(start >> 14, n_intv - 1)
-                min_off = struct.unpack_from("<Q", data, cursor + 4 + 8 * window)[0]
+        elif intervals:
+            min_off = intervals[min(start >> 14, len(intervals) - 1)]
         kept = [beg for beg, stop in chunks if stop > min_off]
         if not kept:
             return None

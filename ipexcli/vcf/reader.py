@@ -18,7 +18,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipexcli import buildcheck
 from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
@@ -32,6 +32,9 @@ from ipexcli.vcf.header import VcfHeader, parse_header, read_header
 from ipexcli.vcf.limits import MAX_LINE_BYTES
 from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
+
+if TYPE_CHECKING:
+    from ipexcli.refdata import AssemblyFacts
 
 #: records starting up to this many bases before a window are read so that a deletion
 #: reaching into the window is seen (its overlap is then computed exactly from REF)
@@ -443,38 +446,62 @@ class VcfReader:
         ``non_par``. REF is checked where the bundled locus covers it. Records read and skips
         add up over calls in ``stats.chrom_records_read`` and ``stats.chrom_skipped``.
         """
+        canonical, build, pars = self.chrom_context(chrom)
+        n_samples = len(self.samples)
+        for line_no, line in self.chrom_lines(canonical):
+            try:
+                raw = parse_raw(line.decode("utf-8", "replace"), line_no, n_samples)
+            except BadRecord as bad:
+                self.bad_chrom_line(bad, line_no, line)
+                continue
+            if non_par and any(a.in_par(canonical, raw.pos) for a in pars):
+                continue
+            yield from self.chrom_expand(raw, build)
+
+    def chrom_context(self, chrom: str) -> tuple[str, Build | None, list[AssemblyFacts]]:
+        """``(canonical "X"/"Y", build used, the assemblies whose PARs are left out)`` for
+        :meth:`chrom_records` and the genotype scan (:mod:`ipexcli.vcf.gtscan`)."""
         canonical = self._canonical(chrom)
         if canonical not in ("X", "Y"):
             raise UsageError(f"chrom_records reads chrX or chrY, not {chrom!r}")
         # the decision reads the FOXP3 windows: cheap with an index or bisection, and a stream
         # fills the chrX/chrY spool that this request reads anyway
         build = self.build_decision.build or self._override or self._hint.build
-        pars = (
-            [self._ref.assemblies[build]]
-            if build is not None
-            else [self._ref.assemblies[b] for b in Build]
-        )
-        length = max(self._ref.assemblies[b].lengths[canonical] for b in Build)
+        builds = [build] if build is not None else list(Build)
+        return canonical, build, [self._ref.assemblies[b] for b in builds]
+
+    def assembly(self, build: Build) -> AssemblyFacts:
+        return self._ref.assemblies[build]
+
+    def chrom_lines(
+        self, canonical: str, start: int = 0, end: int | None = None
+    ) -> Iterator[tuple[int | None, bytes]]:
+        """Record lines on canonical ``chrom`` with POS in ``(start - WINDOW_MARGIN, end]``
+        (``start``/``end`` 0-based half-open; the whole chromosome by default), each counted
+        in ``stats.chrom_records_read``."""
+        if end is None:
+            end = max(self._ref.assemblies[b].lengths[canonical] for b in Build)
         stats = self.stats
-
-        def count(reason: SkipReason, source: str, line: int | None, detail: str) -> None:
-            name = REASON_NAMES[reason]
-            stats.chrom_skipped[name] = stats.chrom_skipped.get(name, 0) + 1
-
-        n_samples = len(self.samples)
-        expand = self._expander.expand
-        for line_no, line in self._lines(canonical, 0, length):
+        for item in self._lines(canonical, start, end):
             stats.chrom_records_read += 1
-            try:
-                raw = parse_raw(line.decode("utf-8", "replace"), line_no, n_samples)
-            except BadRecord as bad:
-                if self._damage.is_last_unterminated(line_no, line):
-                    raise self._damage.cut_short(line_no, bad.detail) from None
-                count(bad.reason, self.path, line_no, bad.detail)
-                continue
-            if non_par and any(a.in_par(canonical, raw.pos) for a in pars):
-                continue
-            yield from expand(raw, build, count, check_ref=canonical == "X")
+            yield item
+
+    def count_chrom_skip(self, reason: SkipReason, source: str, line: int | None, _: str) -> None:
+        """Count a skipped chrX/chrY record or ALT in ``stats.chrom_skipped``."""
+        name = REASON_NAMES[reason]
+        self.stats.chrom_skipped[name] = self.stats.chrom_skipped.get(name, 0) + 1
+
+    def bad_chrom_line(self, bad: BadRecord, line_no: int | None, line: bytes) -> None:
+        """Count a chrX/chrY line that cannot be parsed; the input's last line, without its
+        newline, is a file cut short instead (#15: exit 1)."""
+        if self._damage.is_last_unterminated(line_no, line):
+            raise self._damage.cut_short(line_no, bad.detail) from None
+        self.count_chrom_skip(bad.reason, self.path, line_no, bad.detail)
+
+    def chrom_expand(self, raw: RawRecord, build: Build | None) -> Iterator[VariantRecord]:
+        """:meth:`chrom_records`' records of one parsed line (skips in ``chrom_skipped``)."""
+        canonical = self._canonical(raw.contig)
+        return self._expander.expand(raw, build, self.count_chrom_skip, canonical == "X")
 
     # -- lifetime --------------------------------------------------------------------------------
 

@@ -1,0 +1,242 @@
+"""Issue 14: sex inference from the genotype-only scan (:mod:`ipexcli.sexscan`).
+
+* The whole-chrX scan gives the same evidence, decisions and skip counts as
+  :func:`ipexcli.sex.infer_sexes` over the reader's ``chrom_records`` (the path it replaced), on
+  every VCF of the test corpus, on simulated cohorts (sample columns with AD/DP, GT-only, haploid
+  males) and on the real 1000 Genomes chrX subset when ``../shared`` is present.
+* The sampled scan (windows through the index, whole chrX for unsettled samples) gives the same
+  decision as the whole scan for every sample.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from itertools import chain
+from pathlib import Path
+
+import pytest
+from sexsim import simulate_cohort
+
+from ipexcli.errors import IpexError
+from ipexcli.model import Build
+from ipexcli.sex import SexInference, infer_sexes
+from ipexcli.sexscan import full_scan, infer_from_reader
+from ipexcli.vcf import open_vcf, write_bgzf_indexed
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "vcf"
+_KG = Path("external-vcfs") / "1000genomes-uwgac" / "1KG_phase3_subset_chrX.vcf.gz"
+_SHARED = (ROOT / ".." / "shared", ROOT / ".." / ".." / "shared")  # main checkout, worktree
+KG = next((p / _KG for p in _SHARED if (p / _KG).exists()), _SHARED[0] / _KG)
+CORPUS = sorted(
+    p for p in DATA.iterdir() if re.search(r"\.(vcf|vcf\.gz|bcf|bz2)$", p.name) and p.is_file()
+)
+
+
+def _old(path: Path, build: Build | None = None) -> tuple[dict[str, SexInference], dict[str, int]]:
+    with open_vcf(path, build=build) as reader:
+        records = chain(reader.chrom_records("X"), reader.chrom_records("Y"))
+        result = infer_sexes(reader.samples, records, reader.build_decision.build)
+        return result, dict(reader.stats.chrom_skipped)
+
+
+def _new(path: Path, build: Build | None = None) -> tuple[dict[str, SexInference], dict[str, int]]:
+    with open_vcf(path, build=build) as reader:
+        result = full_scan(reader)
+        return result, dict(reader.stats.chrom_skipped)
+
+
+def _assert_same(old: dict[str, SexInference], new: dict[str, SexInference]) -> None:
+    assert list(old) == list(new)
+    for sample, before in old.items():
+        after = new[sample]
+        assert after.evidence.scan == "whole chrX"
+        assert (sample, after.inferred, after.reason) == (sample, before.inferred, before.reason)
+        a, b = before.evidence, after.evidence
+        for name in a.__slots__:  # type: ignore[attr-defined]
+            if name == "scan":
+                continue
+            x, y = getattr(a, name), getattr(b, name)
+            if isinstance(x, float):  # F: the same terms summed in another order
+                assert y == pytest.approx(x, rel=1e-9, abs=1e-12), (sample, name)
+            else:
+                assert x == y, (sample, name)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_whole_scan_equals_record_path_on_corpus(path: Path) -> None:
+    try:
+        old = _old(path)
+    except IpexError as exc:
+        with pytest.raises(type(exc)):
+            _new(path)
+        return
+    new = _new(path)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1]  # the same records skipped for the same reasons
+
+
+def _cohort_file(tmp_path: Path, text: str, name: str, indexed: bool) -> Path:
+    if indexed:
+        path = tmp_path / f"{name}.vcf.gz"
+        write_bgzf_indexed(text, path)
+    else:
+        path = tmp_path / f"{name}.vcf"
+        path.write_text(text)
+    return path
+
+
+def _gt_only(text: str) -> str:
+    """The VCF with only GT in FORMAT (the cohort layout the uniform-row path reads)."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        fields = line.split("\t")
+        fields[8] = "GT"
+        fields[9:] = [f.split(":")[0] for f in fields[9:]]
+        out.append("\t".join(fields))
+    return "\n".join(out) + "\n"
+
+
+def _add_depth(column: str) -> str:
+    parts = column.split(":")
+    if len(parts) > 1 and parts[1] != ".":
+        parts[1] += ",0"
+    return ":".join(parts)
+
+
+def _mixed(text: str) -> str:
+    """Some sites turned into what takes each path of the scan: plain indels (fast path),
+    multi-allelic records with ``1/2`` and haploid ``2`` calls, lower-case REF, symbolic and
+    ``N`` ALTs (exact path)."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        f = line.split("\t")
+        ref, alt = f[3], f[4]
+        kind = i % 9
+        if kind == 1:
+            f[3] = ref + "AC"  # deletion
+            f[4] = ref
+        elif kind == 2:
+            f[4] = alt + "GT"  # insertion
+        elif kind == 3:
+            other = next(b for b in "ACGT" if b not in (ref, alt))
+            f[4] = f"{alt},{other}"
+            f[9:] = [
+                c.replace("0/1", "1/2", 1) if j % 3 == 0 else c.replace("1", "2", 1) if j % 5 == 0
+                else c
+                for j, c in enumerate(f[9:])
+            ]
+            if f[8].startswith("GT:AD:"):  # AD is Number=R: one more depth for the new ALT
+                f[9:] = [_add_depth(c) for c in f[9:]]
+        elif kind == 4:
+            f[3] = ref.lower()
+        elif kind == 5:
+            f[4] = "<DEL>"
+        elif kind == 6:
+            f[4] = "N"
+        out.append("\t".join(f))
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("seed", "counts", "gt_only"),
+    [
+        (2, "mixed", False),  # indels, multi-allelics, odd alleles
+        (3, None, False),  # 34 samples: F decides; haploid males, XXY, low data
+        (4, {"female": 2, "male_diploid": 2, "male_haploid": 1}, False),  # het_fraction
+        (5, {"female": 12, "male_diploid": 9}, True),  # GT-only a/b columns: uniform rows
+        (6, None, True),
+    ],
+)
+def test_whole_scan_equals_record_path_on_simulated(
+    tmp_path: Path, seed: int, counts: dict[str, int] | str | None, gt_only: bool
+) -> None:
+    mixed = counts == "mixed"
+    counts = None if isinstance(counts, str) else counts
+    cohort = simulate_cohort(seed=seed, counts=counts, n_x_sites=600, n_y_sites=40)
+    text = _mixed(cohort.vcf_text()) if mixed else cohort.vcf_text()
+    if gt_only:
+        text = _gt_only(text)
+    path = _cohort_file(tmp_path, text, "cohort", indexed=False)
+    old, new = _old(path), _new(path)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1]
+
+
+def test_malformed_gt_on_fast_path_costs_the_call_not_the_record(tmp_path: Path) -> None:
+    cohort = simulate_cohort(seed=7, counts={"female": 3}, n_x_sites=60, n_y_sites=0)
+    lines = _gt_only(cohort.vcf_text()).splitlines()
+    body = [i for i, line in enumerate(lines) if not line.startswith("#")]
+    non_par = [i for i, site in zip(body, cohort.sites, strict=True) if not site.par]
+    for i in non_par[:5]:  # GT "1/x": malformed, that call is a no call in both paths (#15)
+        fields = lines[i].split("\t")
+        fields[9] = "1/x"
+        lines[i] = "\t".join(fields)
+    path = tmp_path / "bad.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    old, new = _old(path), _new(path)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1] == {}
+
+
+@pytest.fixture(scope="module")
+def kg_indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not KG.exists():
+        pytest.skip(f"{KG} not present")
+    with gzip.open(KG, "rt") as handle:
+        text = handle.read()
+    path = tmp_path_factory.mktemp("kg") / "kg.vcf.gz"
+    write_bgzf_indexed(text, path)
+    return path
+
+
+def test_whole_scan_equals_record_path_on_1000_genomes() -> None:
+    if not KG.exists():
+        pytest.skip(f"{KG} not present")
+    old, new = _old(KG, Build.GRCH37), _new(KG, Build.GRCH37)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1]
+
+
+def _decisions(result: dict[str, SexInference]) -> dict[str, str]:
+    return {sample: inference.inferred.value for sample, inference in result.items()}
+
+
+def test_sampled_decisions_equal_whole_on_1000_genomes(kg_indexed: Path) -> None:
+    with open_vcf(kg_indexed, build=Build.GRCH37) as reader:
+        sampled = infer_from_reader(reader)
+        whole = full_scan(reader)
+    assert _decisions(sampled) == _decisions(whole)
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_y_sites", "index"), [(1, 40, True), (2, 400, True), (3, 0, True), (4, 40, False)]
+)
+def test_sampled_decisions_equal_whole_on_simulated(
+    tmp_path: Path, seed: int, n_y_sites: int, index: bool
+) -> None:
+    # dense enough (30,000 non-PAR X sites) that the windows settle most samples
+    cohort = simulate_cohort(
+        seed=seed,
+        counts={"female": 6, "male_diploid": 4, "male_haploid": 3, "xxy": 1, "low_data": 1},
+        n_x_sites=30_000,
+        n_y_sites=n_y_sites,  # few (chrY read whole), many (sampled), none
+    )
+    path = _cohort_file(tmp_path, _gt_only(cohort.vcf_text()), "sim", indexed=True)
+    if not index:  # windows found by bisecting the BGZF file
+        Path(f"{path}.tbi").unlink()
+    with open_vcf(path) as reader:
+        sampled = infer_from_reader(reader)
+        whole = full_scan(reader)
+        assert reader.stats.region_method == ("index" if index else "bgzf-bisection")
+    assert _decisions(sampled) == _decisions(whole)
+    scans = {inference.evidence.scan for inference in sampled.values()}
+    assert "whole chrX" in scans  # the low-data sample is never settled by the windows
+    assert any(scan.startswith("sampled (") for scan in scans)
