@@ -839,8 +839,3 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
         )
         results.append(SampleResult(sample, path, sex_result, tuple(genotypes), verdicts))
     return results, used_sexes
-
-
-def chain_iterables(*iterables: Iterable[VariantRecord]) -> Iterator[VariantRecord]:
-    for iterable in iterables:
-        yield from iterable
