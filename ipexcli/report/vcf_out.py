@@ -147,8 +147,10 @@ def _unannotated(allele: str, why: str) -> str:
     return "|".join([escape(allele), *([""] * (len(ANN_FIELDS) - 2)), escape(why)])
 
 
-#: the reason given for a structural record that reaches into the locus from before it: the
-#: reader reads the records starting in the FOXP3 window only
+#: the reason given for a structural record that reaches into the locus from before it and
+#: that the reader did not return (#13: every read path looks for them, so this is a safety
+#: net: e.g. a record placed by an SVLEN that its header does not declare, read through an
+#: index, which places it by POS)
 BEFORE_WINDOW = "structural_record_starting_before_the_FOXP3_window_not_read"
 
 
@@ -397,10 +399,12 @@ class _Scope:
         start = pos - 1
         end = start + max(len(cols[3]), 1)
         alts = cols[4]
-        if b"<" in alts or b"[" in alts or b"]" in alts:  # structural: END= gives the span
-            found = re.search(rb"(?:^|;)END=(\d+)", cols[7])
-            if found:
-                end = max(end, int(found.group(1)))
+        if b"<" in alts or b"[" in alts or b"]" in alts:  # structural: END or SVLEN (#13)
+            from ipexcli.vcf.records import reach
+
+            end = max(end, reach(pos, cols[3].decode("utf-8", "replace"),
+                                 alts.decode("utf-8", "replace").split(","),
+                                 cols[7].decode("utf-8", "replace")))
         return start < self.end and self.start < end
 
 

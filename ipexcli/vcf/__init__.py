@@ -49,8 +49,13 @@ if TYPE_CHECKING:
     from ipexcli.buildcheck import BuildDecision
     from ipexcli.vcf.header import ContigLine, VcfHeader, parse_header, parse_structured
     from ipexcli.vcf.htslib import write_bgzf_indexed
-    from ipexcli.vcf.reader import WINDOW_MARGIN, VcfReader, open_vcf
-    from ipexcli.vcf.records import FLAG_MULTIALLELIC, FLAG_REF_MISMATCH, FLAG_REF_UNCHECKED
+    from ipexcli.vcf.reader import VcfReader, open_vcf
+    from ipexcli.vcf.records import (
+        FLAG_MULTIALLELIC,
+        FLAG_REF_MISMATCH,
+        FLAG_REF_UNCHECKED,
+        WINDOW_MARGIN,
+    )
     from ipexcli.vcf.stats import MAX_EXAMPLES, IngestStats, SkippedRecord, SkipReason
 
 __all__ = [
@@ -78,7 +83,7 @@ _HOMES = {
     "FLAG_REF_MISMATCH": "ipexcli.vcf.records",
     "FLAG_REF_UNCHECKED": "ipexcli.vcf.records",
     "MAX_EXAMPLES": "ipexcli.vcf.stats",
-    "WINDOW_MARGIN": "ipexcli.vcf.reader",
+    "WINDOW_MARGIN": "ipexcli.vcf.records",
     "BuildDecision": "ipexcli.buildcheck",
     "ContigLine": "ipexcli.vcf.header",
     "IngestStats": "ipexcli.vcf.stats",

@@ -11,12 +11,13 @@ Coordinates: ``lo``/``end`` filter the 1-based VCF ``POS`` (``lo < POS <= end``)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf.header import BOM, check_header_end, check_text_start, decode_header_line
 from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
+from ipexcli.vcf.records import may_reach, reaches_past
 
 
 def read_header_blocks(
@@ -205,21 +206,7 @@ def bisect_lines(
     back (before anything is returned)."""
     if not names:
         raise bgzf_mod.NotBisectable("the header's ##contig lines do not name this chromosome")
-    ranks = {n.encode(): r for n, r in contig_ranks.items()}
-
-    def key(line: bytes) -> tuple[int, int] | None:
-        if not line or line[:1] == b"#":
-            return None
-        parts = line.split(b"\t", 2)
-        rank = ranks.get(parts[0])
-        if rank is None:
-            raise bgzf_mod.UnsortedError(
-                f"contig {parts[0][:40].decode('utf-8', 'replace')!r} is not in the header"
-            )
-        if len(parts) < 2 or not parts[1].isdigit():
-            return None
-        return rank, int(parts[1])
-
+    key = _sort_key(contig_ranks)
     found: list[tuple[int | None, bytes]] = []
     data_block, data_within = data_start
     try:
@@ -245,3 +232,88 @@ def bisect_lines(
     except bgzf_mod.BgzfError as exc:
         raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
     return found
+
+
+def _sort_key(contig_ranks: dict[str, int]) -> Callable[[bytes], tuple[int, int] | None]:
+    """A record line's ``(contig rank, POS)``, None for a header line or a POS that is not a
+    number; a contig the header does not name raises UnsortedError."""
+    ranks = {n.encode(): r for n, r in contig_ranks.items()}
+
+    def key(line: bytes) -> tuple[int, int] | None:
+        if not line or line[:1] == b"#":
+            return None
+        parts = line.split(b"\t", 2)
+        rank = ranks.get(parts[0])
+        if rank is None:
+            raise bgzf_mod.UnsortedError(
+                f"contig {parts[0][:40].decode('utf-8', 'replace')!r} is not in the header"
+            )
+        if len(parts) < 2 or not parts[1].isdigit():
+            return None
+        return rank, int(parts[1])
+
+    return key
+
+
+def reaching_lines(
+    reader: bgzf_mod.BgzfFile,
+    starts: dict[str, tuple[int, int]],
+    lo: int,
+    path: str,
+) -> list[tuple[int | None, bytes]]:
+    """#13: ``(None, line)`` for the records with ``POS <= lo`` that reach past ``lo``
+    (1-based; a whole-gene ``<DEL>`` starting upstream, :func:`~ipexcli.vcf.records.reach`) on
+    each contig of ``starts``, read from its virtual position (at or before the contig's first
+    record) up to ``lo``: each block is searched once at C speed
+    (:func:`~ipexcli.vcf.records.may_reach`) and only the lines of a block with a hit are
+    parsed. Bisection for ``lo`` cannot find such records, nor an index for one placed by
+    ``SVLEN`` alone (htslib bins it by POS and REF). On the 4M-record WGS file of
+    ``bench/speed_bench.py`` this reads 51 blocks (3.3 MB of chrX before FOXP3)."""
+    found: list[tuple[int | None, bytes]] = []
+    try:
+        for name, (first, within) in starts.items():
+            prefix = name.encode() + b"\t"
+            carry = b""
+            seen = False
+            for block in reader.iter_blocks(first):
+                data = block.data[within:] if block.offset == first else block.data
+                buf = carry + data if carry else data
+                cut = buf.rfind(b"\n") + 1
+                whole, carry = buf[:cut], buf[cut:]
+                if len(carry) > reader.max_line:
+                    raise bgzf_mod.LineTooLong(
+                        f"a line in the BGZF block at byte {block.offset} is longer than "
+                        f"{reader.max_line / (1 << 20):g} MB (--max-line-mb raises the limit)"
+                    )
+                if not whole:
+                    continue
+                if may_reach(whole):
+                    found += [(None, line) for line in whole.split(b"\n")
+                              if line.startswith(prefix) and reaches_past(line, lo)]
+                last = whole[whole.rfind(b"\n", 0, len(whole) - 1) + 1 : -1]
+                if last.startswith(prefix):
+                    seen = True
+                    pos = last[len(prefix):].split(b"\t", 1)[0]
+                    if pos.isdigit() and int(pos) > lo:
+                        break
+                elif seen and not last.startswith(b"#"):
+                    break  # the next contig
+    except bgzf_mod.BgzfError as exc:
+        raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
+    return found
+
+
+def contig_starts(
+    reader: bgzf_mod.BgzfFile,
+    data_start: tuple[int, int],
+    contig_ranks: dict[str, int],
+    names: list[str],
+) -> dict[str, tuple[int, int]]:
+    """#13: a virtual position at or before the first record of each of ``names``, found by
+    bisection (for :func:`reaching_lines`). Raises UnsortedError like :func:`bisect_lines`."""
+    key = _sort_key(contig_ranks)
+    out = {}
+    for name in names:
+        block = bgzf_mod.bisect_blocks(reader, data_start[0], (contig_ranks[name], 0), key)
+        out[name] = data_start if block == data_start[0] else (block, 0)
+    return out

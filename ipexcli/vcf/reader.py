@@ -26,19 +26,30 @@ from ipexcli.errors import BuildMismatchError, InputFileError, UsageError
 from ipexcli.model import Build, VariantRecord
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf import htslib, index, stream
-from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_error
+from ipexcli.vcf.bgzf_text import (
+    bisect_checked,
+    contig_starts,
+    reaching_lines,
+    read_header_blocks,
+    unsorted_error,
+)
 from ipexcli.vcf.damage import DamageLog
 from ipexcli.vcf.header import VcfHeader, parse_header, read_header
 from ipexcli.vcf.limits import MAX_LINE_BYTES
-from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
+from ipexcli.vcf.records import (
+    ACGT,
+    WINDOW_MARGIN,
+    BadRecord,
+    Expander,
+    RawRecord,
+    parse_raw,
+    reaches_past,
+)
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
 if TYPE_CHECKING:
     from ipexcli.refdata import AssemblyFacts
 
-#: records starting up to this many bases before a window are read so that a deletion
-#: reaching into the window is seen (its overlap is then computed exactly from REF)
-WINDOW_MARGIN = 1000
 
 
 def open_vcf(
@@ -294,23 +305,43 @@ class VcfReader:
 
     # -- line access -------------------------------------------------------------------------------
 
-    def _lines(self, chrom: str, start: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _lines(
+        self, chrom: str, start: int, end: int, reach: bool = False
+    ) -> Iterator[tuple[int | None, bytes]]:
         """``(line number or None, line)`` for records on ``chrom`` ("X"/"Y") whose POS lies
-        in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``)."""
+        in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``); with
+        ``reach`` (#13) also the records starting earlier that reach into that range through
+        ``END``/``SVLEN`` or a long REF (:func:`~ipexcli.vcf.records.reach`), on every path:
+        the index returns them (tabix and CSI bin a record by its END), a stream's spool and
+        a BCF stream test every line, bisection scans the chromosome's bytes before the
+        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`)."""
         names = self._x_names if chrom == "X" else self._names_for("Y")
         lo = max(0, start - WINDOW_MARGIN)
         method = self.stats.region_method
         if self.file_format == "bcf":
             wanted = set(names) or {n for n, c in self._aliases.items() if c == chrom}
             yield from htslib.bcf_lines(
-                self._variant_file, names, wanted, lo, end, self.stats, self.path
+                self._variant_file, names, wanted, lo, end, self.stats, self.path, reach
             )
             return
         if method == "index":
+            # #13: the index places a record by its END (or REF), so one reaching into the
+            # window from before it is among the lines read; one placed by SVLEN alone is
+            # not, so a file that declares SVLEN has its contig's bytes before the window
+            # scanned too (:func:`reaching_lines`; SV callsets are small)
+            scan = reach and "SVLEN" in self.header.info_number
+            early = (lambda line: reaches_past(line, lo)) if reach and not scan else None
             try:
-                yield from index.index_lines(
-                    self._bgzf, self._index(), self._index_path or "", names, lo, end, self.path
-                )
+                tabix = self._index()
+                found = list(index.index_lines(
+                    self._bgzf, tabix, self._index_path or "", names, lo, end, self.path,
+                    early,
+                ))
+                if scan:
+                    starts = {n: (first >> 16, first & 0xFFFF)
+                              for n, (first, _) in tabix.span_of.items() if n in names}
+                    found = reaching_lines(self._bgzf, starts, lo, self.path) + found
+                yield from found
                 return
             except bgzf_mod.BgzfError as exc:
                 self.stats.notes.append(f"index unusable ({exc}); bisecting the BGZF file")
@@ -319,6 +350,9 @@ class VcfReader:
             try:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
                                        end, self.path)
+                if reach:  # #13: records starting far before the window, by a byte scan
+                    starts = contig_starts(self._bgzf, self._data_start, self._ranks, names)
+                    lines = reaching_lines(self._bgzf, starts, lo, self.path) + lines
             except bgzf_mod.UnsortedError as exc:
                 if self.stats.locus_method == "bgzf-bisection":  # #15: too late to stream
                     unsorted_error(self.path, exc)
@@ -327,7 +361,7 @@ class VcfReader:
             else:
                 yield from lines
                 return
-        yield from self._stream_lines(chrom, lo, end)
+        yield from self._stream_lines(chrom, lo, end, reach)
 
     def _index(self) -> index.TabixIndex:
         """The parsed index (read once)."""
@@ -337,12 +371,14 @@ class VcfReader:
             self._tabix = index.read_index(self._index_path, header_names)
         return self._tabix
 
-    def _stream_lines(self, chrom: str, lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _stream_lines(
+        self, chrom: str, lo: int, end: int, reach: bool
+    ) -> Iterator[tuple[int | None, bytes]]:
         """Lines from the chrX/chrY spool (filled on first use by one pass over the file)."""
         if self._spool.file is None:
             self._fill_spool()
         names = {n.encode() for n, c in self._aliases.items() if c == chrom}
-        yield from self._spool.lines(names, lo, end)
+        yield from self._spool.lines(names, lo, end, reach)
 
     def _fill_spool(self) -> None:
         """One pass over the whole file keeping the lines on chrX/chrY (any alias)."""
@@ -385,7 +421,7 @@ class VcfReader:
         raws: list[RawRecord] = []
         n_samples = len(self.samples)
         tallies = {b: [0, 0, 0] for b in Build}
-        for line_no, line in self._lines("X", start, end):
+        for line_no, line in self._lines("X", start, end, reach=True):
             self.stats.records_read += 1
             text = line.decode("utf-8", "replace")
             try:
@@ -431,7 +467,7 @@ class VcfReader:
             found: list[VariantRecord] = []
             expand = self._expander.expand
             for raw in self._region:
-                if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
+                if raw.start < locus.end and locus.start < raw.reach_end:
                     self.stats.records_in_region += 1
                     count = self._damage.counter(self.stats, raw.pos)  # #15: damage noted
                     found.extend(self._damage.checked(

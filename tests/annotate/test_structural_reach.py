@@ -1,0 +1,212 @@
+"""#13: a structural record that starts far before the FOXP3 window (more than the reader's
+1 kb margin) but reaches into it through INFO/END or SVLEN (a whole-gene <DEL> starting
+upstream, the classic IPEX cause) is read on every path, annotated, written in every format
+with its input key, and used by the verdict as an in-window structural record is.
+
+Coordinates: exon bounds come from the bundled transcript (refdata); POS/END are 1-based. The
+deletions start before the bundled sequence, where no base is bundled, so their padding base is
+written ``N`` (VCF allows it; ipexcli marks the REF unchecked).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipexcli import refdata
+from ipexcli.model import Build
+
+
+def _tx():
+    return refdata.load().transcript(Build.GRCH38)
+
+
+def _exon(number: int) -> tuple[int, int]:
+    """1-based first and last base of a bundled exon (GRCh38)."""
+    exon = next(e for e in _tx().exons if e.number == number)
+    return exon.start + 1, exon.end
+
+
+def _records() -> dict[str, str]:
+    """The structural records under test, by ID, with the window start they are measured from."""
+    locus = refdata.load().locus(Build.GRCH38)
+    tx = _tx()
+    window = locus.start + 1  # 1-based first base of the bundled window
+    ex2_first, ex2_last = _exon(2)
+    ex9_first, _ = _exon(9)
+    inside_exon2 = (ex2_first + ex2_last) // 2
+    return {
+        # whole gene: 50 kb before the window, END past the transcript's 5' end
+        "wholeDEL": f"chrX\t{window - 50_000}\twholeDEL\tN\t<DEL>\t60\tPASS\t"
+                    f"SVTYPE=DEL;END={tx.end + 30_000}\tGT\t1\t0/1",
+        # 48 kb before the window, END inside exon 2: exons 2-12 lost (minus strand)
+        "ex2DEL": f"chrX\t{window - 48_000}\tex2DEL\tN\t<DEL>\t60\tPASS\t"
+                  f"SVTYPE=DEL;END={inside_exon2}\tGT\t0\t0/1",
+        # placed by SVLEN alone (no END), 43 kb before the window, ending in exon 9
+        "svlenDEL": f"chrX\t{window - 43_000}\tsvlenDEL\tN\t<DEL>\t60\tPASS\t"
+                    f"SVTYPE=DEL;SVLEN=-{ex9_first + 10 - (window - 43_000)}\tGT\t0\t0/1",
+        # ends 100 kb before the window: never reaches FOXP3, stays out
+        "farDEL": f"chrX\t{window - 150_000}\tfarDEL\tN\t<DEL>\t60\tPASS\t"
+                  f"SVTYPE=DEL;END={window - 100_000}\tGT\t1\t0/1",
+    }
+
+
+def _write_vcf(path: Path) -> Path:
+    locus = refdata.load().locus(Build.GRCH38)
+    window = locus.start + 1
+    base = lambda pos: locus.fetch(pos - 1, pos)  # noqa: E731 - bundled GRCh38 bases
+    header = [
+        "##fileformat=VCFv4.2",
+        "##reference=GRCh38",
+        "##contig=<ID=chr1,length=248956422>",
+        "##contig=<ID=chrX,length=156040895>",
+        "##contig=<ID=chrY,length=57227415>",
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+        '##INFO=<ID=SVLEN,Number=A,Type=Integer,Description="SV length">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tBOY\tGIRL",
+    ]
+    rows: list[tuple[int, int, str]] = []
+    # filler SNVs (REF N: not in the bundled window, not checked), enough for several BGZF
+    # blocks so that bisection and the index really seek
+    for pos in range(1000, 400_000, 200):
+        rows.append((0, pos, f"chr1\t{pos}\t.\tN\tC\t50\tPASS\t.\tGT\t0/1\t0/1"))
+    for pos in range(window - 200_000, window - 1500, 150):
+        rows.append((1, pos, f"chrX\t{pos}\t.\tN\tC\t50\tPASS\t.\tGT\t1\t0/1"))
+    for record in _records().values():
+        rows.append((1, int(record.split("\t")[1]), record))
+    pos = (_exon(2)[0] + _exon(2)[1]) // 2 + 3  # one SNV in the window, bundled base
+    alt = "A" if base(pos) != "A" else "C"
+    rows.append((1, pos, f"chrX\t{pos}\tsnv\t{base(pos)}\t{alt}\t50\tPASS\t.\tGT\t0\t0/0"))
+    for pos in range(locus.end + 2000, locus.end + 100_000, 150):
+        rows.append((1, pos, f"chrX\t{pos}\t.\tN\tC\t50\tPASS\t.\tGT\t1\t0/1"))
+    rows.sort()
+    path.write_text("\n".join(header + [r for _, _, r in rows]) + "\n")
+    return path
+
+
+def _bgzip(text: Path, out: Path) -> Path:
+    with out.open("wb") as handle:
+        subprocess.run(["bgzip", "-c", str(text)], stdout=handle, check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> dict[str, Path]:
+    if shutil.which("bgzip") is None or shutil.which("tabix") is None:
+        pytest.skip("bgzip/tabix are not installed")
+    here = tmp_path_factory.mktemp("reach")
+    text = _write_vcf(here / "sv.vcf")
+    tbi = _bgzip(text, here / "tbi.vcf.gz")
+    subprocess.run(["tabix", "-p", "vcf", str(tbi)], check=True)
+    csi = _bgzip(text, here / "csi.vcf.gz")
+    subprocess.run(["tabix", "-C", "-p", "vcf", str(csi)], check=True)
+    plain_gzip = here / "plain.vcf.gz"
+    plain_gzip.write_bytes(gzip.compress(text.read_bytes()))
+    out = {
+        "index-tbi": tbi,
+        "index-csi": csi,
+        "bgzf-bisection": _bgzip(text, here / "noindex.vcf.gz"),
+        "plain": text,
+        "plain-gzip": plain_gzip,
+        "stdin": text,
+    }
+    if shutil.which("bcftools") is not None:
+        bcf = here / "sv.bcf"
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(tbi)], check=True)
+        subprocess.run(["bcftools", "index", str(bcf)], check=True)
+        out["bcf-index"] = bcf
+        noindex = here / "noindex.bcf"
+        shutil.copy(bcf, noindex)
+        out["bcf-stream"] = noindex
+    return out
+
+
+PATHS = ["index-tbi", "index-csi", "bgzf-bisection", "plain", "plain-gzip", "stdin",
+         "bcf-index", "bcf-stream"]
+METHOD = {"index-tbi": "index", "index-csi": "index", "bgzf-bisection": "bgzf-bisection",
+          "plain": "stream", "plain-gzip": "stream", "stdin": "stream", "bcf-index": "index",
+          "bcf-stream": "stream"}
+
+
+def _run(ipex, monkeypatch, inputs: dict[str, Path], kind: str, *args: str):
+    if kind not in inputs:
+        pytest.skip("bcftools is not installed")
+    path = inputs[kind]
+    if kind == "stdin":
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+        source = "-"
+    else:
+        source = str(path)
+    result = ipex("annotate", source, "--sex", "BOY=male", "--sex", "GIRL=female", *args)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("kind", PATHS)
+def test_structural_records_reaching_in_from_far_upstream(ipex, monkeypatch, inputs, kind):
+    doc = json.loads(_run(ipex, monkeypatch, inputs, kind, "--format", "json").stdout)
+    (item,) = doc["inputs"]
+    assert item["region_method"] == METHOD[kind]
+    by_id = {r["id"]: r for r in item["records"]}
+    assert "farDEL" not in by_id  # ends 100 kb before the window: not FOXP3's
+    variants = {v["key"]: v for v in doc["variants"]}
+    records = _records()
+    ex2_first, ex2_last = _exon(2)
+    expected = {
+        "wholeDEL": (["transcript_ablation"], "1-12/12", ["PVS1"]),
+        "ex2DEL": (["exon_loss_variant", "feature_truncation"], "2-12/12", []),
+        "svlenDEL": (["exon_loss_variant", "feature_truncation"], "9-12/12", []),
+    }
+    for name, (terms, exon, codes) in expected.items():
+        record = by_id[name]
+        assert record["pos"] == int(records[name].split("\t")[1])
+        assert (record["ref"], record["alt"], record["alt_index"]) == ("N", "<DEL>", 1)
+        variant = variants[record["variant_key"]]
+        assert variant["consequences"] == terms, name
+        assert variant["exon"] == exon, name
+        assert [e["code"] for e in variant["evidence"]] == codes
+        assert "structural_variant_not_interpreted" in variant["flags"]
+        assert "REF_UNCHECKED" in variant["flags"]  # N, before the bundled sequence
+    assert ex2_first < int(by_id["ex2DEL"]["variant_key"].rsplit(":", 1)[1]) <= ex2_last
+    boy = next(s for s in doc["samples"] if s["id"] == "BOY")
+    (verdict,) = boy["verdicts"]
+    assert verdict["category"] == "uncertain"  # carries the whole-gene deletion
+    assert any("structural <DEL>" in r and "exons 1-12" in r for r in verdict["reasons"])
+    girl = next(s for s in doc["samples"] if s["id"] == "GIRL")
+    notes = [r for v in girl["verdicts"] for r in v["reasons"] if "structural <DEL>" in r]
+    assert len(notes) == 3  # heterozygous for all three
+
+
+@pytest.mark.parametrize("kind", ["index-tbi", "bgzf-bisection", "plain", "stdin"])
+def test_reaching_records_in_tsv_and_vcf(ipex, monkeypatch, inputs, kind, tmp_path):
+    tsv = _run(ipex, monkeypatch, inputs, kind, "--format", "tsv").stdout
+    lines = [x for x in tsv.splitlines() if not x.startswith("#")]
+    columns = lines[0].split("\t")
+    rows = [dict(zip(columns, x.split("\t"), strict=True)) for x in lines[1:]]
+    boy = {r["input_id"]: r for r in rows if r["sample"] == "BOY"}
+    assert set(boy) >= {"wholeDEL", "ex2DEL", "svlenDEL"} and "farDEL" not in boy
+    whole = boy["wholeDEL"]
+    assert whole["consequence"] == "transcript_ablation" and whole["exon"] == "1-12/12"
+    assert whole["input_pos"] == _records()["wholeDEL"].split("\t")[1]
+    assert (whole["input_ref"], whole["input_alt"], whole["alt_index"]) == ("N", "<DEL>", "1")
+    assert whole["verdict"] == "uncertain"
+    if kind == "stdin":
+        return  # the VCF report of standard input: tests/report
+    out = tmp_path / "out.vcf"
+    result = _run(ipex, monkeypatch, inputs, kind, "-o", str(out))
+    assert "reach into the FOXP3 locus from before" not in result.stderr
+    body = {x.split("\t")[2]: x for x in out.read_text().splitlines() if not x.startswith("#")}
+    assert "farDEL" not in body
+    for name in ("wholeDEL", "ex2DEL", "svlenDEL"):
+        assert "NOT_ANNOTATED" not in body[name]
+    assert "IPEX_ANN=<DEL>|transcript_ablation|HIGH|FOXP3|" in body["wholeDEL"]
+    assert "IPEX_ANN=<DEL>|exon_loss_variant&feature_truncation|HIGH|" in body["svlenDEL"]
