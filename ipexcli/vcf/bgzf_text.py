@@ -117,10 +117,13 @@ def _check_order(
         blocks = reader.iter_blocks(first_block)
     else:
         step = (end - first_block) // SAMPLED_BLOCKS
+        # the first block once (next_block(first_block) is first_block itself: read twice,
+        # its records seemed to go back and every large file was streamed instead, #13)
         offsets = dict.fromkeys(
-            reader.next_block(first_block + i * step) for i in range(SAMPLED_BLOCKS)
+            [first_block, *(reader.next_block(first_block + i * step)
+                            for i in range(SAMPLED_BLOCKS))]
         )
-        blocks = (reader.read_block(o) for o in [first_block, *offsets] if o < end)
+        blocks = (reader.read_block(o) for o in offsets if o < end)
     previous: tuple[int, int] = (-1, -1)
     carry = b""
     held = 0  # the length of the line going on into the next block
