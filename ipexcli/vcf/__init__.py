@@ -27,6 +27,8 @@ Modules (one concern each; pysam lives only in :mod:`~ipexcli.vcf.htslib`):
 
 * :mod:`~ipexcli.vcf.reader`: :func:`open_vcf`, :class:`VcfReader` (the facade: picks the
   source, falls back, decides the build);
+* :mod:`~ipexcli.vcf.opening`: a file's format sniffed from its bytes, its header read, which
+  byte sources it offers (index, bisection, stream; stdin and pipes read once);
 * :mod:`~ipexcli.vcf.header`: :class:`VcfHeader`, header reading and checks;
 * :mod:`~ipexcli.vcf.stream`: format sniffing, gzip/plain chunks, stdin, the chrX/chrY spool;
 * :mod:`~ipexcli.vcf.bgzf`: BGZF blocks and bisection (nothing VCF-specific);

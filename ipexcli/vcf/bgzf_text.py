@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
-from ipexcli.vcf.header import BOM, check_header_end, check_text_start, decode_header_line
-from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
+from ipexcli.vcf.header import read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES
 from ipexcli.vcf.records import may_reach, reaches_past
 
 
@@ -24,56 +24,22 @@ def read_header_blocks(
     reader: bgzf_mod.BgzfFile, path: str, max_line: int = MAX_LINE_BYTES
 ) -> tuple[list[str], tuple[int, int]]:
     """The header lines (decoded, without newline) and the virtual position of the first
-    record (``(0, 0)`` when the header ended in an earlier block than the record: read from the
-    start then). Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
-    lines: list[str] = []
-    data_start = (0, 0)
-    carry = b""
-    pieces: list[bytes] = []  # blocks inside one long header line, joined once
-    for block in reader.iter_blocks(0):
-        if carry and b"\n" not in block.data:
-            pieces.append(block.data)
-            if len(carry) + sum(map(len, pieces)) > max_line:  # #15
-                raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
-            continue
-        if pieces:
-            carry, pieces = carry + b"".join(pieces), []
-        data = carry + block.data
-        base = len(carry)
-        if block.offset == 0 and data.startswith(BOM):
-            data, base = data[len(BOM) :], base - len(BOM)
-        pos = 0
-        done = False
-        while pos < len(data):
-            if data[pos : pos + 1] != b"#":
-                done = True
-                break
-            nl = data.find(b"\n", pos)
-            if nl < 0:
-                break
-            lines.append(decode_header_line(data[pos:nl].rstrip(b"\r")))
-            pos = nl + 1
-            if lines[-1].startswith("#CHROM"):
-                done = True
-                break
-        if done:
-            if not lines:
-                check_text_start(data, path)
-            within = pos - base
-            # within < 0: the header ended in an earlier block; rare: start from that block
-            data_start = (block.offset, within) if within >= 0 else (0, 0)
-            break
-        carry = data[pos:]
-        if len(carry) > max_line:  # #15
-            raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
-    else:
-        carry += b"".join(pieces)
-        if carry:
-            lines.append(decode_header_line(carry.rstrip(b"\r")))
-    if not lines:
-        raise InputFileError(path, "the file is empty", "Give a VCF with records")
-    check_header_end(lines, path)
-    return lines, data_start
+    record: the blocks' data go through the one header reader of all formats
+    (:func:`~ipexcli.vcf.header.read_header`), whose undecoded rest is the tail of the block
+    where the header ended. Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
+    last: list[bgzf_mod.Block] = []
+
+    def chunks() -> Iterator[bytes]:
+        for block in reader.iter_blocks(0):
+            last[:] = [block]
+            yield block.data
+
+    lines, rest = read_header(chunks(), path, max_line)
+    if not last:
+        return lines, (0, 0)
+    block = last[0]
+    # the header ends inside the block last read, so ``rest`` is that block's tail
+    return lines, (block.offset, len(block.data) - len(rest))
 
 
 #: #15: files of up to this many compressed bytes (~50 blocks, ~3 MB of text) have the order of
