@@ -1,5 +1,5 @@
 """The package's one home for pysam (htslib): BCF input, and the bgzipped + indexed VCF output
-(also BCF output and the BCF re-read of the annotated VCF writer, #13).
+(also the BCF output with its ``.csi`` and the BCF re-read of the annotated VCF writer, #13).
 
 pysam is imported inside the functions, so a run that reads no BCF and writes no ``.vcf.gz``
 never pays for the import (tabix/CSI indexes of text VCFs are read in pure Python:
@@ -154,6 +154,19 @@ def index_vcf_gz(path: str | os.PathLike[str]) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def index_bcf(path: str | os.PathLike[str]) -> bool:
+    """Write ``path.csi`` beside a BCF (``bcftools index``, run by pysam); False when htslib
+    refuses (unsorted records)."""
+    import pysam.bcftools
+    import pysam.utils
+
+    try:
+        pysam.bcftools.index("-f", str(path))
+    except (pysam.utils.SamtoolsError, OSError, ValueError):
+        return False
+    return os.path.exists(f"{path}.csi")
 
 
 def vcf_to_bcf(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:
