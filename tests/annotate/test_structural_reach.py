@@ -224,3 +224,23 @@ def test_a_large_sorted_bgzf_file_is_bisected_not_streamed(inputs, monkeypatch):
         assert reader.stats.locus_method == "bgzf-bisection", reader.stats.notes
         assert not reader.stats.notes
     assert {r.id for r in records} >= {"wholeDEL", "ex2DEL", "svlenDEL", "snv"}
+
+
+def test_reach_of_a_line() -> None:
+    """What each read path keeps: a record at or before ``lo`` that reaches past it (END,
+    SVLEN, a REF longer than the margin); gVCF blocks and plain SNVs never cost a parse."""
+    from ipexcli.vcf.records import WINDOW_MARGIN, line_reach, may_reach, reaches_past
+
+    def line(pos: int, ref: str, alt: str, info: str) -> bytes:
+        return f"chrX\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t{info}\tGT\t1".encode()
+
+    lo = 100_000
+    assert reaches_past(line(50_000, "N", "<DEL>", "END=100001"), lo)
+    assert not reaches_past(line(50_000, "N", "<DEL>", "END=100000"), lo)  # ends at lo
+    assert reaches_past(line(50_000, "N", "<DUP:TANDEM>", "SVLEN=50001"), lo)
+    assert reaches_past(line(lo - WINDOW_MARGIN, "A" * (WINDOW_MARGIN + 2), "A", "."), lo)
+    assert not reaches_past(line(lo - 5, "A", "C", "END=200000"), lo)  # a sequence ALT
+    assert not may_reach(line(50_000, "A", "<NON_REF>", "END=200000"))  # a gVCF block
+    assert not may_reach(line(50_000, "A", "C", "."))
+    assert line_reach(line(50_000, "N", "<DEL>,<DUP>", "END=60000")) == (50_000, 60_000)
+    assert line_reach(b"chrX\tPOS\t.\tA\tC\t.\t.\t.") is None
