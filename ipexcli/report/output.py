@@ -172,8 +172,9 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
         try:
             if compression == "bgzf":
                 made = folder / "out.vcf.gz"
-                with htslib.bgzf_writer(made) as handle:
-                    write_stream(report, "vcf", handle, scope=scope, sources=sources)
+                if not _copy_blocks(report, made, scope, sources):
+                    with htslib.bgzf_writer(made) as handle:
+                        write_stream(report, "vcf", handle, scope=scope, sources=sources)
                 indexed = htslib.index_vcf_gz(made)
             else:
                 plain = folder / "out.vcf"
@@ -195,6 +196,19 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
         if not indexed and index.exists():
             index.unlink()  # an earlier run's index would not match the new data
         atomic.publish([*pairs, (made, destination)])
+
+
+def _copy_blocks(report: Report, made: Path, scope: str, sources: dict[str, str] | None
+                 ) -> bool:
+    """#13: ``--scope all`` of a BGZF input: its unchanged blocks copied
+    (:mod:`ipexcli.report.vcf_blocks`); False when that does not apply."""
+    from ipexcli.report import vcf_blocks
+
+    path = report.inputs[0].path if len(report.inputs) == 1 else ""
+    notes = vcf_blocks.write(report, made, scope=scope, source=(sources or {}).get(path))
+    for note in notes or ():
+        sys.stderr.write(f"warning: {note}\n")
+    return notes is not None
 
 
 def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:

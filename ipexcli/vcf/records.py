@@ -199,7 +199,8 @@ def line_reach(line: bytes) -> tuple[int, int] | None:
         return None
     pos = int(cols[1])
     text = [c.decode("utf-8", "replace") for c in cols[3:5]]
-    return pos, reach(pos, text[0], text[1].split(","), cols[7].decode("utf-8", "replace"))
+    info = cols[7].rstrip(b"\r\n").decode("utf-8", "replace")  # INFO may end the line
+    return pos, reach(pos, text[0], text[1].split(","), info)
 
 
 def reaches_past(line: bytes, lo: int) -> bool:
