@@ -229,6 +229,7 @@ def reaching_lines(
     starts: dict[str, tuple[int, int]],
     lo: int,
     path: str,
+    ranks: dict[str, int] | None = None,
 ) -> list[tuple[int | None, bytes]]:
     """#13: ``(None, line)`` for the records with ``POS <= lo`` that reach past ``lo``
     (1-based; a whole-gene ``<DEL>`` starting upstream, :func:`~ipexcli.vcf.records.reach`) on
@@ -237,8 +238,11 @@ def reaching_lines(
     (:func:`~ipexcli.vcf.records.may_reach`) and only the lines of a block with a hit are
     parsed. Bisection for ``lo`` cannot find such records, nor an index for one placed by
     ``SVLEN`` alone (htslib bins it by POS and REF). On the 4M-record WGS file of
-    ``bench/speed_bench.py`` this reads 51 blocks (3.3 MB of chrX before FOXP3)."""
+    ``bench/speed_bench.py`` this reads 51 blocks (3.3 MB of chrX before FOXP3). With
+    ``ranks`` (the header's contig order) the scan also stops at a later contig, so a contig
+    without records is not looked for to the end of the file."""
     found: list[tuple[int | None, bytes]] = []
+    by_name = {n.encode(): r for n, r in (ranks or {}).items()}
     try:
         for name, (first, within) in starts.items():
             prefix = name.encode() + b"\t"
@@ -265,7 +269,8 @@ def reaching_lines(
                     pos = last[len(prefix):].split(b"\t", 1)[0]
                     if pos.isdigit() and int(pos) > lo:
                         break
-                elif seen and not last.startswith(b"#"):
+                elif (seen or by_name.get(last.split(b"\t", 1)[0], -1) > by_name.get(
+                        prefix[:-1], 1 << 30)) and not last.startswith(b"#"):
                     break  # the next contig
     except bgzf_mod.BgzfError as exc:
         raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None

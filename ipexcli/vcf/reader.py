@@ -217,7 +217,8 @@ class VcfReader:
                                        end, self.path)
                 if reach:  # #13: records starting far before the window, by a byte scan
                     starts = contig_starts(self._bgzf, self._data_start, self._ranks, names)
-                    lines = reaching_lines(self._bgzf, starts, lo, self.path) + lines
+                    lines = reaching_lines(self._bgzf, starts, lo, self.path,
+                                           self._ranks) + lines
             except bgzf_mod.UnsortedError as exc:
                 if self.stats.locus_method == "bgzf-bisection":  # #15: too late to stream
                     unsorted_error(self.path, exc)

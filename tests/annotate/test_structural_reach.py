@@ -244,3 +244,50 @@ def test_reach_of_a_line() -> None:
     assert not may_reach(line(50_000, "A", "C", "."))
     assert line_reach(line(50_000, "N", "<DEL>,<DUP>", "END=60000")) == (50_000, 60_000)
     assert line_reach(b"chrX\tPOS\t.\tA\tC\t.\t.\t.") is None
+
+
+def test_the_byte_scan_stops_at_the_next_contig(tmp_path) -> None:
+    """A chromosome the header names but the file has no records on is not looked for to the
+    end of the file: the scan stops at the first later contig (header order)."""
+    from ipexcli.report.vcf_blocks import _block
+    from ipexcli.vcf import bgzf_text
+    from ipexcli.vcf.bgzf import EOF_MARKER, BgzfFile
+
+    header = ("##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chrX>\n"
+              "##contig=<ID=chrY>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+    body = "".join(f"chr1\t{p}\t.\tA\tC\t.\t.\t.\n" for p in range(1, 2000))
+    body += "".join(f"chrY\t{p}\t.\tA\tC\t.\t.\t.\n" for p in range(1, 20000))
+    text = (header + body).encode()
+    path = tmp_path / "noX.vcf.gz"
+    path.write_bytes(b"".join(_block(text[i : i + 4000]) for i in range(0, len(text), 4000))
+                     + EOF_MARKER)
+    with path.open("rb") as handle:
+        reader = BgzfFile(handle)
+        _, data_start = bgzf_text.read_header_blocks(reader, str(path))
+        ranks = {"chr1": 0, "chrX": 1, "chrY": 2}
+        starts = bgzf_text.contig_starts(reader, data_start, ranks, ["chrX"])
+        read: list[int] = []
+        real = reader.read_block
+        reader.read_block = lambda offset: (read.append(offset), real(offset))[1]  # type: ignore[method-assign]
+        assert bgzf_text.reaching_lines(reader, starts, 49_000_000, str(path), ranks) == []
+    assert 0 < len(read) <= 3  # of ~130 blocks
+
+
+def test_a_sites_only_vcf_where_info_ends_the_line(ipex, tmp_path) -> None:
+    """Without sample columns INFO is the last column: END is read without the line end."""
+    window = refdata.load().locus(Build.GRCH38).start + 1
+    end = _tx().end + 30_000
+    path = tmp_path / "sites.vcf"
+    path.write_text("\n".join([
+        "##fileformat=VCFv4.2", "##reference=GRCh38", "##contig=<ID=chrX,length=156040895>",
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        f"chrX\t{window - 50_000}\twholeDEL\tN\t<DEL>\t60\tPASS\tEND={end}",
+    ]) + "\n")
+    out = tmp_path / "out.vcf"
+    result = ipex("annotate", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    (line,) = [x for x in out.read_text().splitlines() if not x.startswith("#")]
+    assert line.endswith(f"END={end};IPEX_ANN=<DEL>|transcript_ablation|HIGH|FOXP3|"
+                         + line.split("|FOXP3|", 1)[1])
+    assert "transcript_ablation" in line and "NOT_ANNOTATED" not in line
