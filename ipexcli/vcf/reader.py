@@ -198,15 +198,17 @@ class VcfReader:
             early = (lambda line: reaches_past(line, lo)) if reach and not scan else None
             try:
                 tabix = self._index()
-                found = list(index.index_lines(
+                fetched = index.index_lines(
                     self._bgzf, tabix, self._index_path or "", names, lo, end, self.path,
                     early,
-                ))
-                if scan:
-                    starts = {n: (first >> 16, first & 0xFFFF)
-                              for n, (first, _) in tabix.span_of.items() if n in names}
-                    found = reaching_lines(self._bgzf, starts, lo, self.path) + found
-                yield from found
+                )
+                if not scan:  # streamed: a whole chromosome is never held
+                    yield from fetched
+                    return
+                found = list(fetched)  # the window (the index is checked first)
+                starts = {n: (first >> 16, first & 0xFFFF)
+                          for n, (first, _) in tabix.span_of.items() if n in names}
+                yield from reaching_lines(self._bgzf, starts, lo, self.path) + found
                 return
             except bgzf_mod.BgzfError as exc:
                 self.stats.notes.append(f"index unusable ({exc}); bisecting the BGZF file")
