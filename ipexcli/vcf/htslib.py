@@ -73,9 +73,11 @@ def bcf_lines(
                 stats.notes.append(f"index unusable ({exc}); reading the whole BCF")
                 stats.region_method = "stream"
             else:
-                if reach and "SVLEN" in variant_file.header.info:
+                if reach and ("SVLEN" in variant_file.header.info or any(
+                        a not in ("NON_REF", "*") for a in variant_file.header.alts)):
                     # #13: htslib places a record by END or REF, not SVLEN: a file that
-                    # declares SVLEN has its records before the window tested one by one
+                    # declares SVLEN or symbolic ALTs has its records before the window
+                    # tested one by one
                     for name in names:
                         if name in contigs:
                             yield from _reaching(variant_file.fetch(name, 0, lo), lo)

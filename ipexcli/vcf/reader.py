@@ -192,9 +192,11 @@ class VcfReader:
         if method == "index":
             # #13: the index places a record by its END (or REF), so one reaching into the
             # window from before it is among the lines read; one placed by SVLEN alone is
-            # not, so a file that declares SVLEN has its contig's bytes before the window
-            # scanned too (:func:`reaching_lines`; SV callsets are small)
-            scan = reach and "SVLEN" in self.header.info_number
+            # not, so a file that declares SVLEN or symbolic ALTs (##ALT=<ID=DEL...>) has its
+            # contig's bytes before the window scanned too (:func:`reaching_lines`; SV
+            # callsets are small)
+            header = self.header
+            scan = reach and ("SVLEN" in header.info_number or bool(header.symbolic_alts))
             early = (lambda line: reaches_past(line, lo)) if reach and not scan else None
             try:
                 tabix = self._index()

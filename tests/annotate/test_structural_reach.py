@@ -34,31 +34,40 @@ def _exon(number: int) -> tuple[int, int]:
     return exon.start + 1, exon.end
 
 
+def _first_read() -> int:
+    """The 1-based first POS the reader reads by position: it reads both builds' FOXP3 windows
+    (the build is decided from them) less the 1 kb margin, so GRCh37's window, 144 kb lower,
+    sets it. The records under test start before it."""
+    from ipexcli.vcf import WINDOW_MARGIN
+
+    return min(locus.start for locus in refdata.load().loci.values()) + 1 - WINDOW_MARGIN
+
+
 def _records() -> dict[str, str]:
-    """The structural records under test, by ID, with the window start they are measured from."""
-    locus = refdata.load().locus(Build.GRCH38)
+    """The structural records under test, by ID (POS before :func:`_first_read`)."""
     tx = _tx()
-    window = locus.start + 1  # 1-based first base of the bundled window
+    first = _first_read()
     ex2_first, ex2_last = _exon(2)
     ex9_first, _ = _exon(9)
     inside_exon2 = (ex2_first + ex2_last) // 2
     return {
-        # whole gene: 50 kb before the window, END past the transcript's 5' end
-        "wholeDEL": f"chrX\t{window - 50_000}\twholeDEL\tN\t<DEL>\t60\tPASS\t"
+        # whole gene: 100 kb before what is read by POS, END past the transcript's 5' end
+        "wholeDEL": f"chrX\t{first - 100_000}\twholeDEL\tN\t<DEL>\t60\tPASS\t"
                     f"SVTYPE=DEL;END={tx.end + 30_000}\tGT\t1\t0/1",
-        # 48 kb before the window, END inside exon 2: exons 2-12 lost (minus strand)
-        "ex2DEL": f"chrX\t{window - 48_000}\tex2DEL\tN\t<DEL>\t60\tPASS\t"
+        # 80 kb before, END inside exon 2: exons 2-12 lost (minus strand)
+        "ex2DEL": f"chrX\t{first - 80_000}\tex2DEL\tN\t<DEL>\t60\tPASS\t"
                   f"SVTYPE=DEL;END={inside_exon2}\tGT\t0\t0/1",
-        # placed by SVLEN alone (no END), 43 kb before the window, ending in exon 9
-        "svlenDEL": f"chrX\t{window - 43_000}\tsvlenDEL\tN\t<DEL>\t60\tPASS\t"
-                    f"SVTYPE=DEL;SVLEN=-{ex9_first + 10 - (window - 43_000)}\tGT\t0\t0/1",
-        # ends 100 kb before the window: never reaches FOXP3, stays out
-        "farDEL": f"chrX\t{window - 150_000}\tfarDEL\tN\t<DEL>\t60\tPASS\t"
-                  f"SVTYPE=DEL;END={window - 100_000}\tGT\t1\t0/1",
+        # placed by SVLEN alone (no END), 60 kb before, ending in exon 9
+        "svlenDEL": f"chrX\t{first - 60_000}\tsvlenDEL\tN\t<DEL>\t60\tPASS\t"
+                    f"SVTYPE=DEL;SVLEN=-{ex9_first + 10 - (first - 60_000)}\tGT\t0\t0/1",
+        # ends 50 kb before what is read: never reaches FOXP3, stays out
+        "farDEL": f"chrX\t{first - 200_000}\tfarDEL\tN\t<DEL>\t60\tPASS\t"
+                  f"SVTYPE=DEL;END={first - 50_000}\tGT\t1\t0/1",
     }
 
 
-def _write_vcf(path: Path) -> Path:
+def _write_vcf(path: Path, step: int = 150) -> Path:
+    """The test file; ``step``: bases between the chrX filler records before the window."""
     locus = refdata.load().locus(Build.GRCH38)
     window = locus.start + 1
     base = lambda pos: locus.fetch(pos - 1, pos)  # noqa: E731 - bundled GRCh38 bases
@@ -79,7 +88,7 @@ def _write_vcf(path: Path) -> Path:
     # blocks so that bisection and the index really seek
     for pos in range(1000, 400_000, 200):
         rows.append((0, pos, f"chr1\t{pos}\t.\tN\tC\t50\tPASS\t.\tGT\t0/1\t0/1"))
-    for pos in range(window - 200_000, window - 1500, 150):
+    for pos in range(_first_read() - 300_000, window - 1500, step):
         rows.append((1, pos, f"chrX\t{pos}\t.\tN\tC\t50\tPASS\t.\tGT\t1\t0/1"))
     for record in _records().values():
         rows.append((1, int(record.split("\t")[1]), record))
@@ -111,9 +120,20 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     subprocess.run(["tabix", "-C", "-p", "vcf", str(csi)], check=True)
     plain_gzip = here / "plain.vcf.gz"
     plain_gzip.write_bytes(gzip.compress(text.read_bytes()))
+    # no SVLEN declared (nor the SVLEN-only record): the index alone must return them, by END
+    by_end = here / "by_end.vcf"
+    by_end.write_text("".join(
+        x for x in text.read_text().splitlines(keepends=True)
+        if "ID=SVLEN," not in x and "\tsvlenDEL\t" not in x))
+    end_tbi = _bgzip(by_end, here / "by_end.vcf.gz")
+    subprocess.run(["tabix", "-p", "vcf", str(end_tbi)], check=True)
+    end_csi = _bgzip(by_end, here / "by_end.csi.vcf.gz")
+    subprocess.run(["tabix", "-C", "-p", "vcf", str(end_csi)], check=True)
     out = {
         "index-tbi": tbi,
         "index-csi": csi,
+        "index-tbi-by-end": end_tbi,
+        "index-csi-by-end": end_csi,
         "bgzf-bisection": _bgzip(text, here / "noindex.vcf.gz"),
         "plain": text,
         "plain-gzip": plain_gzip,
@@ -127,14 +147,20 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
         noindex = here / "noindex.bcf"
         shutil.copy(bcf, noindex)
         out["bcf-stream"] = noindex
+        end_bcf = here / "by_end.bcf"
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(end_bcf), str(end_tbi)],
+                       check=True)
+        subprocess.run(["bcftools", "index", str(end_bcf)], check=True)
+        out["bcf-index-by-end"] = end_bcf
     return out
 
 
-PATHS = ["index-tbi", "index-csi", "bgzf-bisection", "plain", "plain-gzip", "stdin",
-         "bcf-index", "bcf-stream"]
-METHOD = {"index-tbi": "index", "index-csi": "index", "bgzf-bisection": "bgzf-bisection",
-          "plain": "stream", "plain-gzip": "stream", "stdin": "stream", "bcf-index": "index",
-          "bcf-stream": "stream"}
+PATHS = ["index-tbi", "index-csi", "index-tbi-by-end", "index-csi-by-end", "bgzf-bisection",
+         "plain", "plain-gzip", "stdin", "bcf-index", "bcf-index-by-end", "bcf-stream"]
+METHOD = {"index-tbi": "index", "index-csi": "index", "index-tbi-by-end": "index",
+          "index-csi-by-end": "index", "bgzf-bisection": "bgzf-bisection", "plain": "stream",
+          "plain-gzip": "stream", "stdin": "stream", "bcf-index": "index",
+          "bcf-index-by-end": "index", "bcf-stream": "stream"}
 
 
 def _run(ipex, monkeypatch, inputs: dict[str, Path], kind: str, *args: str):
@@ -166,6 +192,9 @@ def test_structural_records_reaching_in_from_far_upstream(ipex, monkeypatch, inp
         "ex2DEL": (["exon_loss_variant", "feature_truncation"], "2-12/12", []),
         "svlenDEL": (["exon_loss_variant", "feature_truncation"], "9-12/12", []),
     }
+    if kind.endswith("-by-end"):
+        del expected["svlenDEL"]
+        assert "svlenDEL" not in by_id
     for name, (terms, exon, codes) in expected.items():
         record = by_id[name]
         assert record["pos"] == int(records[name].split("\t")[1])
@@ -183,7 +212,7 @@ def test_structural_records_reaching_in_from_far_upstream(ipex, monkeypatch, inp
     assert any("structural <DEL>" in r and "exons 1-12" in r for r in verdict["reasons"])
     girl = next(s for s in doc["samples"] if s["id"] == "GIRL")
     notes = [r for v in girl["verdicts"] for r in v["reasons"] if "structural <DEL>" in r]
-    assert len(notes) == 3  # heterozygous for all three
+    assert len(notes) == len(expected)  # heterozygous for each
 
 
 @pytest.mark.parametrize("kind", ["index-tbi", "bgzf-bisection", "plain", "stdin"])
@@ -275,14 +304,13 @@ def test_the_byte_scan_stops_at_the_next_contig(tmp_path) -> None:
 
 def test_a_sites_only_vcf_where_info_ends_the_line(ipex, tmp_path) -> None:
     """Without sample columns INFO is the last column: END is read without the line end."""
-    window = refdata.load().locus(Build.GRCH38).start + 1
     end = _tx().end + 30_000
     path = tmp_path / "sites.vcf"
     path.write_text("\n".join([
         "##fileformat=VCFv4.2", "##reference=GRCh38", "##contig=<ID=chrX,length=156040895>",
         '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
-        f"chrX\t{window - 50_000}\twholeDEL\tN\t<DEL>\t60\tPASS\tEND={end}",
+        f"chrX\t{_first_read() - 100_000}\twholeDEL\tN\t<DEL>\t60\tPASS\tEND={end}",
     ]) + "\n")
     out = tmp_path / "out.vcf"
     result = ipex("annotate", str(path), "-o", str(out))
@@ -291,3 +319,28 @@ def test_a_sites_only_vcf_where_info_ends_the_line(ipex, tmp_path) -> None:
     assert line.endswith(f"END={end};IPEX_ANN=<DEL>|transcript_ablation|HIGH|FOXP3|"
                          + line.split("|FOXP3|", 1)[1])
     assert "transcript_ablation" in line and "NOT_ANNOTATED" not in line
+
+
+@pytest.mark.parametrize("declared", ["##ALT=<ID=DEL,Description=\"Deletion\">", "SVLEN"])
+def test_svlen_only_records_through_an_index(ipex, tmp_path, declared) -> None:
+    """htslib places a record by END or REF, so an index does not return one placed by SVLEN
+    alone: a file that declares SVLEN or a symbolic ALT has its chrX before the window
+    scanned (a file declaring neither is not: tests/annotate/test_structural_reach.py)."""
+    if shutil.which("tabix") is None:
+        pytest.skip("tabix is not installed")
+    # dense filler: the SVLEN record lies many BGZF blocks before the window's first block
+    text = _write_vcf(tmp_path / "sv.vcf", step=25).read_text()
+    svlen_line = '##INFO=<ID=SVLEN,Number=A,Type=Integer,Description="SV length">\n'
+    if declared != "SVLEN":
+        text = text.replace(svlen_line, declared + "\n")
+    # alone: no END-placed record before the window to pull the index's start offset back
+    text = "".join(x for x in text.splitlines(keepends=True)
+                   if "\twholeDEL\t" not in x and "\tex2DEL\t" not in x)
+    (tmp_path / "sv.vcf").write_text(text)
+    path = _bgzip(tmp_path / "sv.vcf", tmp_path / "sv.vcf.gz")
+    subprocess.run(["tabix", "-f", "-p", "vcf", str(path)], check=True)
+    doc = json.loads(ipex("annotate", str(path), "--sex", "BOY=male", "--sex", "GIRL=female",
+                          "--format", "json").stdout)
+    assert doc["inputs"][0]["region_method"] == "index"
+    ids = {r["id"] for r in doc["inputs"][0]["records"]}
+    assert "svlenDEL" in ids and "farDEL" not in ids
