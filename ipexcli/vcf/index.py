@@ -305,6 +305,15 @@ def usable_index(data_path: str, notes: list[str]) -> str | None:
     return None
 
 
+def no_index_note(data_path: str) -> str:
+    """#15: the note for a BGZF file read without an index: a lost block can go unseen."""
+    return (
+        "no index: a BGZF block missing from the file cannot be detected without one (when the "
+        "lines on either side of it join into well-formed records); index it to have its blocks "
+        f"checked: tabix -p vcf {data_path}"
+    )
+
+
 def index_lines(
     bgzf: BgzfFile,
     index: TabixIndex,
