@@ -36,15 +36,13 @@ BCF input always goes through htslib (:mod:`ipexcli.vcf.htslib`).
 from __future__ import annotations
 
 import array
-import mmap
 import os
 import struct
 import sys
 from collections.abc import Iterator
-from typing import Any, BinaryIO
 
 from ipexcli.errors import InputFileError
-from ipexcli.vcf.bgzf import EOF_MARKER, BgzfError, BgzfFile, hint_for
+from ipexcli.vcf.bgzf import EOF_MARKER, BgzfError, BgzfFile, block_chain, hint_for
 
 
 def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
@@ -65,8 +63,6 @@ def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
 
 
 _I32 = struct.Struct("<i")
-_HEAD = struct.Struct("<4s8x2s2xH")  #: a BGZF block header: magic, "BC" subfield id, BSIZE - 1
-_MAGIC = b"\x1f\x8b\x08\x04"
 
 
 class TabixIndex:
@@ -246,17 +242,23 @@ class TabixIndex:
         return out
 
 
-    def referenced_blocks(self) -> list[int]:
+    def referenced_blocks(self, every_bin: bool = False) -> list[int]:
         """#15: the compressed offsets of the blocks this index points into, sorted: each
         sequence's first and end offsets (pseudo-bin, else its chunks' extremes) and (tabix) every
         entry of its linear index (one per 16 kb window). A linear index is non-decreasing
         (htslib fills empty windows), so its distinct blocks are found by bisection in C: ~4 ms on
         a 4M-record WGS index where a Python loop over its ~200,000 entries takes 30+ ms. The
         chunks of every bin are not read (~170 ms on that index); those the queries decode are
-        covered by the linear index."""
+        covered by the linear index. ``every_bin`` adds them (and CSI's per-bin offsets), to
+        name where a damaged file stops matching (the error path: the cost does not matter)."""
         from bisect import bisect_left
 
         found: set[int] = set()
+        if every_bin:
+            for ref in range(len(self.starts)):
+                bins, loffsets, _ = self._bins(ref)
+                found.update(v >> 16 for chunks in bins.values() for c in chunks for v in c)
+                found.update(v >> 16 for v in loffsets.values() if v)
         for _name, first, last in self.spans():
             found.add(first >> 16)
             found.add(last >> 16)
@@ -450,37 +452,6 @@ def _belongs(bgzf: BgzfFile, index: TabixIndex) -> str:
     return ""
 
 
-def block_chain(handle: BinaryIO, size: int) -> tuple[list[int], int]:
-    """#15: the offset of every BGZF block, following each header's BSIZE from byte 0, and
-    where the chain stops: ``size`` when it reaches the file's end exactly, else the offset of the
-    first place that holds no block header (or the end a last block claims past the file).
-
-    Only the 18-byte headers are read (through ``mmap``): ~2-4 ms for the 3,600 blocks of a
-    36 MB WGS file (see :func:`check_layout`).
-    """
-    starts: list[int] = []
-    try:
-        view: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (AttributeError, OSError, ValueError):  # not a plain file: read the headers
-        handle.seek(0)
-        view = handle.read()
-    try:
-        unpack = _HEAD.unpack_from
-        add = starts.append
-        at = 0
-        last = size - 18
-        while at <= last:
-            magic, bc, bsize = unpack(view, at)
-            if magic != _MAGIC or bc != b"BC":
-                break
-            add(at)
-            at += bsize + 1
-        return starts, at
-    finally:
-        if isinstance(view, mmap.mmap):
-            view.close()
-
-
 def _first_record_voff(bgzf: BgzfFile) -> int | None:
     """The virtual offset of the data's first record (the first line not starting with "#")."""
     at_start = True
@@ -552,7 +523,8 @@ def check_layout(bgzf: BgzfFile, index: TabixIndex) -> tuple[str, str]:
     Every block the index points into (:meth:`TabixIndex.referenced_blocks`: each sequence's
     first and end offsets, every linear-index entry) must be on the chain. A lost or added block
     anywhere before the last record moves the last end offset (the end-of-file block) off the
-    chain, so no lost block is missed; the linear index names where the two stop agreeing.
+    chain, so no lost block is missed; when one is, every bin's chunks are read too, to name
+    where the two stop agreeing.
     Cost on a 36 MB WGS file (3,600 blocks, 4M records, ``.tbi``): ~5 ms (README, #15).
     """
     chain, stop = block_chain(bgzf.handle, bgzf.size)
@@ -574,8 +546,11 @@ def check_layout(bgzf: BgzfFile, index: TabixIndex) -> tuple[str, str]:
                         f"{lost} before the first record (in the header) since indexing")
         return "its first record offset does not fit the file", ""
     complete = stop == bgzf.size and chain[-1] == bgzf.size - len(EOF_MARKER)
+    wanted = index.referenced_blocks()
+    if not complete or not starts.issuperset(wanted):  # name the place: read every bin
+        wanted = index.referenced_blocks(every_bin=True)
     agreed, n_agreed = 0, 0
-    for block in index.referenced_blocks():
+    for block in wanted:
         if block in starts:
             agreed, n_agreed = block, n_agreed + 1
             continue
