@@ -20,7 +20,7 @@ import pytest
 from issue15_files import TRIO_PED, bgzip, blocks, padded_trio, trio_text, write_vcf
 
 from ipexcli.vcf import index as index_mod
-from ipexcli.vcf.bgzf import BgzfFile
+from ipexcli.vcf.bgzf import BgzfFile, block_chain
 
 
 def _annotate(ipex: Any, path: Path, *extra: str) -> tuple[int, str]:
@@ -102,7 +102,7 @@ def test_the_clean_file_agrees_with_its_index_and_spans_come_from_the_pseudo_bin
     with source.open("rb") as handle:
         bgzf = BgzfFile(handle)
         assert index_mod.check_layout(bgzf, index) == ("", "")
-        chain, stop = index_mod.block_chain(handle, bgzf.size)
+        chain, stop = block_chain(handle, bgzf.size)
     assert [at for at, _ in blocks(source.read_bytes())] == chain and stop == bgzf.size
     assert set(index.referenced_blocks()) <= set(chain)
     fast = index.spans()
