@@ -256,10 +256,12 @@ class TabixIndex:
         from bisect import bisect_left
 
         found: set[int] = set()
-        if every_bin:
+        if every_bin:  # the pseudo-bin's second pair holds record counts, not offsets
+            pseudo = ((1 << (3 * self.depth + 3)) - 1) // 7 + 1
             for ref in range(len(self.starts)):
                 bins, loffsets, _ = self._bins(ref)
-                found.update(v >> 16 for chunks in bins.values() for c in chunks for v in c)
+                found.update(v >> 16 for bin_id, chunks in bins.items() if bin_id != pseudo
+                             for c in chunks for v in c)
                 found.update(v >> 16 for v in loffsets.values() if v)
         for _name, first, last in self.spans():
             found.add(first >> 16)

@@ -105,6 +105,7 @@ def test_the_clean_file_agrees_with_its_index_and_spans_come_from_the_pseudo_bin
         chain, stop = block_chain(handle, bgzf.size)
     assert [at for at, _ in blocks(source.read_bytes())] == chain and stop == bgzf.size
     assert set(index.referenced_blocks()) <= set(chain)
+    assert set(index.referenced_blocks(every_bin=True)) <= set(chain)
     fast = index.spans()
     index.pseudo_at = [-1] * len(index.pseudo_at)  # the slow path: every bin's chunks
     assert index.spans() == fast and fast[0][0] == "chrX"
