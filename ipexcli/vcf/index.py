@@ -3,8 +3,11 @@
 :class:`TabixIndex` parses the index (the SAM/tabix specifications' binning scheme);
 :func:`usable_index` finds the index beside a file and refuses a stale one;
 :func:`index_lines` yields the record lines of a window, after checking that the index belongs
-to the file. Coordinates: windows are 0-based half-open ``[start, end)`` for the index query;
-``lo``/``end`` filters apply to the 1-based VCF ``POS`` (``lo < POS <= end``).
+to the file (:func:`belongs_to`) and that the data's BGZF block layout still matches it
+(:func:`check_layout`, #15: a block lost or added since indexing is a data error naming the
+compressed offset where the two stop agreeing). Coordinates: windows are 0-based half-open
+``[start, end)`` for the index query; ``lo``/``end`` filters apply to the 1-based VCF ``POS``
+(``lo < POS <= end``).
 
 **Why not htslib (``pysam.TabixFile.fetch``)?** Measured on 2 shared cores, pysam 0.24.1: one
 fresh process per run (import, open the index, fetch, lines as bytes), the two ways alternating,
