@@ -129,4 +129,4 @@ class DamageLog:
             if plain:
                 return (f"starting at byte offset {os.path.getsize(self.path) - length:,} of the "
                         "file")
-        return f"its last {length:,} bytes of decompressed text"
+        return f"the last {length:,} bytes of the decompressed text"

@@ -595,7 +595,8 @@ def check_layout(bgzf: BgzfFile, index: TabixIndex) -> tuple[str, str]:
             # first record at the same offset): is that record where this index says?
             return "its offsets do not fit the file beyond its first record", ""
         where = ("past the file's end" if block >= bgzf.size
-                 else "inside a block" if block < stop else "after the block chain broke")
+                 else "where no block starts" if block < stop
+                 else "after the block chain broke")
         return "", (f"its BGZF blocks stop matching its index after compressed byte offset "
                     f"{agreed:,} (the index expects a block at byte {block:,}, {where}): a "
                     "block was lost or added, or the data changed after indexing")
