@@ -94,11 +94,14 @@ def test_a_lost_header_block_is_an_error_not_another_files_index(
     assert code == 0 and "no index: a BGZF block missing from the file cannot be detected" in err
 
 
+@pytest.mark.parametrize("csi", [False, True], ids=["tbi", "csi"])
 def test_the_clean_file_agrees_with_its_index_and_spans_come_from_the_pseudo_bins(
-    tmp_path: Path,
+    tmp_path: Path, csi: bool
 ) -> None:
-    source, _, index_path = _indexed(tmp_path, padded_trio(n_locus=200, n_far=1000, n_extra=20))
+    source, _, index_path = _indexed(tmp_path, padded_trio(n_locus=200, n_far=1000, n_extra=20),
+                                     csi)
     index = index_mod.read_index(str(index_path))
+    assert index.csi == csi and all(at >= 0 for at in index.pseudo_at)
     with source.open("rb") as handle:
         bgzf = BgzfFile(handle)
         assert index_mod.check_layout(bgzf, index) == ("", "")
