@@ -251,8 +251,11 @@ class VcfReader:
         self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle, self.max_line)
         lines, self._data_start = read_header_blocks(self._bgzf, self.path, self.max_line)
         self.header = parse_header(lines, self.path)
+        stale = len(self.stats.notes)
         self._index_path = index.usable_index(self.path, self.stats.notes)
         self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
+        if not self._index_path and len(self.stats.notes) == stale:  # #15: none beside it
+            self.stats.notes.append(index.no_index_note(self.path))
 
     # -- contig names and build ------------------------------------------------------------------
 
