@@ -17,6 +17,7 @@ in a block's decompressed data (``within``).
 
 from __future__ import annotations
 
+import mmap
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ EOF_MARKER = bytes.fromhex("1f8b08040000000000ff0600424302001b000300000000000000
 _MAGIC = b"\x1f\x8b\x08\x04"
 _MAX_BLOCK = 1 << 16
 _TRAILER = struct.Struct("<II")  #: a gzip member's CRC32 and ISIZE
+_HEAD = struct.Struct("<4s8x2s2xH")  #: a block header's magic, "BC" subfield id and BSIZE - 1
 
 #: a sort key: anything ordered (e.g. ``(contig rank, pos)``)
 K = Any
@@ -78,6 +80,55 @@ def has_eof_marker(handle: BinaryIO) -> bool:
         return False
     handle.seek(size - len(EOF_MARKER))
     return handle.read(len(EOF_MARKER)) == EOF_MARKER
+
+
+def block_chain(handle: BinaryIO, size: int) -> tuple[list[int], int]:
+    """#15: the offset of every BGZF block, following each header's BSIZE from byte 0, and
+    where the chain stops: ``size`` when it reaches the file's end exactly, else the offset of the
+    first place that holds no block header (or the end a last block claims past the file).
+
+    Only the 18-byte headers are read (through ``mmap``): ~2-4 ms for the 3,600 blocks of a
+    36 MB WGS file (:func:`ipexcli.vcf.index.check_layout`).
+    """
+    starts: list[int] = []
+    try:
+        view: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (AttributeError, OSError, ValueError):  # not a plain file: read the headers
+        handle.seek(0)
+        view = handle.read()
+    try:
+        unpack = _HEAD.unpack_from
+        add = starts.append
+        at = 0
+        last = size - 18
+        while at <= last:
+            magic, bc, bsize = unpack(view, at)
+            if magic != _MAGIC or bc != b"BC":
+                break
+            add(at)
+            at += bsize + 1
+        return starts, at
+    finally:
+        if isinstance(view, mmap.mmap):
+            view.close()
+
+
+def locate_from_end(handle: BinaryIO, size: int, n_bytes: int) -> tuple[int, int] | None:
+    """#15: the virtual position ``(block offset, offset in its data)`` of the decompressed byte
+    ``n_bytes`` before the end of the data (from the blocks' ISIZE fields, no inflating), or None
+    when the block chain is broken."""
+    chain, stop = block_chain(handle, size)
+    if stop != size or not chain:
+        return None
+    ends = [*chain[1:], size]
+    left = n_bytes
+    for start, end in zip(reversed(chain), reversed(ends), strict=True):
+        handle.seek(end - 4)
+        isize = struct.unpack("<I", handle.read(4))[0]
+        if left <= isize:
+            return start, isize - left
+        left -= isize
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,12 @@ POS; ``start``/``end`` of a locus are 0-based half-open.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ipexcli.errors import InputFileError
+from ipexcli.vcf.bgzf import locate_from_end
 from ipexcli.vcf.records import BadRecord, RawRecord, record_pos
 from ipexcli.vcf.stats import DAMAGE, IngestStats, SkippedRecord, SkipReason
 
@@ -35,6 +37,7 @@ class DamageLog:
         #: (POS or None, reason, line number or None, detail)
         self.records: list[tuple[int | None, SkipReason, int | None, str]] = []
         self.cut_raw: RawRecord | None = None  #: the last record, when it had no newline
+        self.cut_len: int | None = None  #: the length (bytes) of that unterminated last line
 
     def note(self, pos: int | None, reason: SkipReason, line: int | None, detail: str) -> None:
         if reason in DAMAGE:
@@ -60,10 +63,15 @@ class DamageLog:
         ]
 
     def is_last_unterminated(self, line_no: int | None, line: bytes) -> bool:
-        """True for the input's last line when it has no newline (the data ends inside it)."""
+        """True for the input's last line when it has no newline (the data ends inside it);
+        its length is kept (:meth:`cut_short` says where it starts)."""
         if line_no is not None:
-            return line_no == self.spool.cut_line
-        return self.bgzf is not None and line is self.bgzf.cut_tail
+            cut = line_no == self.spool.cut_line
+        else:
+            cut = self.bgzf is not None and line is self.bgzf.cut_tail
+        if cut:
+            self.cut_len = len(line)
+        return cut
 
     def bad_record(
         self, stats: IngestStats, bad: BadRecord, line_no: int | None, line: bytes, text: str
@@ -94,10 +102,31 @@ class DamageLog:
         return out
 
     def cut_short(self, line_no: int | None, detail: str) -> InputFileError:
-        """The error for a damaged last line without newline: the file ends inside a record."""
+        """The error for a damaged last line without newline: the file ends inside a record,
+        which starts at the offset named (:meth:`cut_offset`)."""
         where = f"line {line_no}" if line_no is not None else "its last record"
         return InputFileError(
             self.path,
-            f"the file ends inside a record ({where}: {detail})",
+            f"the file ends inside a record ({where}, {self.cut_offset()}: {detail})",
             "The file was cut short (incomplete download or copy?); fetch it again",
         )
+
+    def cut_offset(self) -> str:
+        """#15: where the unterminated last record starts: the BGZF block holding its start
+        (compressed byte offset, and where in that block's data), the byte offset in a plain
+        text file, else how many bytes of decompressed text it has."""
+        length = self.cut_len
+        if length is None:
+            return "at the end of the data"
+        if self.bgzf is not None:
+            found = locate_from_end(self.bgzf.handle, self.bgzf.size, length)
+            if found is not None:
+                return (f"starting in the BGZF block at compressed byte offset {found[0]:,}, "
+                        f"byte {found[1]:,} of its data")
+        elif self.path != "-" and os.path.isfile(self.path):
+            with open(self.path, "rb") as handle:
+                plain = handle.read(2) != b"\x1f\x8b"
+            if plain:
+                return (f"starting at byte offset {os.path.getsize(self.path) - length:,} of the "
+                        "file")
+        return f"the last {length:,} bytes of the decompressed text"

@@ -177,8 +177,11 @@ class OpenedFile:
         self.bgzf = bgzf_mod.BgzfFile(self.handle, self.max_line)
         lines, self.data_start = read_header_blocks(self.bgzf, self.path, self.max_line)
         self.header = parse_header(lines, self.path)
+        stale = len(self.notes)
         self.index_path = index.usable_index(self.path, self.notes)
         self.region_method = "index" if self.index_path else "bgzf-bisection"
+        if not self.index_path and len(self.notes) == stale:  # #15: none beside it
+            self.notes.append(index.no_index_note(self.path))
 
     def close(self) -> None:
         if self._closed:
