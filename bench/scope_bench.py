@@ -2,6 +2,7 @@
 
     python bench/scope_bench.py                    # 1,000,000 records, 3 rounds
     python bench/scope_bench.py --records 4000000 --repeat 5
+    python bench/scope_bench.py --input bench/out/i14/wgs_female_4000000.vcf.gz   # #14's WGS
 
 Builds a whole-genome-like VCF under ``bench/out/scope/`` (gitignored): chr1..chr22, chrX, chrY,
 one sample, records evenly spaced, random REF/ALT bases (``random.Random(13)``) except inside the
@@ -12,7 +13,13 @@ DP. BGZF + tabix index. Times, alternating the commands in each round (median of
   passed through, the locus annotated, BGZF + index written), default sex inference;
 * the same with ``--scope locus`` (what it costs on top of the locus report);
 * ``bcftools view IN -Oz -o OUT.vcf.gz`` + ``tabix`` (htslib reading and rewriting the file);
+* ``ipex annotate IN --format vcf --scope all -o OUT.vcf`` against ``bcftools view IN -Ov -o
+  OUT.vcf`` (uncompressed output: what is left is reading, not compressing);
 * ``bgzip -dc IN > /dev/null`` (reading the file: decompression only).
+
+``--input`` times an existing BGZF file with its index instead (e.g. the 4M-record WGS-like file
+that ``bench/speed_bench.py`` builds, real-looking bases and indels); ``--only`` picks commands
+by the start of their label.
 
 Every run is a child process under ``/usr/bin/time`` (wall seconds and peak RSS). The output of
 ``--scope all`` is checked against the input (same records, IPEX keys stripped) once.
@@ -112,6 +119,7 @@ def check(source: Path, annotated: Path) -> None:
             if "IPEX_ANN" in y:
                 cols = y.rstrip("\n").split("\t")
                 cols[7] = ";".join(i for i in cols[7].split(";") if not i.startswith("IPEX_"))
+                cols[7] = cols[7] or "."  # the writer replaces an empty INFO '.' by its keys
                 cols[8] = cols[8].removesuffix(":IPEX_GL")
                 cols[9] = cols[9].rsplit(":", 1)[0]
                 y = "\t".join(cols) + "\n"
@@ -124,29 +132,40 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--input", type=Path, help="an existing BGZF VCF (with its index)")
+    parser.add_argument("--only", default="", help="comma list of label starts, e.g. 'ipex "
+                        "--scope all -o .vcf.gz,bcftools view -Oz'")
     args = parser.parse_args()
-    source = prepare(args.records)
+    OUT.mkdir(parents=True, exist_ok=True)
+    source = args.input.resolve() if args.input else prepare(args.records)
     ipex = f"{sys.executable} -m ipexcli annotate {source} --format vcf"
     commands = {
-        "ipex --scope all": f"{ipex} --scope all -o {OUT}/all.vcf.gz",
-        "ipex --scope locus": f"{ipex} -o {OUT}/locus.vcf.gz",
+        "ipex --scope all -o .vcf.gz": f"{ipex} --scope all -o {OUT}/all.vcf.gz",
         "bcftools view -Oz + tabix": f"bcftools view {source} -Oz -o {OUT}/copy.vcf.gz && "
                                      f"tabix -f -p vcf {OUT}/copy.vcf.gz",
+        "ipex --scope all -o .vcf": f"{ipex} --scope all -o {OUT}/all.vcf",
+        "bcftools view -Ov": f"bcftools view {source} -Ov -o {OUT}/copy.vcf",
+        "ipex --scope locus": f"{ipex} -o {OUT}/locus.vcf.gz",
         "bgzip -dc (read only)": f"bgzip -dc {source} > /dev/null",
     }
+    if args.only:
+        starts = [x.strip() for x in args.only.split(",") if x.strip()]
+        commands = {k: v for k, v in commands.items() if any(k.startswith(x) for x in starts)}
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.repeat):
         for name, command in commands.items():
             results[name].append(timed(command))
-    check(source, OUT / "all.vcf.gz")
     size = source.stat().st_size / 1e6
-    print(f"\n{args.records:,} records, {size:.0f} MB BGZF; median of {args.repeat} "
-          "(alternating)")
+    records = "" if args.input else f"{args.records:,} records, "
+    print(f"\n{source.name}: {records}{size:.0f} MB BGZF; median of {args.repeat} "
+          f"(alternating); load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'command':30s} {'wall s':>8s} {'peak MB':>8s}")
     for name, runs in results.items():
         wall = statistics.median(w for w, _ in runs)
         rss = max(r for _, r in runs)
         print(f"{name:30s} {wall:8.2f} {rss:8.0f}")
+    if "ipex --scope all -o .vcf.gz" in commands:
+        check(source, OUT / "all.vcf.gz")
     return 0
 
 

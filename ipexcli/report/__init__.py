@@ -3,7 +3,8 @@
 * ``table``: :func:`ipexcli.report.console.render_report` (rich; prints to a console)
 * ``tsv``: :func:`ipexcli.report.tsv.render`
 * ``json``: :func:`ipexcli.report.json_out.render` (schema ``ipexcli/schema/report.schema.json``)
-* ``vcf``: :func:`ipexcli.report.vcf_out.render` (one input at a time)
+* ``vcf``: :func:`ipexcli.report.vcf_out.render` (one input at a time; ``--scope all`` of a
+  BGZF input to ``.vcf.gz``: :mod:`ipexcli.report.vcf_blocks` copies the unchanged blocks)
 * ``html``: :func:`ipexcli.report.html.render`
 
 Formats are documented in ``docs/formats.md``. Renderers never compute annotations.

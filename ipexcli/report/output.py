@@ -2,7 +2,7 @@
 
 The output file's whole suffix, case-insensitively, says what is written
 (:data:`SUFFIX_FORMATS`): ``.vcf``, ``.vcf.gz``/``.vcf.bgz`` (bgzipped + tabix index), ``.bcf``
-(not indexed), ``.tsv``, ``.tsv.gz``, ``.json``, ``.json.gz``, ``.html``. TSV, JSON and VCF are
+(+ CSI index), ``.tsv, ``.tsv.gz``, ``.json``, ``.json.gz``, ``.html``. TSV, JSON and VCF are
 written row by row to the (temporary, then renamed) file, never built as one string, so that a
 cohort's report does not need its text in memory twice.
 """
@@ -93,7 +93,7 @@ def write_report(report: Report, fmt: str, output: str | None, *, scope: str = "
     Files are written through :func:`ipexcli.atomic.atomic_write`, so an interrupted run leaves
     no partial file; temporary files that killed runs left for the same destination are swept
     first. The compression comes from ``output``'s suffix (:func:`suffix_format`); a bgzipped
-    VCF gets a tabix index beside it, the pair published together (a BCF is not indexed).
+    VCF gets a tabix index beside it, a BCF a CSI index (#13), each pair published together.
     ``sources`` maps an input path to the file to read it from again (the VCF writer re-reads
     its input; standard input is spooled to a file for that).
     """
@@ -154,10 +154,11 @@ def _gzip_text(handle: IO[bytes], fmt: str) -> Iterator[IO[Any]]:
 
 def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str,
                        sources: dict[str, str] | None) -> None:
-    """A bgzipped VCF + ``.tbi``, or a BCF, made in a hidden folder beside ``output``
-    (:func:`ipexcli.atomic.temp_folder`) and published as a pair, index first and data last
-    (:func:`ipexcli.atomic.publish`, #15). An input whose records are not sorted gives a
-    bgzipped VCF without index (and a warning): the records keep the input's order."""
+    """A bgzipped VCF + ``.tbi``, or a BCF + ``.csi`` (#13), made in a hidden folder beside
+    ``output`` (:func:`ipexcli.atomic.temp_folder`) and published as a pair, index first and
+    data last (:func:`ipexcli.atomic.publish`, #15). An input whose records are not sorted
+    gives the data without index (and a warning, and an earlier run's index beside it
+    removed): the records keep the input's order."""
     from pathlib import Path
 
     from ipexcli import atomic
@@ -165,13 +166,15 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
     from ipexcli.vcf import htslib
 
     destination = Path(output)
-    index = destination.with_name(destination.name + ".tbi")
+    suffix = ".tbi" if compression == "bgzf" else ".csi"
+    index = destination.with_name(destination.name + suffix)
     with atomic.temp_folder(destination) as folder:
         try:
             if compression == "bgzf":
                 made = folder / "out.vcf.gz"
-                with htslib.bgzf_writer(made) as handle:
-                    write_stream(report, "vcf", handle, scope=scope, sources=sources)
+                if not _copy_blocks(report, made, scope, sources):
+                    with htslib.bgzf_writer(made) as handle:
+                        write_stream(report, "vcf", handle, scope=scope, sources=sources)
                 indexed = htslib.index_vcf_gz(made)
             else:
                 plain = folder / "out.vcf"
@@ -179,18 +182,33 @@ def _write_indexed_vcf(report: Report, output: str, compression: str, scope: str
                     write_stream(report, "vcf", handle, scope=scope, sources=sources)
                 made = folder / "out.bcf"
                 htslib.vcf_to_bcf(plain, made)
-                indexed = False
+                plain.unlink()
+                indexed = htslib.index_bcf(made)  # #13: a .csi, as bcftools writes for BCF
         except (OSError, ValueError) as exc:
             raise InputFileError(str(destination), f"cannot compress the output ({exc})") from exc
-        if compression == "bgzf" and not indexed:
+        if not indexed:
+            how = "tabix" if compression == "bgzf" else "bcftools index"
             sys.stderr.write(
-                f"warning: {output}: written without a tabix index: its records keep the "
-                "input's order, which is not sorted (bcftools sort, then tabix)\n"
+                f"warning: {output}: written without an index: its records keep the "
+                f"input's order, which is not sorted (bcftools sort, then {how})\n"
             )
-        pairs = [(Path(f"{made}.tbi"), index)] if indexed else []
-        if compression == "bgzf" and not indexed and index.exists():
+        pairs = [(Path(f"{made}{suffix}"), index)] if indexed else []
+        if not indexed and index.exists():
             index.unlink()  # an earlier run's index would not match the new data
         atomic.publish([*pairs, (made, destination)])
+
+
+def _copy_blocks(report: Report, made: Path, scope: str, sources: dict[str, str] | None
+                 ) -> bool:
+    """#13: ``--scope all`` of a BGZF input: its unchanged blocks copied
+    (:mod:`ipexcli.report.vcf_blocks`); False when that does not apply."""
+    from ipexcli.report import vcf_blocks
+
+    path = report.inputs[0].path if len(report.inputs) == 1 else ""
+    notes = vcf_blocks.write(report, made, scope=scope, source=(sources or {}).get(path))
+    for note in notes or ():
+        sys.stderr.write(f"warning: {note}\n")
+    return notes is not None
 
 
 def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:

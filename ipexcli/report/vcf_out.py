@@ -147,8 +147,10 @@ def _unannotated(allele: str, why: str) -> str:
     return "|".join([escape(allele), *([""] * (len(ANN_FIELDS) - 2)), escape(why)])
 
 
-#: the reason given for a structural record that reaches into the locus from before it: the
-#: reader reads the records starting in the FOXP3 window only
+#: the reason given for a structural record that reaches into the locus from before it and
+#: that the reader did not return (#13: every read path looks for them, so this is a safety
+#: net: e.g. a record placed by an SVLEN that its header does not declare, read through an
+#: index, which places it by POS)
 BEFORE_WINDOW = "structural_record_starting_before_the_FOXP3_window_not_read"
 
 
@@ -397,10 +399,12 @@ class _Scope:
         start = pos - 1
         end = start + max(len(cols[3]), 1)
         alts = cols[4]
-        if b"<" in alts or b"[" in alts or b"]" in alts:  # structural: END= gives the span
-            found = re.search(rb"(?:^|;)END=(\d+)", cols[7])
-            if found:
-                end = max(end, int(found.group(1)))
+        if b"<" in alts or b"[" in alts or b"]" in alts:  # structural: END or SVLEN (#13)
+            from ipexcli.vcf.records import reach
+
+            end = max(end, reach(pos, cols[3].decode("utf-8", "replace"),
+                                 alts.decode("utf-8", "replace").split(","),
+                                 cols[7].rstrip(b"\r\n").decode("utf-8", "replace")))
         return start < self.end and self.start < end
 
 
@@ -474,13 +478,52 @@ def _annotate_line(line: bytes, notes: _Annotations, number: int, tx: object) ->
     return ("\t".join(cols) + "\n").encode("utf-8", "surrogateescape")
 
 
-def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
-          scope: str = "locus", source: str | None = None, data: RefData | None = None
-          ) -> list[str]:
-    """Write the annotated VCF of one input (the only one unless ``input_path`` names it) to
-    ``out``; ``source`` is the file to read the records from when it is not the input's path
-    (standard input spooled to a file). Returns warnings for the user: structural records that
-    reach into the locus from before the window the reader reads (written, not annotated)."""
+@dataclass(slots=True)
+class Prepared:
+    """What writing one input's annotated VCF needs (:func:`prepare`); shared by :func:`write`
+    and the block-copying BGZF writer (:mod:`ipexcli.report.vcf_blocks`)."""
+
+    report: Report
+    item: InputResult
+    samples: list[SampleResult]
+    notes: _Annotations
+    scope: _Scope
+    tx: object
+    everything: bool
+
+    def header(self, input_lines: list[bytes]) -> bytes:
+        """The output header (input lines ending in ``#CHROM``, each with its newline)."""
+        return ("\n".join(_header(self.report, self.item, self.samples, input_lines)) + "\n"
+                ).encode("utf-8", "surrogateescape")
+
+    def body(self, body: bytes, number: int, out: IO[bytes]) -> int:
+        """Write the complete lines of ``body`` (see :func:`_write_body`)."""
+        return _write_body(body, number, out, self.scope, self.notes, self.tx, self.everything)
+
+    def warnings(self) -> list[str]:
+        """What the user is told once the records were written (see :func:`write`)."""
+        notes, item = self.notes, self.item
+        out = []
+        if notes.not_read:
+            out.append(
+                f"{item.path}: {len(notes.not_read)} structural record(s) reach into the FOXP3 "
+                f"locus from before the window ipexcli reads (first: {notes.not_read[0]}): "
+                f"written unannotated ({BEFORE_WINDOW}); review them"
+            )
+        if notes.found < len(item.records):  # a safety net: nothing annotated may go missing
+            out.append(
+                f"{item.path}: {len(item.records) - notes.found} annotated record ALT(s) of the "
+                "report were not found again in the input, so the VCF report lacks them (the "
+                "input changed, or its records name chrX differently from its header); the TSV "
+                "and JSON reports have them"
+            )
+        return out
+
+
+def prepare(report: Report, input_path: str | None = None, *, scope: str = "locus",
+            data: RefData | None = None) -> Prepared:
+    """Check the scope and the build and gather the annotations of one input (the only one
+    unless ``input_path`` names it)."""
     from ipexcli import refdata
     from ipexcli.model import Build
 
@@ -497,14 +540,26 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
         )
     build = Build.parse(item.build)
     data = data or refdata.load()
-    tx = data.transcript(build)
     locus = data.locus(build)
     by_id = {s.id: s for s in report.samples if s.input == item.path}
     samples: list[SampleResult] = [by_id[name] for name in item.samples if name in by_id]
     notes = _annotations(report, item, samples)
     notes.window_start = locus.start
-    scope_of = _Scope(item.contig or "chrX", locus.start, locus.end)
-    everything = scope == "all"
+    return Prepared(report, item, samples, notes,
+                    _Scope(item.contig or "chrX", locus.start, locus.end),
+                    data.transcript(build), scope == "all")
+
+
+def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
+          scope: str = "locus", source: str | None = None, data: RefData | None = None
+          ) -> list[str]:
+    """Write the annotated VCF of one input (the only one unless ``input_path`` names it) to
+    ``out``; ``source`` is the file to read the records from when it is not the input's path
+    (standard input spooled to a file). Returns warnings for the user: structural records that
+    reach into the locus from before the window the reader reads (written, not annotated)."""
+    prepared = prepare(report, input_path, scope=scope, data=data)
+    item, samples, notes = prepared.item, prepared.samples, prepared.notes
+    scope_of, tx, everything = prepared.scope, prepared.tx, prepared.everything
 
     header: list[bytes] = []
     carry = b""
@@ -549,21 +604,7 @@ def write(report: Report, out: IO[bytes], input_path: str | None = None, *,
         header.append(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         out.write(("\n".join(_header(report, item, samples, header)) + "\n")
                       .encode("utf-8", "surrogateescape"))
-    warnings = []
-    if notes.not_read:
-        warnings.append(
-            f"{item.path}: {len(notes.not_read)} structural record(s) reach into the FOXP3 "
-            f"locus from before the window ipexcli reads (first: {notes.not_read[0]}): written "
-            f"unannotated ({BEFORE_WINDOW}); review them"
-        )
-    if notes.found < len(item.records):  # a safety net: nothing annotated may go missing
-        warnings.append(
-            f"{item.path}: {len(item.records) - notes.found} annotated record ALT(s) of the "
-            "report were not found again in the input, so the VCF report lacks them (the "
-            "input changed, or its records name chrX differently from its header); the TSV and "
-            "JSON reports have them"
-        )
-    return warnings
+    return prepared.warnings()
 
 
 def _write_body(body: bytes, number: int, out: IO[bytes], scope: _Scope, notes: _Annotations,

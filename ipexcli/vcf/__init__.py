@@ -27,6 +27,8 @@ Modules (one concern each; pysam lives only in :mod:`~ipexcli.vcf.htslib`):
 
 * :mod:`~ipexcli.vcf.reader`: :func:`open_vcf`, :class:`VcfReader` (the facade: picks the
   source, falls back, decides the build);
+* :mod:`~ipexcli.vcf.opening`: a file's format sniffed from its bytes, its header read, which
+  byte sources it offers (index, bisection, stream; stdin and pipes read once);
 * :mod:`~ipexcli.vcf.header`: :class:`VcfHeader`, header reading and checks;
 * :mod:`~ipexcli.vcf.stream`: format sniffing, gzip/plain chunks, stdin, the chrX/chrY spool;
 * :mod:`~ipexcli.vcf.bgzf`: BGZF blocks and bisection (nothing VCF-specific);
@@ -49,8 +51,13 @@ if TYPE_CHECKING:
     from ipexcli.buildcheck import BuildDecision
     from ipexcli.vcf.header import ContigLine, VcfHeader, parse_header, parse_structured
     from ipexcli.vcf.htslib import write_bgzf_indexed
-    from ipexcli.vcf.reader import WINDOW_MARGIN, VcfReader, open_vcf
-    from ipexcli.vcf.records import FLAG_MULTIALLELIC, FLAG_REF_MISMATCH, FLAG_REF_UNCHECKED
+    from ipexcli.vcf.reader import VcfReader, open_vcf
+    from ipexcli.vcf.records import (
+        FLAG_MULTIALLELIC,
+        FLAG_REF_MISMATCH,
+        FLAG_REF_UNCHECKED,
+        WINDOW_MARGIN,
+    )
     from ipexcli.vcf.stats import MAX_EXAMPLES, IngestStats, SkippedRecord, SkipReason
 
 __all__ = [
@@ -78,7 +85,7 @@ _HOMES = {
     "FLAG_REF_MISMATCH": "ipexcli.vcf.records",
     "FLAG_REF_UNCHECKED": "ipexcli.vcf.records",
     "MAX_EXAMPLES": "ipexcli.vcf.stats",
-    "WINDOW_MARGIN": "ipexcli.vcf.reader",
+    "WINDOW_MARGIN": "ipexcli.vcf.records",
     "BuildDecision": "ipexcli.buildcheck",
     "ContigLine": "ipexcli.vcf.header",
     "IngestStats": "ipexcli.vcf.stats",

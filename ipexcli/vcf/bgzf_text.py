@@ -11,68 +11,35 @@ Coordinates: ``lo``/``end`` filter the 1-based VCF ``POS`` (``lo < POS <= end``)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
-from ipexcli.vcf.header import BOM, check_header_end, check_text_start, decode_header_line
-from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
+from ipexcli.vcf.header import read_header
+from ipexcli.vcf.limits import MAX_LINE_BYTES
+from ipexcli.vcf.records import may_reach, reaches_past
 
 
 def read_header_blocks(
     reader: bgzf_mod.BgzfFile, path: str, max_line: int = MAX_LINE_BYTES
 ) -> tuple[list[str], tuple[int, int]]:
     """The header lines (decoded, without newline) and the virtual position of the first
-    record (``(0, 0)`` when the header ended in an earlier block than the record: read from the
-    start then). Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
-    lines: list[str] = []
-    data_start = (0, 0)
-    carry = b""
-    pieces: list[bytes] = []  # blocks inside one long header line, joined once
-    for block in reader.iter_blocks(0):
-        if carry and b"\n" not in block.data:
-            pieces.append(block.data)
-            if len(carry) + sum(map(len, pieces)) > max_line:  # #15
-                raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
-            continue
-        if pieces:
-            carry, pieces = carry + b"".join(pieces), []
-        data = carry + block.data
-        base = len(carry)
-        if block.offset == 0 and data.startswith(BOM):
-            data, base = data[len(BOM) :], base - len(BOM)
-        pos = 0
-        done = False
-        while pos < len(data):
-            if data[pos : pos + 1] != b"#":
-                done = True
-                break
-            nl = data.find(b"\n", pos)
-            if nl < 0:
-                break
-            lines.append(decode_header_line(data[pos:nl].rstrip(b"\r")))
-            pos = nl + 1
-            if lines[-1].startswith("#CHROM"):
-                done = True
-                break
-        if done:
-            if not lines:
-                check_text_start(data, path)
-            within = pos - base
-            # within < 0: the header ended in an earlier block; rare: start from that block
-            data_start = (block.offset, within) if within >= 0 else (0, 0)
-            break
-        carry = data[pos:]
-        if len(carry) > max_line:  # #15
-            raise line_too_long(path, f"header line {len(lines) + 1}", max_line)
-    else:
-        carry += b"".join(pieces)
-        if carry:
-            lines.append(decode_header_line(carry.rstrip(b"\r")))
-    if not lines:
-        raise InputFileError(path, "the file is empty", "Give a VCF with records")
-    check_header_end(lines, path)
-    return lines, data_start
+    record: the blocks' data go through the one header reader of all formats
+    (:func:`~ipexcli.vcf.header.read_header`), whose undecoded rest is the tail of the block
+    where the header ended. Raises :class:`~ipexcli.vcf.bgzf.BgzfError` on a damaged block."""
+    last: list[bgzf_mod.Block] = []
+
+    def chunks() -> Iterator[bytes]:
+        for block in reader.iter_blocks(0):
+            last[:] = [block]
+            yield block.data
+
+    lines, rest = read_header(chunks(), path, max_line)
+    if not last:
+        return lines, (0, 0)
+    block = last[0]
+    # the header ends inside the block last read, so ``rest`` is that block's tail
+    return lines, (block.offset, len(block.data) - len(rest))
 
 
 #: #15: files of up to this many compressed bytes (~50 blocks, ~3 MB of text) have the order of
@@ -116,10 +83,13 @@ def _check_order(
         blocks = reader.iter_blocks(first_block)
     else:
         step = (end - first_block) // SAMPLED_BLOCKS
+        # the first block once (next_block(first_block) is first_block itself: read twice,
+        # its records seemed to go back and every large file was streamed instead, #13)
         offsets = dict.fromkeys(
-            reader.next_block(first_block + i * step) for i in range(SAMPLED_BLOCKS)
+            [first_block, *(reader.next_block(first_block + i * step)
+                            for i in range(SAMPLED_BLOCKS))]
         )
-        blocks = (reader.read_block(o) for o in [first_block, *offsets] if o < end)
+        blocks = (reader.read_block(o) for o in offsets if o < end)
     previous: tuple[int, int] = (-1, -1)
     carry = b""
     held = 0  # the length of the line going on into the next block
@@ -205,21 +175,7 @@ def bisect_lines(
     back (before anything is returned)."""
     if not names:
         raise bgzf_mod.NotBisectable("the header's ##contig lines do not name this chromosome")
-    ranks = {n.encode(): r for n, r in contig_ranks.items()}
-
-    def key(line: bytes) -> tuple[int, int] | None:
-        if not line or line[:1] == b"#":
-            return None
-        parts = line.split(b"\t", 2)
-        rank = ranks.get(parts[0])
-        if rank is None:
-            raise bgzf_mod.UnsortedError(
-                f"contig {parts[0][:40].decode('utf-8', 'replace')!r} is not in the header"
-            )
-        if len(parts) < 2 or not parts[1].isdigit():
-            return None
-        return rank, int(parts[1])
-
+    key = _sort_key(contig_ranks)
     found: list[tuple[int | None, bytes]] = []
     data_block, data_within = data_start
     try:
@@ -245,3 +201,93 @@ def bisect_lines(
     except bgzf_mod.BgzfError as exc:
         raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
     return found
+
+
+def _sort_key(contig_ranks: dict[str, int]) -> Callable[[bytes], tuple[int, int] | None]:
+    """A record line's ``(contig rank, POS)``, None for a header line or a POS that is not a
+    number; a contig the header does not name raises UnsortedError."""
+    ranks = {n.encode(): r for n, r in contig_ranks.items()}
+
+    def key(line: bytes) -> tuple[int, int] | None:
+        if not line or line[:1] == b"#":
+            return None
+        parts = line.split(b"\t", 2)
+        rank = ranks.get(parts[0])
+        if rank is None:
+            raise bgzf_mod.UnsortedError(
+                f"contig {parts[0][:40].decode('utf-8', 'replace')!r} is not in the header"
+            )
+        if len(parts) < 2 or not parts[1].isdigit():
+            return None
+        return rank, int(parts[1])
+
+    return key
+
+
+def reaching_lines(
+    reader: bgzf_mod.BgzfFile,
+    starts: dict[str, tuple[int, int]],
+    lo: int,
+    path: str,
+    ranks: dict[str, int] | None = None,
+) -> list[tuple[int | None, bytes]]:
+    """#13: ``(None, line)`` for the records with ``POS <= lo`` that reach past ``lo``
+    (1-based; a whole-gene ``<DEL>`` starting upstream, :func:`~ipexcli.vcf.records.reach`) on
+    each contig of ``starts``, read from its virtual position (at or before the contig's first
+    record) up to ``lo``: each block is searched once at C speed
+    (:func:`~ipexcli.vcf.records.may_reach`) and only the lines of a block with a hit are
+    parsed. Bisection for ``lo`` cannot find such records, nor an index for one placed by
+    ``SVLEN`` alone (htslib bins it by POS and REF). On the 4M-record WGS file of
+    ``bench/speed_bench.py`` this reads 51 blocks (3.3 MB of chrX before FOXP3). With
+    ``ranks`` (the header's contig order) the scan also stops at a later contig, so a contig
+    without records is not looked for to the end of the file."""
+    found: list[tuple[int | None, bytes]] = []
+    by_name = {n.encode(): r for n, r in (ranks or {}).items()}
+    try:
+        for name, (first, within) in starts.items():
+            prefix = name.encode() + b"\t"
+            carry = b""
+            seen = False
+            for block in reader.iter_blocks(first):
+                data = block.data[within:] if block.offset == first else block.data
+                buf = carry + data if carry else data
+                cut = buf.rfind(b"\n") + 1
+                whole, carry = buf[:cut], buf[cut:]
+                if len(carry) > reader.max_line:
+                    raise bgzf_mod.LineTooLong(
+                        f"a line in the BGZF block at byte {block.offset} is longer than "
+                        f"{reader.max_line / (1 << 20):g} MB (--max-line-mb raises the limit)"
+                    )
+                if not whole:
+                    continue
+                if may_reach(whole):
+                    found += [(None, line) for line in whole.split(b"\n")
+                              if line.startswith(prefix) and reaches_past(line, lo)]
+                last = whole[whole.rfind(b"\n", 0, len(whole) - 1) + 1 : -1]
+                if last.startswith(prefix):
+                    seen = True
+                    pos = last[len(prefix):].split(b"\t", 1)[0]
+                    if pos.isdigit() and int(pos) > lo:
+                        break
+                elif (seen or by_name.get(last.split(b"\t", 1)[0], -1) > by_name.get(
+                        prefix[:-1], 1 << 30)) and not last.startswith(b"#"):
+                    break  # the next contig
+    except bgzf_mod.BgzfError as exc:
+        raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
+    return found
+
+
+def contig_starts(
+    reader: bgzf_mod.BgzfFile,
+    data_start: tuple[int, int],
+    contig_ranks: dict[str, int],
+    names: list[str],
+) -> dict[str, tuple[int, int]]:
+    """#13: a virtual position at or before the first record of each of ``names``, found by
+    bisection (for :func:`reaching_lines`). Raises UnsortedError like :func:`bisect_lines`."""
+    key = _sort_key(contig_ranks)
+    out = {}
+    for name in names:
+        block = bgzf_mod.bisect_blocks(reader, data_start[0], (contig_ranks[name], 0), key)
+        out[name] = data_start if block == data_start[0] else (block, 0)
+    return out

@@ -34,6 +34,9 @@ class VcfHeader:
     assembly: tuple[str, ...]
     samples: tuple[str, ...]
     n_lines: int  #: number of header lines (the first record is on line n_lines + 1)
+    #: #13: the symbolic ALTs its ##ALT lines declare (DEL, DUP:TANDEM, ...; not NON_REF or *):
+    #: a file that may hold structural records
+    symbolic_alts: tuple[str, ...] = ()
 
 
 BOM = b"\xef\xbb\xbf"  #: a UTF-8 byte-order mark some Windows editors put first
@@ -95,6 +98,7 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
             path, 1, "the first line is not ##fileformat=VCFv4.x", "Is this really a VCF?"
         )
     contigs, info_number, reference, assembly = [], {}, [], []
+    symbolic: list[str] = []
     for line in lines[:-1]:
         if line.startswith("##contig="):
             attrs = parse_structured(line[9:])
@@ -111,6 +115,10 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
             attrs = parse_structured(line[7:])
             if attrs.get("ID"):
                 info_number[attrs["ID"]] = attrs.get("Number", ".")
+        elif line.startswith("##ALT="):
+            alt_id = parse_structured(line[6:]).get("ID", "")
+            if alt_id and alt_id not in ("NON_REF", "*"):
+                symbolic.append(alt_id)
         elif line.startswith("##reference="):
             reference.append(line[12:].strip())
         elif line.startswith("##assembly="):
@@ -159,6 +167,7 @@ def parse_header(lines: Sequence[str], path: str) -> VcfHeader:
         tuple(assembly),
         samples,
         len(lines),
+        tuple(symbolic),
     )
 
 

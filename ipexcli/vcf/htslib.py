@@ -1,5 +1,5 @@
 """The package's one home for pysam (htslib): BCF input, and the bgzipped + indexed VCF output
-(also BCF output and the BCF re-read of the annotated VCF writer, #13).
+(also the BCF output with its ``.csi`` and the BCF re-read of the annotated VCF writer, #13).
 
 pysam is imported inside the functions, so a run that reads no BCF and writes no ``.vcf.gz``
 never pays for the import (tabix/CSI indexes of text VCFs are read in pure Python:
@@ -11,12 +11,27 @@ rest of the reader parses one format. Coordinates: ``lo``/``end`` filter the 1-b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ipexcli.errors import InputFileError
+from ipexcli.vcf.records import reaches_past
 from ipexcli.vcf.stats import IngestStats
+
+
+def _reaching(records: Iterable[Any], lo: int) -> Iterator[tuple[int | None, bytes]]:
+    """``(None, line)`` for the BCF records with ``POS <= lo`` that reach past ``lo`` (#13):
+    through htslib's end (END or REF), or through SVLEN for a symbolic or breakend ALT."""
+    for rec in records:
+        if rec.pos > lo:
+            continue
+        if rec.stop > lo:
+            yield None, str(rec).encode()
+        elif any("<" in a or "[" in a or "]" in a for a in rec.alts or ()):
+            line = str(rec).encode()
+            if reaches_past(line, lo):
+                yield None, line
 
 
 def open_bcf(real_path: str, shown: str) -> tuple[Any, list[str]]:
@@ -42,10 +57,13 @@ def bcf_lines(
     end: int,
     stats: IngestStats,
     path: str,
+    reach: bool = False,
 ) -> Iterator[tuple[int | None, bytes]]:
     """``(None, line)`` for the BCF records with ``lo < POS <= end``: on ``names`` through the
     index when ``stats.region_method`` is ``"index"``, else (or when the index fails) on
-    ``wanted`` by reading the whole file (``stats`` then says ``"stream"``)."""
+    ``wanted`` by reading the whole file (``stats`` then says ``"stream"``). The index returns
+    every record overlapping the window (htslib places a record by its END); with ``reach``
+    (#13) so does the whole-file read (``rec.stop``: the END, SVLEN or REF end)."""
     try:
         if stats.region_method == "index":
             contigs = set(variant_file.header.contigs)
@@ -55,14 +73,27 @@ def bcf_lines(
                 stats.notes.append(f"index unusable ({exc}); reading the whole BCF")
                 stats.region_method = "stream"
             else:
+                if reach and ("SVLEN" in variant_file.header.info or any(
+                        a not in ("NON_REF", "*") for a in variant_file.header.alts)):
+                    # #13: htslib places a record by END or REF, not SVLEN: a file that
+                    # declares SVLEN or symbolic ALTs has its records before the window
+                    # tested one by one
+                    for name in names:
+                        if name in contigs:
+                            yield from _reaching(variant_file.fetch(name, 0, lo), lo)
+                    fetched = [(r for r in records if r.pos > lo) for records in fetched]
                 for records in fetched:
                     for rec in records:
                         yield None, str(rec).encode()
                 return
         variant_file.reset()
         for rec in variant_file:
-            if rec.chrom in wanted and lo < rec.pos <= end:
+            if rec.pos > end or rec.chrom not in wanted:
+                continue
+            if lo < rec.pos:
                 yield None, str(rec).encode()
+            elif reach:
+                yield from _reaching((rec,), lo)
     except (OSError, ValueError) as exc:
         raise InputFileError(
             path, f"cannot read the BCF records ({exc})", "Check: bcftools view FILE"
@@ -125,6 +156,19 @@ def index_vcf_gz(path: str | os.PathLike[str]) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def index_bcf(path: str | os.PathLike[str]) -> bool:
+    """Write ``path.csi`` beside a BCF (``bcftools index``, run by pysam); False when htslib
+    refuses (unsorted records)."""
+    import pysam.bcftools
+    import pysam.utils
+
+    try:
+        pysam.bcftools.index("-f", str(path))
+    except (pysam.utils.SamtoolsError, OSError, ValueError):
+        return False
+    return os.path.exists(f"{path}.csi")
 
 
 def vcf_to_bcf(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:

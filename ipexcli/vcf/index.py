@@ -42,7 +42,7 @@ import array
 import os
 import struct
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ipexcli.errors import InputFileError
 from ipexcli.vcf.bgzf import EOF_MARKER, BgzfError, BgzfFile, block_chain, hint_for, is_bgzf
@@ -331,9 +331,12 @@ def index_lines(
     lo: int,
     end: int,
     path: str,
+    early: Callable[[bytes], bool] | None = None,
 ) -> Iterator[tuple[int | None, bytes]]:
     """``(None, line)`` for the records on ``names`` with ``lo < POS <= end`` (1-based POS),
-    through the index (queried for 0-based ``[lo, end)``).
+    through the index (queried for 0-based ``[lo, end)``), and (#13) those with ``POS <= lo``
+    for which ``early(line)`` holds: the index places a record by its END, so one starting
+    earlier that reaches into the window is among the lines read.
 
     Raises :class:`BgzfError` before yielding anything when the index does not fit the file
     (the caller then bisects), :class:`InputFileError` when the data's BGZF blocks stop
@@ -373,7 +376,7 @@ def index_lines(
                 pos = int(pos_text) if pos_text.isdigit() else None
                 if pos is not None and pos > end:
                     break
-                if pos is None or pos > lo:
+                if pos is None or pos > lo or (early is not None and early(line)):
                     yield None, line
         except BgzfError as exc:
             raise InputFileError(path, str(exc), hint_for(exc)) from None

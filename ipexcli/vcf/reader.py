@@ -1,7 +1,7 @@
 """The reader facade: :func:`open_vcf` and :class:`VcfReader`, which pick a byte source per file,
 decide the build, and yield the records.
 
-A file is opened by sniffing its bytes (:func:`ipexcli.vcf.stream.sniff`), then its lines of a
+A file is opened by sniffing its bytes (:mod:`ipexcli.vcf.opening`), then its lines of a
 chrX/chrY window come from the fastest source that works, falling back in this order:
 ``index`` (:mod:`ipexcli.vcf.index`; BCF: :mod:`ipexcli.vcf.htslib`), ``bgzf-bisection``
 (:mod:`ipexcli.vcf.bgzf_text`), ``stream`` (:mod:`ipexcli.vcf.stream`). Lines become records in
@@ -15,30 +15,39 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
-import zlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING
 
 from ipexcli import buildcheck
 from ipexcli.buildcheck import BuildDecision, HeaderHint, RefTally, WindowTally
-from ipexcli.errors import BuildMismatchError, InputFileError, UsageError
+from ipexcli.errors import BuildMismatchError, UsageError
 from ipexcli.model import Build, VariantRecord
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf import htslib, index, stream
-from ipexcli.vcf.bgzf_text import bisect_checked, read_header_blocks, unsorted_error
+from ipexcli.vcf.bgzf_text import (
+    bisect_checked,
+    contig_starts,
+    reaching_lines,
+    unsorted_error,
+)
 from ipexcli.vcf.damage import DamageLog
-from ipexcli.vcf.header import VcfHeader, parse_header, read_header
+from ipexcli.vcf.header import VcfHeader
 from ipexcli.vcf.limits import MAX_LINE_BYTES
-from ipexcli.vcf.records import ACGT, BadRecord, Expander, RawRecord, parse_raw
+from ipexcli.vcf.opening import OpenedFile
+from ipexcli.vcf.records import (
+    ACGT,
+    WINDOW_MARGIN,
+    BadRecord,
+    Expander,
+    RawRecord,
+    parse_raw,
+    reaches_past,
+)
 from ipexcli.vcf.stats import REASON_NAMES, IngestStats, SkipReason
 
 if TYPE_CHECKING:
     from ipexcli.refdata import AssemblyFacts
 
-#: records starting up to this many bases before a window are read so that a deletion
-#: reaching into the window is seen (its overlap is then computed exactly from REF)
-WINDOW_MARGIN = 1000
 
 
 def open_vcf(
@@ -93,15 +102,9 @@ class VcfReader:
         self._ref = refdata.load()
         self._aliases = self._ref.contig_aliases
         self.stats = IngestStats()
-        self._handle: BinaryIO | None = None
         self._spool = stream.LineSpool()
         self._spool.max_line, self._spool.path, self.max_line = max_line, path, max_line
-        self._tempfiles: list[str] = []
-        self._variant_file: Any = None  # pysam.VariantFile for BCF
-        self._index_path: str | None = None
         self._tabix: index.TabixIndex | None = None
-        self._data_start: tuple[int, int] = (0, 0)  # BGZF virtual position of the first record
-        self._stdin_rest: tuple[bytes, Iterator[bytes]] | None = None
         self._decision: BuildDecision | None = None
         self._region: list[RawRecord] | None = None
         self._locus: list[VariantRecord] | None = None
@@ -110,11 +113,13 @@ class VcfReader:
         #: (streaming: plain, plain-gzip, stdin, unsorted) reads a chunk; for progress display
         self.on_progress: Callable[[int], None] | None = None
         self._closed = False
-        try:
-            self._open()
-        except BaseException:
-            self.close()
-            raise
+        self._file = opened = OpenedFile(path, max_line, self.stats.notes)
+        self.file_format, self.header = opened.file_format, opened.header
+        self.stats.region_method = opened.region_method
+        self._handle, self._variant_file = opened.handle, opened.variant_file
+        self._index_path, self._data_start = opened.index_path, opened.data_start
+        if hasattr(opened, "bgzf"):  # a seekable BGZF file, read by blocks
+            self._bgzf = self._damage.bgzf = opened.bgzf
         self.samples = self.header.samples
         self._ranks = {c.name: i for i, c in enumerate(self.header.contigs)}
         self._x_names = self._names_for("X")
@@ -124,138 +129,6 @@ class VcfReader:
         self._expander = Expander(
             path, self.header, self._ref, self._canonical, self.stats, pass_only, self.info_fields
         )
-
-    # -- opening -------------------------------------------------------------------------------
-
-    def _open(self) -> None:
-        path = self.path
-        if path == "-":
-            self._open_pipe(sys.stdin.buffer)
-            return
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed in close()
-        except FileNotFoundError:
-            raise InputFileError(path, "no such file", "Check the path") from None
-        except IsADirectoryError:
-            raise InputFileError(path, "is a directory", "Give a VCF file") from None
-        except OSError as exc:
-            raise InputFileError(path, f"cannot open ({exc.strerror})") from None
-        self._handle = handle
-        if not handle.seekable():  # a named pipe or process substitution: like stdin
-            self._open_pipe(handle)
-            return
-        head = handle.read(64)
-        if not head:
-            raise InputFileError(path, "the file is empty", "Give a VCF with a header and records")
-        kind = stream.sniff(head)
-        if kind == "bgzf":
-            if not bgzf_mod.has_eof_marker(handle):
-                raise InputFileError(
-                    path,
-                    "the BGZF file is truncated (no end-of-file marker)",
-                    "The file was cut short (incomplete download or copy?); fetch it again "
-                    "or re-compress with bgzip",
-                )
-            try:
-                first = bgzf_mod.BgzfFile(handle).read_block(0).data
-            except bgzf_mod.BgzfError as exc:
-                raise InputFileError(path, str(exc), "Re-compress the file with bgzip") from None
-            if first.startswith(b"BCF"):
-                self._open_bcf(path)
-                return
-            self.file_format = "bgzf"
-            try:
-                self._open_bgzf_text()
-            except bgzf_mod.BgzfError as exc:
-                raise InputFileError(path, str(exc), "Re-compress the file with bgzip") from None
-        elif kind == "gzip":
-            self.file_format = "gzip"
-            handle.seek(0)
-            lines, _ = read_header(stream.decompressed_chunks(handle, path), path, self.max_line)
-            self.header = parse_header(lines, path)
-            self.stats.region_method = "stream"
-        elif kind == "bcf-raw":
-            self._open_bcf(path)
-        elif kind == "text":
-            self.file_format = "vcf"
-            handle.seek(0)
-            lines, _ = read_header(stream.plain_chunks(handle), path, self.max_line)
-            self.header = parse_header(lines, path)
-            self.stats.region_method = "stream"
-        else:
-            raise InputFileError(
-                path,
-                f"{kind}-compressed, which VCF readers do not support",
-                f"Decompress it and compress with bgzip: {kind} -dc FILE | bgzip > FILE.vcf.gz",
-            )
-
-    def _open_pipe(self, raw: BinaryIO) -> None:
-        """Standard input or another stream that cannot seek: read once, front to back."""
-        shown = self.path
-        head = raw.read(64)
-        while len(head) < 64:
-            more = raw.read(64 - len(head))
-            if not more:
-                break
-            head += more
-        if not head:
-            raise InputFileError(shown, "the input is empty", "Give a VCF with records")
-        source = stream.Prefixed(head, raw)
-        kind = stream.sniff(head)
-        if kind in ("bgzf", "gzip"):
-            if kind == "bgzf":
-                block_size = int.from_bytes(head[16:18], "little") + 1
-                while len(head) < block_size:
-                    more = raw.read(block_size - len(head))
-                    if not more:
-                        break
-                    head += more
-                source = stream.Prefixed(head, raw)
-                first = zlib.decompressobj(31).decompress(head[:block_size])
-                if first.startswith(b"BCF"):
-                    self._spool_stdin_bcf(source)
-                    return
-            self.file_format = kind
-            chunks = stream.decompressed_chunks(source, shown)
-        elif kind == "text":
-            self.file_format = "vcf"
-            chunks = stream.plain_chunks(source)
-        elif kind == "bcf-raw":
-            self._spool_stdin_bcf(source)
-            return
-        else:
-            raise InputFileError(
-                shown, f"{kind}-compressed input", f"Decompress first: {kind} -dc FILE | ipex ..."
-            )
-        lines, rest = read_header(chunks, shown, self.max_line)
-        self.header = parse_header(lines, shown)
-        self._stdin_rest = (rest, chunks)
-        self.stats.region_method = "stream"
-
-    def _spool_stdin_bcf(self, source: stream.Prefixed) -> None:
-        """BCF from a stream: copied to a temporary file, which pysam can read."""
-        name = stream.copy_to_tempfile(source, ".bcf")
-        self._tempfiles.append(name)
-        self._open_bcf(name, shown_as=self.path)
-
-    def _open_bcf(self, real_path: str, shown_as: str | None = None) -> None:
-        shown = shown_as or real_path
-        self.file_format = "bcf"
-        self._variant_file, lines = htslib.open_bcf(real_path, shown)
-        self.header = parse_header(lines, shown)
-        has_index = index.usable_index(real_path, self.stats.notes) is not None
-        self.stats.region_method = "index" if has_index else "stream"
-
-    def _open_bgzf_text(self) -> None:
-        assert self._handle is not None
-        self._bgzf = self._damage.bgzf = bgzf_mod.BgzfFile(self._handle, self.max_line)
-        lines, self._data_start = read_header_blocks(self._bgzf, self.path, self.max_line)
-        self.header = parse_header(lines, self.path)
-        stale = len(self.stats.notes)
-        self._index_path = index.usable_index(self.path, self.stats.notes)
-        self.stats.region_method = "index" if self._index_path else "bgzf-bisection"
-        if not self._index_path and len(self.stats.notes) == stale:  # #15: none beside it
-            self.stats.notes.append(index.no_index_note(self.path))
 
     # -- contig names and build ------------------------------------------------------------------
 
@@ -297,23 +170,47 @@ class VcfReader:
 
     # -- line access -------------------------------------------------------------------------------
 
-    def _lines(self, chrom: str, start: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _lines(
+        self, chrom: str, start: int, end: int, reach: bool = False
+    ) -> Iterator[tuple[int | None, bytes]]:
         """``(line number or None, line)`` for records on ``chrom`` ("X"/"Y") whose POS lies
-        in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``)."""
+        in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``); with
+        ``reach`` (#13) also the records starting earlier that reach into that range through
+        ``END``/``SVLEN`` or a long REF (:func:`~ipexcli.vcf.records.reach`), on every path:
+        the index returns them (tabix and CSI bin a record by its END), a stream's spool and
+        a BCF stream test every line, bisection scans the chromosome's bytes before the
+        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`)."""
         names = self._x_names if chrom == "X" else self._names_for("Y")
         lo = max(0, start - WINDOW_MARGIN)
         method = self.stats.region_method
         if self.file_format == "bcf":
             wanted = set(names) or {n for n, c in self._aliases.items() if c == chrom}
             yield from htslib.bcf_lines(
-                self._variant_file, names, wanted, lo, end, self.stats, self.path
+                self._variant_file, names, wanted, lo, end, self.stats, self.path, reach
             )
             return
         if method == "index":
+            # #13: the index places a record by its END (or REF), so one reaching into the
+            # window from before it is among the lines read; one placed by SVLEN alone is
+            # not, so a file that declares SVLEN or symbolic ALTs (##ALT=<ID=DEL...>) has its
+            # contig's bytes before the window scanned too (:func:`reaching_lines`; SV
+            # callsets are small)
+            header = self.header
+            scan = reach and ("SVLEN" in header.info_number or bool(header.symbolic_alts))
+            early = (lambda line: reaches_past(line, lo)) if reach and not scan else None
             try:
-                yield from index.index_lines(
-                    self._bgzf, self._index(), self._index_path or "", names, lo, end, self.path
+                tabix = self._index()
+                fetched = index.index_lines(
+                    self._bgzf, tabix, self._index_path or "", names, lo, end, self.path,
+                    early,
                 )
+                if not scan:  # streamed: a whole chromosome is never held
+                    yield from fetched
+                    return
+                found = list(fetched)  # the window (the index is checked first)
+                starts = {n: (first >> 16, first & 0xFFFF)
+                          for n, (first, _) in tabix.span_of.items() if n in names}
+                yield from reaching_lines(self._bgzf, starts, lo, self.path) + found
                 return
             except bgzf_mod.BgzfError as exc:
                 self.stats.notes.append(f"index unusable ({exc}); bisecting the BGZF file")
@@ -322,6 +219,10 @@ class VcfReader:
             try:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
                                        end, self.path)
+                if reach:  # #13: records starting far before the window, by a byte scan
+                    starts = contig_starts(self._bgzf, self._data_start, self._ranks, names)
+                    lines = reaching_lines(self._bgzf, starts, lo, self.path,
+                                           self._ranks) + lines
             except bgzf_mod.UnsortedError as exc:
                 if self.stats.locus_method == "bgzf-bisection":  # #15: too late to stream
                     unsorted_error(self.path, exc)
@@ -330,7 +231,7 @@ class VcfReader:
             else:
                 yield from lines
                 return
-        yield from self._stream_lines(chrom, lo, end)
+        yield from self._stream_lines(chrom, lo, end, reach)
 
     def _index(self) -> index.TabixIndex:
         """The parsed index (read once)."""
@@ -340,12 +241,14 @@ class VcfReader:
             self._tabix = index.read_index(self._index_path, header_names)
         return self._tabix
 
-    def _stream_lines(self, chrom: str, lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _stream_lines(
+        self, chrom: str, lo: int, end: int, reach: bool
+    ) -> Iterator[tuple[int | None, bytes]]:
         """Lines from the chrX/chrY spool (filled on first use by one pass over the file)."""
         if self._spool.file is None:
             self._fill_spool()
         names = {n.encode() for n, c in self._aliases.items() if c == chrom}
-        yield from self._spool.lines(names, lo, end)
+        yield from self._spool.lines(names, lo, end, reach)
 
     def _fill_spool(self) -> None:
         """One pass over the whole file keeping the lines on chrX/chrY (any alias)."""
@@ -371,8 +274,8 @@ class VcfReader:
     def _body(self) -> tuple[bytes, Iterator[bytes], int]:
         """The records' bytes for a full pass: what is left of a stream (its first pass is the
         only one), or the file read again from the start."""
-        if self._stdin_rest is not None:
-            rest, chunks = self._stdin_rest
+        if self._file.stdin_rest is not None:
+            rest, chunks = self._file.stdin_rest
             return rest, chunks, self.header.n_lines
         assert self._handle is not None
         compressed = self.file_format in ("gzip", "bgzf")
@@ -388,7 +291,7 @@ class VcfReader:
         raws: list[RawRecord] = []
         n_samples = len(self.samples)
         tallies = {b: [0, 0, 0] for b in Build}
-        for line_no, line in self._lines("X", start, end):
+        for line_no, line in self._lines("X", start, end, reach=True):
             self.stats.records_read += 1
             text = line.decode("utf-8", "replace")
             try:
@@ -434,7 +337,7 @@ class VcfReader:
             found: list[VariantRecord] = []
             expand = self._expander.expand
             for raw in self._region:
-                if raw.start < locus.end and locus.start < max(raw.end, raw.start + 1):
+                if raw.start < locus.end and locus.start < raw.reach_end:
                     self.stats.records_in_region += 1
                     count = self._damage.counter(self.stats, raw.pos)  # #15: damage noted
                     found.extend(self._damage.checked(
@@ -512,13 +415,10 @@ class VcfReader:
         if self._closed:
             return
         self._closed = True
-        for resource in (self._handle, self._spool, self._variant_file):
-            if resource is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    resource.close()
-        for name in self._tempfiles:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
+        self._spool.close()
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
 
     def __enter__(self) -> VcfReader:
         return self

@@ -20,6 +20,7 @@ from ipexcli.errors import InputFileError
 from ipexcli.vcf import bgzf as bgzf_mod
 from ipexcli.vcf.header import read_header
 from ipexcli.vcf.limits import MAX_LINE_BYTES, line_too_long
+from ipexcli.vcf.records import WINDOW_MARGIN, line_reach, may_reach, reaches_past
 
 _CHUNK = 1 << 20  #: bytes read at a time
 _OUT_MAX = 4 << 20  #: largest decompressed chunk
@@ -191,8 +192,14 @@ def copy_to_tempfile(stream: Prefixed, suffix: str) -> str:
 
 
 #: a contig's lines in a spool: POS-sorted positions, (spool offset, size, line number) of each,
-#: and the lines whose POS is not a number
-_ContigIndex = tuple[list[int], list[tuple[int, int, int]], list[tuple[int, bytes]]]
+#: the lines whose POS is not a number, and (#13) ``(POS, reach, offset, size, line number)`` of
+#: the lines that may reach past their POS (:func:`~ipexcli.vcf.records.may_reach`)
+_ContigIndex = tuple[
+    list[int],
+    list[tuple[int, int, int]],
+    list[tuple[int, bytes]],
+    list[tuple[int, int, int, int, int]],
+]
 
 
 class LineSpool:
@@ -288,19 +295,25 @@ class LineSpool:
             return line_no + 1  # the last line, which has no newline
         return None
 
-    def lines(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def lines(
+        self, names: set[bytes], lo: int, end: int, reach: bool = False
+    ) -> Iterator[tuple[int | None, bytes]]:
         """``(line number, line)`` for the spooled records on ``names`` with ``lo < POS <= end``
-        (a record whose POS is not a number is kept: the parser reports it).
+        (a record whose POS is not a number is kept: the parser reports it); with ``reach``
+        (#13) also those starting at or before ``lo`` that reach past it
+        (:func:`~ipexcli.vcf.records.reach`).
 
         A short range (at most :data:`_WINDOW_MAX` bases: the FOXP3 windows, the sampled sex
         scan's windows) is looked up in a position index of the spool, built on the first such
         request; a longer one reads the spool through. Either way lines come in file order."""
         if end - lo <= _WINDOW_MAX:
-            yield from self._indexed(names, lo, end)
+            yield from self._indexed(names, lo, end, reach)
         else:
-            yield from self._through(names, lo, end)
+            yield from self._through(names, lo, end, reach)
 
-    def _indexed(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _indexed(
+        self, names: set[bytes], lo: int, end: int, reach: bool
+    ) -> Iterator[tuple[int | None, bytes]]:
         import bisect
 
         if self._index is None:
@@ -312,11 +325,14 @@ class LineSpool:
             found = self._index.get(name)
             if found is None:
                 continue
-            positions, where, unnumbered = found
+            positions, where, unnumbered, reaching = found
             first = bisect.bisect_right(positions, lo)
             stop = bisect.bisect_right(positions, end, lo=first)
             picked += [(number, offset, size) for offset, size, number in where[first:stop]]
             picked += [(number, -1, line) for number, line in unnumbered]
+            if reach:
+                picked += [(number, offset, size) for pos, last, offset, size, number
+                           in reaching if pos <= lo < last]
         # in file order, as :meth:`_through` gives them
         for number, offset, size in sorted(picked, key=lambda item: item[0]):
             if isinstance(size, bytes):
@@ -327,13 +343,16 @@ class LineSpool:
 
     def _build_index(self) -> dict[bytes, _ContigIndex]:
         """Per contig of the spool: POS-sorted positions and ``(spool offset, size, line
-        number)`` of its lines, and the lines whose POS is not a number (kept in every
-        answer). One pass over the spool, for every contig at once."""
+        number)`` of its lines, the lines whose POS is not a number (kept in every answer),
+        and the lines that reach past their POS (#13: a block is searched once at C speed,
+        :func:`~ipexcli.vcf.records.may_reach`; only a block with a hit tests its lines). One
+        pass over the spool, for every contig at once."""
         spool = self.file
         assert spool is not None
         spool.seek(0)
         entries: dict[bytes, list[tuple[int, int, int, int]]] = {}
         unnumbered: dict[bytes, list[tuple[int, bytes]]] = {}
+        reaching: dict[bytes, list[tuple[int, int, int, int, int]]] = {}
         while True:
             head = spool.readline()
             if not head:
@@ -343,6 +362,7 @@ class LineSpool:
             block = spool.read(size)
             contig_entries: list[tuple[int, int, int, int]] = []
             last_contig = None
+            hint = may_reach(block)
             for number, line in enumerate(block.split(b"\n"), start=first_line):
                 contig, _, rest = line.partition(b"\t")
                 if contig != last_contig:
@@ -351,6 +371,11 @@ class LineSpool:
                 pos_text = rest.split(b"\t", 1)[0]
                 if pos_text.isdigit():
                     contig_entries.append((int(pos_text), offset, len(line), number))
+                    if hint and may_reach(line):
+                        found = line_reach(line)
+                        if found is not None and found[1] - found[0] >= WINDOW_MARGIN:
+                            reaching.setdefault(contig, []).append(
+                                (*found, offset, len(line.rstrip(b"\r")), number))
                 else:
                     unnumbered.setdefault(contig, []).append((number, line.rstrip(b"\r")))
                 offset += len(line) + 1
@@ -361,10 +386,13 @@ class LineSpool:
                 [row[0] for row in rows],
                 [row[1:] for row in rows],
                 unnumbered.get(contig, []),
+                reaching.get(contig, []),
             )
         return index
 
-    def _through(self, names: set[bytes], lo: int, end: int) -> Iterator[tuple[int | None, bytes]]:
+    def _through(
+        self, names: set[bytes], lo: int, end: int, reach: bool
+    ) -> Iterator[tuple[int | None, bytes]]:
         spool = self.file
         assert spool is not None
         spool.seek(0)
@@ -379,7 +407,8 @@ class LineSpool:
                 if contig not in names:
                     continue
                 pos_text = rest.split(b"\t", 1)[0]
-                if pos_text.isdigit() and not lo < int(pos_text) <= end:
+                if (pos_text.isdigit() and not lo < int(pos_text) <= end
+                        and not (reach and int(pos_text) <= lo and reaches_past(line, lo))):
                     continue
                 yield number, line.rstrip(b"\r")
 
