@@ -170,6 +170,55 @@ def test_whole_scan_equals_record_path_on_simulated(
     assert new[1] == old[1]
 
 
+_ODD = ["0/0/0", "00", "", "./.", ".", "0|0", "1|0", "0/.", "1", "0/1"]
+
+
+def _rare(text: str) -> str:
+    """The cohort with most calls turned plain REF (``0`` or ``0/0`` by ploidy, some ``0|0``,
+    some without the fields after GT) and a few odd GTs, so that most lines take the sparse
+    path of the scan (#14): only the columns that are not plain REF are decoded."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        f = line.split("\t")
+        for j in range(9, len(f)):
+            gt, sep, rest = f[j].partition(":")
+            k = (i * 7 + j * 3) % 40
+            if k == 0:
+                continue  # kept as simulated
+            if k == 1:
+                gt = _ODD[(i + j) % len(_ODD)]
+            elif "/" in gt or "|" in gt:
+                gt = "0|0" if k == 2 else "0/0"
+            else:
+                gt = "0"
+            f[j] = gt if k == 3 else gt + sep + rest
+        out.append("\t".join(f))
+    return "\n".join(out) + "\n"
+
+
+def test_sparse_rows_equal_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipexcli import sexscan
+
+    used = []
+    sparse = sexscan.GtTally._row_sparse
+
+    def counted(self: sexscan.GtTally, samples: bytes) -> object:
+        row = sparse(self, samples)
+        used.append(row is not sexscan._DENSE)
+        return row
+
+    monkeypatch.setattr(sexscan.GtTally, "_row_sparse", counted)
+    cohort = simulate_cohort(seed=3, n_x_sites=600, n_y_sites=40)  # 34 samples, GT:AD:...
+    path = _cohort_file(tmp_path, _rare(cohort.vcf_text()), "rare", indexed=False)
+    old, new = _old(path), _new(path)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1]
+    assert sum(used) > 0.8 * len(used) > 400  # the sparse path did the work
+
+
 def test_malformed_gt_on_fast_path_costs_the_call_not_the_record(tmp_path: Path) -> None:
     cohort = simulate_cohort(seed=7, counts={"female": 3}, n_x_sites=60, n_y_sites=0)
     lines = _gt_only(cohort.vcf_text()).splitlines()
