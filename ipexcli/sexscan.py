@@ -205,7 +205,7 @@ class GtTally:
                     return None
         return bytes(map(cache.__getitem__, gts))
 
-    def _row_sparse(self, samples: bytes) -> bytes | None | object:
+    def _row_sparse(self, samples: bytes) -> bytes | object | None:
         """The row of a line whose columns are mostly plain REF (``0``, ``0/0``, ``0|0``): the
         plain-REF row of the line's ploidy pattern (cached), patched at the columns a regular
         expression finds not plain REF (the only ones decoded); :data:`_DENSE` when more than
@@ -429,7 +429,16 @@ def infer_from_reader(
     reader: VcfReader, thresholds: SexThresholds = DEFAULT_THRESHOLDS
 ) -> dict[str, SexInference]:
     """Every sample's sex from ``reader``: sampled windows first when the file is indexed, the
-    whole chrX for samples they do not settle (see the module)."""
+    whole chrX for samples they do not settle (see the module); the whole chrX from the records
+    already read when the FOXP3 windows' read holds every chrX record (#14 item 3)."""
+    from ipexcli.vcf import gtscan
+
+    region = gtscan.region_sites(reader)
+    if region is not None:
+        tally = _new_tally(reader, thresholds)
+        tally.add_sites(region)
+        tally.add_sites(gtscan.scan(reader, "Y"))
+        return tally.infer(reader.samples, thresholds, "whole chrX")
     x_windows = sample_windows(reader, "X")
     if not x_windows:
         return full_scan(reader, thresholds)

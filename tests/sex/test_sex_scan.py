@@ -289,3 +289,72 @@ def test_sampled_decisions_equal_whole_on_simulated(
     scans = {inference.evidence.scan for inference in sampled.values()}
     assert "whole chrX" in scans  # the low-data sample is never settled by the windows
     assert any(scan.startswith("sampled (") for scan in scans)
+
+
+def _locus_only(text: str, extra: bool = False) -> str:
+    """The cohort's non-PAR chrX records moved into the GRCh38 FOXP3 locus (REF the bundled
+    base, so the build check agrees), chrY kept: chrX is only the locus, as in a targeted
+    cohort. ``extra``: one more chrX record far before the locus."""
+    from ipexcli import refdata
+
+    locus = refdata.load().locus(Build.GRCH38)
+    head, x_lines, y_lines = [], [], []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            head.append(line)
+        elif line.startswith("chrY\t"):
+            y_lines.append(line)
+        else:
+            x_lines.append(line)
+    out = []
+    for i, line in enumerate(x_lines):
+        f = line.split("\t")
+        pos = locus.start + 1 + 30 * i
+        ref = locus.base(pos) if locus.base(pos) in "ACGT" else "A"
+        f[1], f[3], f[4] = str(pos), ref, next(b for b in "ACGT" if b != ref)
+        out.append("\t".join(f))
+    if extra:
+        f = x_lines[0].split("\t")
+        f[1], f[3], f[4] = "20000000", "A", "G"
+        out.insert(0, "\t".join(f))
+    return "\n".join(head + out + y_lines) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["indexed", "bisection", "stream"])
+@pytest.mark.parametrize("extra", [False, True])
+def test_locus_only_chrx_counted_from_the_records_already_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, extra: bool
+) -> None:
+    """#14 item 3: when chrX is only the FOXP3 locus, the sex tally comes from the records the
+    locus read parsed (chrX not read again), with the whole scan's counts and skips; a chrX
+    record outside the locus means the file is scanned as before."""
+    from ipexcli.vcf import gtscan
+
+    cohort = simulate_cohort(seed=3, n_x_sites=500, n_par_sites=0, n_y_sites=40)
+    text = _mixed(_locus_only(cohort.vcf_text(), extra))
+    path = _cohort_file(tmp_path, text, "locus", indexed=layout != "stream")
+    if layout == "bisection":
+        Path(f"{path}.tbi").unlink()
+    scanned: list[str] = []
+    scan = gtscan.scan
+
+    def spy(reader: object, chrom: str, windows: object = None) -> object:
+        scanned.append(chrom)
+        return scan(reader, chrom, windows)  # type: ignore[arg-type]
+
+    with open_vcf(path, build=Build.GRCH38) as reader:
+        list(reader.locus_records())
+        monkeypatch.setattr(gtscan, "scan", spy)
+        new = infer_from_reader(reader)
+        monkeypatch.setattr(gtscan, "scan", scan)
+        skipped_new = dict(reader.stats.chrom_skipped)
+        read_new = reader.stats.chrom_records_read
+    with open_vcf(path, build=Build.GRCH38) as reader:
+        old = full_scan(reader)
+        skipped_old = dict(reader.stats.chrom_skipped)
+        read_old = reader.stats.chrom_records_read
+    _assert_same(old, new)
+    assert skipped_new == skipped_old and sum(skipped_old.values()) > 0
+    assert ("X" in scanned) is extra  # chrX read again only when it reaches past the locus
+    if not extra:
+        assert read_new == read_old  # the same records, counted once
