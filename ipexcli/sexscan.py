@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
-from ipexcli.genotypes import SampleCalls, invalid_call, parse_gt
+from ipexcli.genotypes import SampleCalls, SampleColumns, invalid_call, parse_gt
 from ipexcli.model import Call
 from ipexcli.sex import (
     _ALLELES,
@@ -142,6 +142,10 @@ class GtTally:
         for chrom, fmt, samples, record in sites:
             if record is None:
                 row = self._row_fast(fmt, samples)
+                if row is None:
+                    continue
+            elif isinstance(record, SampleColumns):
+                row = self._row_columns(record, samples)
                 if row is None:
                     continue
             else:
@@ -239,6 +243,30 @@ class GtTally:
             slot = cache.get(gt)
             if slot is None:
                 slot = self._fast_slot(gt)
+                if slot is None:
+                    return None
+            row[index] = slot
+        return bytes(row)
+
+    def _row_columns(self, columns: SampleColumns, samples: bytes) -> bytes | None:
+        """:meth:`_row_sparse` for a fast-path line whose columns the locus read already
+        searched (#14 item 3): the same plain-REF row, patched at ``columns.notable()``."""
+        pattern = samples.translate(None, _NOT_PLOIDY)
+        base = self._plain.get(pattern)
+        if base is None:
+            base = self._plain_row(pattern)
+            if base is None:
+                return self._row_fast(b"", samples)  # pragma: no cover - counted columns
+        notable = columns.notable()
+        if not notable:
+            return base
+        row = bytearray(base)
+        slots = self._slots(1, 1)
+        for index, text in notable:
+            gt = text.partition(":")[0]
+            slot = slots.get(gt)
+            if slot is None:
+                slot = self._fast_slot(gt.encode())
                 if slot is None:
                     return None
             row[index] = slot

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from ipexcli.genotypes import SampleCalls, SampleColumns
 from ipexcli.model import VariantRecord
 from ipexcli.vcf.records import BadRecord, parse_raw
 
@@ -37,9 +38,10 @@ if TYPE_CHECKING:
 _PASSING = frozenset((b".", b"", b"PASS"))
 
 #: one scanned site: ``(canonical chrom, FORMAT bytes, sample bytes, None)`` for a fast-path SNV
-#: (GT is the first FORMAT key), ``(canonical chrom, b"", b"", record)`` for each record of the
-#: exact path
-Site = tuple[str, bytes, bytes, VariantRecord | None]
+#: (GT is the first FORMAT key; the record's :class:`~ipexcli.genotypes.SampleColumns` instead of
+#: None when the locus read has them: :func:`region_sites`), ``(canonical chrom, b"", b"",
+#: record)`` for each record of the exact path
+Site = tuple[str, bytes, bytes, VariantRecord | SampleColumns | None]
 
 
 def par_cuts(reader: VcfReader, canonical: str) -> tuple[list[tuple[int, int]], ...]:
@@ -149,6 +151,13 @@ def _raw_sites(
     pass_only = reader.pass_only
     expand = reader.chrom_expand
     has_samples = bool(reader.samples)
+    # the locus records' sample columns, whose non-plain-REF columns are already found
+    known: dict[int, SampleColumns] = {}
+    if reader.build_decision.build is not None:
+        for record in reader.locus_records():
+            calls = record.calls
+            if isinstance(calls, SampleCalls):
+                known[id(calls.columns.text)] = calls.columns
     for raw in raws:
         pos = raw.pos
         fmt = raw.format or ""
@@ -164,7 +173,11 @@ def _raw_sites(
             and (not pass_only or raw.filter in _PASSING_TEXT)
         ):
             if not any(start < pos <= stop for start, stop in cuts):
-                yield canonical, fmt.encode(), raw.samples.encode(), None
+                columns = known.get(id(raw.samples))
+                if columns is not None and columns.text is raw.samples and columns.gt_first:
+                    yield canonical, fmt.encode(), raw.samples.encode(), columns
+                else:
+                    yield canonical, fmt.encode(), raw.samples.encode(), None
             continue
         if any(start < pos <= stop for start, stop in read_cuts):
             continue

@@ -342,11 +342,22 @@ def test_locus_only_chrx_counted_from_the_records_already_read(
         scanned.append(chrom)
         return scan(reader, chrom, windows)  # type: ignore[arg-type]
 
+    from ipexcli.sexscan import GtTally
+
+    reused: list[bool] = []
+    by_columns = GtTally._row_columns
+
+    def spy_columns(self: GtTally, columns: object, samples: bytes) -> bytes | None:
+        reused.append(True)
+        return by_columns(self, columns, samples)  # type: ignore[arg-type]
+
     with open_vcf(path, build=Build.GRCH38) as reader:
         list(reader.locus_records())
         monkeypatch.setattr(gtscan, "scan", spy)
+        monkeypatch.setattr(GtTally, "_row_columns", spy_columns)
         new = infer_from_reader(reader)
         monkeypatch.setattr(gtscan, "scan", scan)
+        monkeypatch.setattr(GtTally, "_row_columns", by_columns)
         skipped_new = dict(reader.stats.chrom_skipped)
         read_new = reader.stats.chrom_records_read
     with open_vcf(path, build=Build.GRCH38) as reader:
@@ -358,3 +369,4 @@ def test_locus_only_chrx_counted_from_the_records_already_read(
     assert ("X" in scanned) is extra  # chrX read again only when it reaches past the locus
     if not extra:
         assert read_new == read_old  # the same records, counted once
+        assert len(reused) > 100  # rows from the columns the locus read already searched
