@@ -60,8 +60,10 @@ _OWNED = re.compile(
 #: names of earlier versions: ``.DEST.RANDOM.tmp`` files, ``.ipex-RANDOM`` folders of a pair
 _LEGACY_FILE = re.compile(r"^\.(?P<dest>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 _LEGACY_FOLDER = re.compile(r"^\.ipex-[A-Za-z0-9_]{8}$")
-#: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included)
-_PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi"})
+#: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included), or the folder
+#: of one input's reports in ``ipex batch`` (#14 item 5)
+_PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi", "out.tsv", "out.json",
+                         "out.html"})
 
 
 @lru_cache(maxsize=1)
