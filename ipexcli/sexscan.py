@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from ipexcli.genotypes import SampleCalls, SampleColumns, invalid_call, parse_gt
@@ -401,7 +401,7 @@ class GtTally:
         """The decision for every sample, its evidence labelled with ``scan``."""
         out = {}
         for sample, tally in zip(samples, self.tallies(), strict=True):
-            evidence = replace(_freeze(tally, self.y_sites, self.use_f, thresholds), scan=scan)
+            evidence = _freeze(tally, self.y_sites, self.use_f, thresholds, scan)
             out[sample] = decide(sample, evidence, thresholds)
         return out
 
