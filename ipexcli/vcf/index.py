@@ -62,6 +62,22 @@ def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
     return bins
 
 
+def _bins_within(bins: dict[int, list[tuple[int, int]]], start: int, end: int, min_shift: int,
+                 depth: int) -> list[int]:
+    """The bins of ``bins`` that :func:`reg2bins` lists for ``[start, end)``, found by testing
+    each (#14: a query over a whole chromosome of a small file tests a few bins instead of
+    looking up the ~11,000 it spans)."""
+    levels = []
+    end -= 1
+    shift = min_shift + depth * 3
+    first = 0
+    for level in range(depth + 1):
+        levels.append((first, first + (start >> shift), first + (end >> shift)))
+        shift -= 3
+        first += 1 << (level * 3)
+    return [b for b in bins if any(lo <= b <= hi for _, lo, hi in levels)]
+
+
 _I32 = struct.Struct("<i")
 
 
@@ -171,8 +187,12 @@ class TabixIndex:
         if ref >= len(self.starts):
             return None
         bins, loffsets, intervals = self._bins(ref)
-        wanted = reg2bins(start, end, self.min_shift, self.depth)
-        chunks = [chunk for b in wanted for chunk in bins.get(b, ())]
+        if (end - start) >> self.min_shift > len(bins):  # #14: a wide range, few bins
+            chunks = [chunk for b in _bins_within(bins, start, end, self.min_shift, self.depth)
+                      for chunk in bins[b]]
+        else:
+            wanted = reg2bins(start, end, self.min_shift, self.depth)
+            chunks = [chunk for b in wanted for chunk in bins.get(b, ())]
         min_off = 0
         if self.csi:
             # the loffset of the smallest existing bin holding ``start``
