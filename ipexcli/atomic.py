@@ -63,7 +63,7 @@ _LEGACY_FOLDER = re.compile(r"^\.ipex-[A-Za-z0-9_]{8}$")
 #: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included), or the folder
 #: of one input's reports in ``ipex batch`` (#14 item 5)
 _PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi", "out.tsv", "out.json",
-                         "out.html"})
+                         "out.html", "marker.json"})
 
 
 @lru_cache(maxsize=1)

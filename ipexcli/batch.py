@@ -501,12 +501,13 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     fingerprint = _fingerprint(job, settings)
     try:
         report = annotate_files([job.path], _options_for(job, settings.annotate))
-        _write_reports(report, job, reports)
         outcome = FileOutcome(
             job.path, job.name, Status.OK,
             outputs=tuple(f"{REPORTS_DIR}/{p.name}" for p in reports.values()),
             rows=summary_rows(report, job),
         )
+        _write_reports(report, job, reports, (state_path, outcome.state(fingerprint)))
+        return replace(outcome, seconds=time.perf_counter() - started)
     except BatchOutputError:
         _remove_reports(job, settings)
         raise
@@ -526,19 +527,22 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     return replace(outcome, seconds=time.perf_counter() - started)
 
 
-def _write_reports(report: Report, job: BatchJob, reports: dict[str, Path]) -> None:
-    """Every report of one input, made in one hidden folder beside them (#14 item 5: one
-    temporary entry per input, where each report used to get its own temporary file and a
-    ``.vcf.gz`` a folder of its own), then renamed into place (:func:`ipexcli.atomic.publish`:
-    each report appears whole or not at all, a ``.vcf.gz`` index before its data). Not fsync'ed:
-    the run syncs once at the end (:func:`run_batch`); the marker, written after, is the commit
-    point. The folder of a killed run is swept by the next (:func:`sweep_temporary_files`)."""
+def _write_reports(
+    report: Report, job: BatchJob, reports: dict[str, Path],
+    marker: tuple[Path, dict[str, Any]],
+) -> None:
+    """Every report of one input and then its completion marker, made in one hidden folder
+    beside the reports (#14 item 5: one temporary entry per input, where each report and the
+    marker used to get a temporary file each and a ``.vcf.gz`` a folder of its own), then
+    renamed into place in that order (:func:`ipexcli.atomic.publish`: each file appears whole or
+    not at all, a ``.vcf.gz`` index before its data, the marker, the commit point, last). Not
+    fsync'ed: the run syncs once at the end (:func:`run_batch`). The folder of a killed run is
+    swept by the next (:func:`sweep_temporary_files`)."""
     from ipexcli import atomic
     from ipexcli.report import render_text
 
-    if not reports:
-        return
-    first = next(iter(reports.values()))
+    state_path, state = marker
+    first = next(iter(reports.values()), state_path)
     target = first
     try:
         with atomic.temp_folder(first.parent / job.name, sweep=False) as folder:
@@ -556,6 +560,12 @@ def _write_reports(report: Report, job: BatchJob, reports: dict[str, Path]) -> N
                     with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
                         handle.write(text)  # as atomic_write writes (#15: name bytes kept)
                 pairs.append((made, target))
+            target = state_path
+            made = folder / "marker.json"
+            with made.open("w", encoding="utf-8") as handle:
+                json.dump(state, handle, indent=1)
+                handle.write("\n")
+            pairs.append((made, state_path))
             target = first
             atomic.publish(pairs, durable=False)
     except OSError as exc:

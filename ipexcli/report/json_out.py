@@ -49,6 +49,22 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def plain(value: Any) -> Any:
     """A result object as plain JSON data: dataclasses to dicts (field order), tuples to
     lists, ``""`` to ``None``."""
+    kind = type(value)  # #14: exact built-in types and known result classes first
+    if kind is str:
+        return value if value else None
+    if kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return [plain(item) for item in value]
+    if kind is not GenotypeResult:
+        names = _FIELDS.get(kind)
+        if names is not None:
+            return {name: plain(getattr(value, name)) for name in names}
+    return _plain_any(value)
+
+
+def _plain_any(value: Any) -> Any:
+    """:func:`plain` for any value (subclasses, a dataclass seen the first time...)."""
     if isinstance(value, str):
         return value if value else None
     if isinstance(value, (int, float)) or value is None:

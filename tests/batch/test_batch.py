@@ -275,13 +275,13 @@ def test_resume_redoes_files_when_the_genotype_mode_changes(ipex, make_batch,
     assert report["inputs"][0]["genotypes"] == "non_ref"
 
 
-def test_one_temporary_folder_and_one_marker_file_per_input(
+def test_one_temporary_folder_per_input(
     ipex, make_batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """#14 item 5: an input's reports (a ``.vcf.gz`` pair included) are made in one hidden
-    folder and renamed into place, its marker through one temporary file, and a small plain
-    VCF is spooled in memory: 2 temporary entries per input (there were 5: a temporary file per
-    report and for the marker, a folder for the ``.vcf.gz`` pair, a spool file)."""
+    """#14 item 5: an input's reports (a ``.vcf.gz`` pair included) and its marker are made in
+    one hidden folder and renamed into place, and a small plain VCF is spooled in memory: one
+    temporary entry per input (there were 5: a temporary file per report and for the marker, a
+    folder for the ``.vcf.gz`` pair, a spool file)."""
     import tempfile
 
     made: list[str] = []
@@ -301,6 +301,7 @@ def test_one_temporary_folder_and_one_marker_file_per_input(
     reports = sorted(p.name for p in (outdir / "reports").iterdir())
     assert len(reports) == 3 * 4  # .tsv .json .vcf.gz .vcf.gz.tbi, nothing hidden left
     assert not leftovers(outdir)
-    per_input = [n for n in made if n != "mkstemp"]  # the summaries: 2 more files in all
+    per_input = [n for n in made if n != "mkstemp"]
     assert sorted(per_input) == ["mkdtemp"] * 3
-    assert made.count("mkstemp") == 3 + 2  # the markers, summary.tsv and summary.json
+    assert made.count("mkstemp") == 2  # summary.tsv and summary.json, once per run
+    assert len(list((outdir / "state").iterdir())) == 3  # the markers
