@@ -119,7 +119,10 @@ def _check_order(
         offsets = dict.fromkeys(
             reader.next_block(first_block + i * step) for i in range(SAMPLED_BLOCKS)
         )
-        blocks = (reader.read_block(o) for o in [first_block, *offsets] if o < end)
+        # #14: the first sampled offset is the first block itself: read once (read twice, its
+        # first record came "after" its last and a sorted file was streamed, unbisected)
+        blocks = (reader.read_block(o) for o in dict.fromkeys([first_block, *offsets])
+                  if o < end)
     previous: tuple[int, int] = (-1, -1)
     carry = b""
     held = 0  # the length of the line going on into the next block
