@@ -215,8 +215,12 @@ class TabixIndex:
         else the smallest chunk start and largest chunk end of its bins."""
         data = self.data
         pseudo = ((1 << (3 * self.depth + 3)) - 1) // 7 + 1
+        found = self._pseudo_spans(pseudo)
         out = []
         for name, cursor in zip(self.names, self.starts, strict=False):
+            if name in found:  # #14: found without unpacking every chunk (same values)
+                out.append((name, *found[name]))
+                continue
             n_bin = _I32.unpack_from(data, cursor)[0]
             cursor += 4
             first, last, exact = None, None, False
@@ -238,6 +242,36 @@ class TabixIndex:
             if first is not None and last is not None:
                 out.append((name, first, last))
         return out
+
+
+    def _pseudo_spans(self, pseudo: int) -> dict[str, tuple[int, int]]:
+        """#14: each sequence's pseudo-bin ``(first, last)`` offsets, found by walking the bin
+        headers as int32 words (as :meth:`_ref_starts` does) instead of unpacking every chunk:
+        a 4M-record genome's index took ~0.25 s per file to check. Sequences without a
+        pseudo-bin are left to :meth:`spans`' full walk."""
+        data = self.data
+        base = self.starts[0] % 4 if self.starts else 0
+        words = array.array("i")
+        words.frombytes(data[base : base + (len(data) - base) // 4 * 4])
+        if sys.byteorder != "little":  # pragma: no cover - indexes are little-endian
+            words.byteswap()
+        bin_words, count_at = (4, 3) if self.csi else (2, 1)
+        found: dict[str, tuple[int, int]] = {}
+        try:
+            for name, cursor in zip(self.names, self.starts, strict=False):
+                at = (cursor - base) // 4
+                n_bin = words[at]
+                at += 1
+                for _ in range(n_bin):
+                    n_chunk = words[at + count_at]
+                    if words[at] == pseudo and n_chunk == 2:
+                        first, last = struct.unpack_from("<QQ", data, (at + bin_words) * 4 + base)
+                        found[name] = (first, last)
+                        break
+                    at += bin_words + 4 * n_chunk
+        except IndexError:
+            return {}  # a truncated index: the full walk reports it
+        return found
 
 
 def read_index(path: str, header_names: tuple[str, ...] = ()) -> TabixIndex:

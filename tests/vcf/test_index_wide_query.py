@@ -23,3 +23,24 @@ def test_bins_within_equals_reg2bins(min_shift: int, depth: int) -> None:
         end = rng.randrange(start + 1, size + 1)
         wanted = [b for b in reg2bins(start, end, min_shift, depth) if b in bins]
         assert sorted(_bins_within(bins, start, end, min_shift, depth)) == wanted
+
+
+def test_spans_from_pseudo_bins_equal_the_full_walk(tmp_path, monkeypatch) -> None:
+    """#14: each sequence's (first, last) offsets read from its pseudo-bin alone equal those of
+    the walk over every chunk (which the ownership check of #15 paid per file)."""
+    from ipexcli.vcf import write_bgzf_indexed
+    from ipexcli.vcf.index import TabixIndex, read_index
+
+    names = ["chr1", "chr2", "chrX", "chrY"]
+    lines = ["##fileformat=VCFv4.2", *(f"##contig=<ID={n}>" for n in names),
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
+    for n in names:
+        lines += [f"{n}\t{100 + 50 * i}\t.\tA\tG\t50\tPASS\tDP={i}" for i in range(4000)]
+    path = tmp_path / "multi.vcf.gz"
+    write_bgzf_indexed("\n".join(lines) + "\n", path)
+    index = read_index(f"{path}.tbi")
+    fast = index.spans()
+    assert [n for n, _, _ in fast] == names
+    assert set(index._pseudo_spans(37450)) == set(names)  # htslib writes the pseudo-bins
+    monkeypatch.setattr(TabixIndex, "_pseudo_spans", lambda self, pseudo: {})
+    assert index.spans() == fast
