@@ -17,10 +17,17 @@ def test_bins_within_equals_reg2bins(min_shift: int, depth: int) -> None:
     size = 1 << (min_shift + 3 * depth)
     every = (8 ** (depth + 1) - 1) // 7  # bins 0 .. every - 1
     for _ in range(60):
-        bins = {b: [(0, 1)] for b in rng.sample(range(every), 25)}
-        bins[every + 1] = [(0, 1)]  # a pseudo-bin (tabix 37450): never a region's bin
         start = rng.randrange(0, size)
         end = min(size, start + rng.choice((1, 1 << 16, 1 << 24, size)))
+        edges = []  # the bins at both ends of the range on every level, and their neighbours
+        shift, first = min_shift + 3 * depth, 0
+        for level in range(depth + 1):
+            for b in (first + (start >> shift), first + ((end - 1) >> shift)):
+                edges += [b - 1, b, b + 1]
+            shift, first = shift - 3, first + (1 << (3 * level))
+        chosen = [*rng.sample(range(every), 25), *(b for b in edges if 0 <= b < every)]
+        bins = {b: [(0, 1)] for b in chosen}
+        bins[every + 1] = [(0, 1)]  # a pseudo-bin (tabix 37450): never a region's bin
         wanted = [b for b in reg2bins(start, end, min_shift, depth) if b in bins]
         assert sorted(_bins_within(bins, start, end, min_shift, depth)) == wanted
 
