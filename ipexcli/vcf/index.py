@@ -133,13 +133,19 @@ class TabixIndex:
         at = (cursor - base) // 4
         bin_words, count_at = (4, 3) if self.csi else (2, 1)
         starts = []
+        pseudo = ((1 << (3 * self.depth + 3)) - 1) // 7 + 1
+        #: #14: sequence -> byte offset of its pseudo-bin's two offsets (:meth:`spans`)
+        self._pseudo_at: dict[int, int] = {}
         try:
-            for _ in range(n_ref):
+            for ref in range(n_ref):
                 starts.append(at * 4 + base)
                 n_bin = words[at]
                 at += 1
                 for _ in range(n_bin):
-                    at += bin_words + 4 * words[at + count_at]
+                    n_chunk = words[at + count_at]
+                    if n_chunk == 2 and words[at] == pseudo:
+                        self._pseudo_at[ref] = (at + bin_words) * 4 + base
+                    at += bin_words + 4 * n_chunk
                 if not self.csi:
                     at += 1 + 2 * words[at]
         except IndexError:
@@ -245,32 +251,16 @@ class TabixIndex:
 
 
     def _pseudo_spans(self, pseudo: int) -> dict[str, tuple[int, int]]:
-        """#14: each sequence's pseudo-bin ``(first, last)`` offsets, found by walking the bin
-        headers as int32 words (as :meth:`_ref_starts` does) instead of unpacking every chunk:
-        a 4M-record genome's index took ~0.25 s per file to check. Sequences without a
-        pseudo-bin are left to :meth:`spans`' full walk."""
-        data = self.data
-        base = self.starts[0] % 4 if self.starts else 0
-        words = array.array("i")
-        words.frombytes(data[base : base + (len(data) - base) // 4 * 4])
-        if sys.byteorder != "little":  # pragma: no cover - indexes are little-endian
-            words.byteswap()
-        bin_words, count_at = (4, 3) if self.csi else (2, 1)
+        """#14: each sequence's pseudo-bin ``(first, last)`` offsets, located while
+        :meth:`_ref_starts` walked the bin headers (the full walk of :meth:`spans` unpacked
+        every chunk: ~0.25 s for a 4M-record genome's index, once per file). Sequences without
+        a pseudo-bin are left to that walk."""
         found: dict[str, tuple[int, int]] = {}
-        try:
-            for name, cursor in zip(self.names, self.starts, strict=False):
-                at = (cursor - base) // 4
-                n_bin = words[at]
-                at += 1
-                for _ in range(n_bin):
-                    n_chunk = words[at + count_at]
-                    if words[at] == pseudo and n_chunk == 2:
-                        first, last = struct.unpack_from("<QQ", data, (at + bin_words) * 4 + base)
-                        found[name] = (first, last)
-                        break
-                    at += bin_words + 4 * n_chunk
-        except IndexError:
-            return {}  # a truncated index: the full walk reports it
+        for ref, name in enumerate(self.names[: len(self.starts)]):
+            at = self._pseudo_at.get(ref)
+            if at is not None:
+                first, last = struct.unpack_from("<QQ", self.data, at)
+                found[name] = (first, last)
         return found
 
 
