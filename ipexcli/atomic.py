@@ -315,7 +315,10 @@ def temp_folder(destination: str | os.PathLike[str], sweep: bool = True) -> Iter
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rmdir(folder)  # #14: empty once its files were published (the usual case)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
