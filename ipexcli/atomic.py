@@ -60,8 +60,10 @@ _OWNED = re.compile(
 #: names of earlier versions: ``.DEST.RANDOM.tmp`` files, ``.ipex-RANDOM`` folders of a pair
 _LEGACY_FILE = re.compile(r"^\.(?P<dest>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 _LEGACY_FOLDER = re.compile(r"^\.ipex-[A-Za-z0-9_]{8}$")
-#: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included)
-_PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi"})
+#: what a pair's temporary folder may hold (a nested ``.ipex-*`` folder included), or the folder
+#: of one input's reports in ``ipex batch`` (#14 item 5)
+_PAIR_FILES = frozenset({"out.vcf", "out.vcf.gz", "out.vcf.gz.tbi", "out.tsv", "out.json",
+                         "out.html", "marker.json"})
 
 
 @lru_cache(maxsize=1)
@@ -313,7 +315,10 @@ def temp_folder(destination: str | os.PathLike[str], sweep: bool = True) -> Iter
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rmdir(folder)  # #14: empty once its files were published (the usual case)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

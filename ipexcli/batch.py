@@ -495,31 +495,19 @@ def _remove_reports(job: BatchJob, settings: BatchSettings) -> None:
 def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
     """Annotate one file, write its reports and then its marker; never raises for bad input."""
     from ipexcli.annotate import annotate_files
-    from ipexcli.atomic import atomic_write
-    from ipexcli.report import render_text
-    from ipexcli.report.output import write_vcf_gz
 
     started = time.perf_counter()
     state_path, reports = _paths(settings, job)
     fingerprint = _fingerprint(job, settings)
     try:
         report = annotate_files([job.path], _options_for(job, settings.annotate))
-        for fmt, target in reports.items():
-            text = render_text(report, fmt)
-            try:
-                if fmt == "vcf":  # bgzipped and indexed, published as a pair
-                    # swept once per run (run_batch), not once per file
-                    write_vcf_gz(text, os.fspath(target), durable=False, sweep=False)
-                    continue
-                with atomic_write(target, durable=False) as handle:
-                    handle.write(text)
-            except OSError as exc:
-                raise output_error(target, exc) from None
         outcome = FileOutcome(
             job.path, job.name, Status.OK,
             outputs=tuple(f"{REPORTS_DIR}/{p.name}" for p in reports.values()),
             rows=summary_rows(report, job),
         )
+        _write_reports(report, job, reports, (state_path, outcome.state(fingerprint)))
+        return replace(outcome, seconds=time.perf_counter() - started)
     except BatchOutputError:
         _remove_reports(job, settings)
         raise
@@ -537,6 +525,51 @@ def process_job(job: BatchJob, settings: BatchSettings) -> FileOutcome:
         _remove_reports(job, settings)
     write_marker(state_path, outcome, fingerprint)
     return replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _write_reports(
+    report: Report, job: BatchJob, reports: dict[str, Path],
+    marker: tuple[Path, dict[str, Any]],
+) -> None:
+    """Every report of one input and then its completion marker, made in one hidden folder
+    beside the reports (#14 item 5: one temporary entry per input, where each report and the
+    marker used to get a temporary file each and a ``.vcf.gz`` a folder of its own), then
+    renamed into place in that order (:func:`ipexcli.atomic.publish`: each file appears whole or
+    not at all, a ``.vcf.gz`` index before its data, the marker, the commit point, last). Not
+    fsync'ed: the run syncs once at the end (:func:`run_batch`). The folder of a killed run is
+    swept by the next (:func:`sweep_temporary_files`)."""
+    from ipexcli import atomic
+    from ipexcli.report import render_text
+
+    state_path, state = marker
+    first = next(iter(reports.values()), state_path)
+    target = first
+    try:
+        with atomic.temp_folder(first.parent / job.name, sweep=False) as folder:
+            pairs: list[tuple[Path, Path]] = []
+            for fmt, target in reports.items():
+                text = render_text(report, fmt)
+                made = folder / f"out{FORMAT_SUFFIXES[fmt]}"
+                if fmt == "vcf":  # bgzipped and indexed: the index goes first
+                    from ipexcli.vcf.htslib import bgzip_indexed_in  # pysam's home module
+
+                    bgzip_indexed_in(text, made, shown=target)
+                    pairs.append((Path(f"{made}.tbi"), target.with_name(target.name + ".tbi")))
+                else:
+                    fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                    with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                        handle.write(text)  # as atomic_write writes (#15: name bytes kept)
+                pairs.append((made, target))
+            target = state_path
+            made = folder / "marker.json"
+            with made.open("w", encoding="utf-8") as handle:
+                json.dump(state, handle, indent=1)
+                handle.write("\n")
+            pairs.append((made, state_path))
+            target = first
+            atomic.publish(pairs, durable=False)
+    except OSError as exc:
+        raise output_error(target, exc) from None
 
 
 def write_marker(path: Path, outcome: FileOutcome, fingerprint: str, durable: bool = False) -> (
@@ -825,7 +858,7 @@ def sweep_temporary_files(outdir: str, names: set[str], mine_too: bool = False) 
     other inputs (workflow chunks) are safe. ``mine_too``: this process's own count as gone."""
     from ipexcli.atomic import sweep_stale
 
-    suffixes = (*FORMAT_SUFFIXES.values(), ".vcf.gz.tbi")
+    suffixes = ("", *FORMAT_SUFFIXES.values(), ".vcf.gz.tbi")  # "": an input's report folder
     reports = [f"{name}{suffix}" for name in names for suffix in suffixes]
     markers = [f"{name}.json" for name in names]
     root = Path(outdir)

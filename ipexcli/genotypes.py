@@ -128,6 +128,12 @@ class SampleColumns:
         self._split: list[str] | None = None
         self._notable: tuple[tuple[int, str], ...] | None = None
 
+    @property
+    def text(self) -> str:
+        """The sample columns as given (the very string object: the sex scan finds a record's
+        columns by it, :func:`ipexcli.vcf.gtscan.region_sites`)."""
+        return self._text
+
     def column(self, index: int) -> str:
         """The text of sample column ``index`` (0-based, header order)."""
         return self.all_columns()[index]

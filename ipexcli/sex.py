@@ -571,7 +571,10 @@ def _add_f_site(tallies: list[_Tally], slots: list[int]) -> None:
                 tally.f_obs_hom += 1
 
 
-def _freeze(tally: _Tally, y_sites: int, use_f: bool, thresholds: SexThresholds) -> SexEvidence:
+def _freeze(
+    tally: _Tally, y_sites: int, use_f: bool, thresholds: SexThresholds,
+    scan: str = "whole chrX",
+) -> SexEvidence:
     homish = tally.hom_alt + tally.hap_alt
     nonref = tally.het + homish
     f = None
@@ -599,6 +602,7 @@ def _freeze(tally: _Tally, y_sites: int, use_f: bool, thresholds: SexThresholds)
         y_sites=y_sites,
         y_called=tally.y_called,
         method=method,
+        scan=scan,
     )
 
 

@@ -49,11 +49,12 @@ conservative rule).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from ipexcli.genotypes import SampleCalls, invalid_call, parse_gt
+from ipexcli.genotypes import SampleCalls, SampleColumns, invalid_call, parse_gt
 from ipexcli.model import Call
 from ipexcli.sex import (
     _ALLELES,
@@ -96,6 +97,17 @@ _CODE_SLOT = bytes(
     _classify(Call((a, b))) for a in (0, 1, None) for b in (0, 1, None)
 )  #: slot of the code 3 * a + b (a, b: 0 = REF, 1 = ALT, 2 = missing)
 _NOT_ALLELE = bytes(range(3, 256))
+#: a column start (the TAB before it) whose GT is not exactly ``0``, ``0/0`` or ``0|0``; the text
+#: searched is TAB + sample columns + ``:`` (as :data:`ipexcli.genotypes._NOT_PLAIN_REF`)
+_NOT_PLAIN_REF = re.compile(rb"\t(?!0[:\t]|0[/|]0[:\t])")
+#: every byte but TAB and the ``/ | :`` separators: deleted, the sample text becomes its ploidy
+#: pattern (:meth:`ipexcli.genotypes.SampleColumns.ploidy_pattern`)
+_NOT_PLOIDY = bytes(b for b in range(256) if b not in b"\t/|:")
+_SPARSE_MIN_SAMPLES = 16  #: fewer samples: the split is as cheap
+_SPARSE_FRACTION = 0.125  #: more columns than this share not plain REF: the split is cheaper
+_PLAIN_CACHE = 64  #: ploidy patterns kept (a cohort has a handful)
+_DENSE = object()  #: :meth:`GtTally._row_sparse`: use the split
+_TALLY_FIELDS = tuple(f.name for f in fields(_Tally))
 
 
 class GtTally:
@@ -116,6 +128,7 @@ class GtTally:
         self._f_v: list[float] = []
         self._gt_slots: dict[tuple[int, int], dict[str, int]] = {}
         self._fast: dict[bytes, int] = {}
+        self._plain: dict[bytes, bytes] = {}  #: ploidy pattern -> its plain-REF row
         self.slot_counts = [[0] * 9 for _ in range(n_samples)]
         self.f_n = [0] * n_samples
         self.f_obs = [0] * n_samples
@@ -129,6 +142,10 @@ class GtTally:
         for chrom, fmt, samples, record in sites:
             if record is None:
                 row = self._row_fast(fmt, samples)
+                if row is None:
+                    continue
+            elif isinstance(record, SampleColumns):
+                row = self._row_columns(record, samples)
                 if row is None:
                     continue
             else:
@@ -169,6 +186,10 @@ class GtTally:
             row = _uniform_row(samples, n)
             if row is not None:
                 return row
+        if n >= _SPARSE_MIN_SAMPLES:
+            sparse = self._row_sparse(samples)
+            if sparse is not _DENSE:
+                return sparse  # type: ignore[return-value]
         columns = samples.split(b"\t")
         gts = columns if fmt == b"GT" else [c.partition(b":")[0] for c in columns]
         cache = self._fast
@@ -187,6 +208,101 @@ class GtTally:
                         self.on_malformed(str(exc))
                     return None
         return bytes(map(cache.__getitem__, gts))
+
+    def _row_sparse(self, samples: bytes) -> bytes | object | None:
+        """The row of a line whose columns are mostly plain REF (``0``, ``0/0``, ``0|0``): the
+        plain-REF row of the line's ploidy pattern (cached), patched at the columns a regular
+        expression finds not plain REF (the only ones decoded); :data:`_DENSE` when more than
+        :data:`_SPARSE_FRACTION` of the columns are not plain REF (the split is then cheaper).
+        A column the expression passes starts with ``0:``/``0/0:``/``0|0:`` (or ends there),
+        so its GT is exactly ``0``, ``0/0`` or ``0|0``, which its ploidy pattern tells apart."""
+        text = b"\t" + samples + b":"
+        limit = int(self.n * _SPARSE_FRACTION)
+        found = []
+        for match in _NOT_PLAIN_REF.finditer(text):
+            found.append(match.start())
+            if len(found) > limit:
+                return _DENSE
+        pattern = samples.translate(None, _NOT_PLOIDY)
+        base = self._plain.get(pattern)
+        if base is None:
+            base = self._plain_row(pattern)
+            if base is None:
+                return _DENSE
+        if not found:
+            return base
+        row = bytearray(base)
+        cache = self._fast
+        last = len(text) - 1  # the ':' sentinel is not part of the last column
+        index = counted = 0
+        for start in found:
+            index += text.count(b"\t", counted, start)
+            counted = start
+            end = text.find(b"\t", start + 1)
+            gt = text[start + 1 : end if end >= 0 else last].partition(b":")[0]
+            slot = cache.get(gt)
+            if slot is None:
+                slot = self._fast_slot(gt)
+                if slot is None:
+                    return None
+            row[index] = slot
+        return bytes(row)
+
+    def _row_columns(self, columns: SampleColumns, samples: bytes) -> bytes | None:
+        """:meth:`_row_sparse` for a fast-path line whose columns the locus read already
+        searched (#14 item 3): the same plain-REF row, patched at ``columns.notable()``."""
+        pattern = samples.translate(None, _NOT_PLOIDY)
+        base = self._plain.get(pattern)
+        if base is None:
+            base = self._plain_row(pattern)
+            if base is None:
+                return self._row_fast(b"", samples)  # pragma: no cover - counted columns
+        notable = columns.notable()
+        if not notable:
+            return base
+        row = bytearray(base)
+        slots = self._slots(1, 1)
+        for index, text in notable:
+            gt = text.partition(":")[0]
+            slot = slots.get(gt)
+            if slot is None:
+                slot = self._fast_slot(gt.encode())
+                if slot is None:
+                    return None
+            row[index] = slot
+        return bytes(row)
+
+    def _plain_row(self, pattern: bytes) -> bytes | None:
+        """The row of a line whose every column is plain REF, from its ploidy pattern (each
+        column's GT part is ``""``, ``"/"`` or ``"|"``: GT ``0``, ``0/0``, ``0|0``); None when
+        the pattern does not have one column per sample."""
+        columns = pattern.split(b"\t")
+        if len(columns) != self.n:
+            return None
+        slots = {}
+        for sep, gt in ((b"", b"0"), (b"/", b"0/0"), (b"|", b"0|0")):
+            slot = self._fast_slot(gt)
+            assert slot is not None  # plain REF GTs are never malformed
+            slots[sep] = slot
+        # a column of another shape is always found by the expression: any value serves
+        row = bytes(slots.get(c.partition(b":")[0], _OTHER) for c in columns)
+        if len(self._plain) >= _PLAIN_CACHE:
+            self._plain.clear()
+        self._plain[pattern] = row
+        return row
+
+    def _fast_slot(self, gt: bytes) -> int | None:
+        """The slot of a single-ALT GT (bytes), cached; None (``on_malformed`` told) when the
+        GT cannot be read."""
+        text = gt.decode("utf-8", "replace")
+        slots = self._slots(1, 1)
+        try:
+            slot = self._fast[gt] = slots[text] if text in slots else self._slot(text, 1, 1)
+        except ValueError as exc:
+            if self.on_malformed is not None:
+                self.on_malformed(str(exc))
+            return None
+        return slot
 
     def _slots(self, alt_index: int, n_alts: int) -> dict[str, int]:
         return self._gt_slots.setdefault((alt_index, n_alts), {})
@@ -285,7 +401,7 @@ class GtTally:
         """The decision for every sample, its evidence labelled with ``scan``."""
         out = {}
         for sample, tally in zip(samples, self.tallies(), strict=True):
-            evidence = replace(_freeze(tally, self.y_sites, self.use_f, thresholds), scan=scan)
+            evidence = _freeze(tally, self.y_sites, self.use_f, thresholds, scan)
             out[sample] = decide(sample, evidence, thresholds)
         return out
 
@@ -311,13 +427,19 @@ _TABLE = _CODE_SLOT + bytes(256 - len(_CODE_SLOT))
 def full_scan(
     reader: VcfReader,
     thresholds: SexThresholds = DEFAULT_THRESHOLDS,
+    y_tally: GtTally | None = None,
 ) -> dict[str, SexInference]:
-    """Infer every sample's sex from the whole non-PAR chrX and chrY of ``reader``."""
+    """Infer every sample's sex from the whole non-PAR chrX and chrY of ``reader`` (chrY's
+    counts taken from ``y_tally`` when it already holds the whole chrY)."""
     from ipexcli.vcf import gtscan
 
     tally = _new_tally(reader, thresholds)
     tally.add_sites(gtscan.scan(reader, "X"))
-    tally.add_sites(gtscan.scan(reader, "Y"))
+    if y_tally is None:
+        tally.add_sites(gtscan.scan(reader, "Y"))
+    else:
+        y_tally.flush()
+        tally.y_sites, tally.y_called = y_tally.y_sites, y_tally.y_called
     return tally.infer(reader.samples, thresholds, "whole chrX")
 
 
@@ -335,11 +457,21 @@ def infer_from_reader(
     reader: VcfReader, thresholds: SexThresholds = DEFAULT_THRESHOLDS
 ) -> dict[str, SexInference]:
     """Every sample's sex from ``reader``: sampled windows first when the file is indexed, the
-    whole chrX for samples they do not settle (see the module)."""
+    whole chrX for samples they do not settle (see the module); the whole chrX from the records
+    already read when the FOXP3 windows' read holds every chrX record (#14 item 3)."""
+    from ipexcli.vcf import gtscan
+
+    region = gtscan.region_sites(reader)
+    if region is not None:
+        tally = _new_tally(reader, thresholds)
+        tally.add_sites(region)
+        tally.add_sites(gtscan.scan(reader, "Y"))
+        return tally.infer(reader.samples, thresholds, "whole chrX")
     x_windows = sample_windows(reader, "X")
     if not x_windows:
         return full_scan(reader, thresholds)
     y_tally = _sampled(reader, "Y", sample_windows(reader, "Y"), thresholds)
+    y_whole = y_tally is None
     if y_tally is None:  # chrY not settled by its windows (or absent): read it whole
         y_tally = _new_tally(reader, thresholds)
         _add_chrom(reader, y_tally, "Y", None)
@@ -351,8 +483,8 @@ def infer_from_reader(
     x_tally.y_called = y_tally.y_called
     result = x_tally.infer(samples, thresholds, f"sampled ({x_tally.x_sites} sites)")
     unsettled = [j for j, ok in enumerate(_settled_x(x_tally, thresholds)) if not ok]
-    if unsettled:
-        whole = full_scan(reader, thresholds)
+    if unsettled:  # chrY already read whole is not read again
+        whole = full_scan(reader, thresholds, y_tally if y_whole else None)
         for j in unsettled:
             result[samples[j]] = whole[samples[j]]
     return result
@@ -388,7 +520,39 @@ def _sampled(
         if all(flags):
             settled_all = True
             break
+        if first < len(windows) and (
+            _hopeless(tally, flags, len(windows) / first, thresholds) if chrom == "X"
+            else tally.y_sites * len(windows) / first < thresholds.min_y_sites
+        ):
+            break  # the whole scan will be needed anyway: more windows would be wasted
     return tally if settled_all or partial else None
+
+
+def _hopeless(
+    tally: GtTally, flags: Sequence[bool], scale: float, th: SexThresholds
+) -> bool:
+    """True when at least half of the samples (one of a single sample) would stay unsettled
+    even after every window: their counts so far, multiplied by ``scale`` (windows in all /
+    windows read), still fail the stopping rule. Those samples will get the whole-chrX scan,
+    so reading the other windows would mostly be wasted (#14: on a cohort of rare variants the
+    windows settled 5 of 2,500 samples after reading all 128, then the whole chrX was read).
+    Only the time spent depends on this guess: a sample not settled is always scanned whole,
+    and one settled keeps its sampled evidence (:func:`infer_from_reader`)."""
+    tallies = tally.tallies()
+    needed = max(1, tally.n // 2)
+    hopeless = 0
+    for j, ok in enumerate(flags):
+        if ok:
+            continue
+        t = tallies[j]
+        projected = _Tally(
+            *(getattr(t, name) * scale for name in _TALLY_FIELDS)  # type: ignore[arg-type]
+        )
+        if not settled(projected, tally.f_var[j] * scale, tally.use_f, th):
+            hopeless += 1
+            if hopeless >= needed:
+                return True
+    return False
 
 
 def _settled_x(tally: GtTally, thresholds: SexThresholds) -> list[bool]:

@@ -23,7 +23,7 @@ import re
 from dataclasses import fields, is_dataclass
 from typing import IO, Any
 
-from ipexcli.result import GenotypeResult, InputRecord, Report, SampleResult
+from ipexcli.result import GenotypeResult, InputRecord, Report, SampleResult, SexResult, Verdict
 
 _encode_plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -35,9 +35,12 @@ def _encode(value: Any) -> str:
     """Compact JSON text; a sample-name byte that is not UTF-8 is written as its ``\\udcXX``
     escape (valid JSON: Python's json reads it back as the same ``surrogateescape`` text)."""
     text = _encode_plain(value)
-    if _RAW_BYTE.search(text) is None:
+    if text.isascii() or _RAW_BYTE.search(text) is None:  # isascii: O(1), the common case
         return text
     return _RAW_BYTE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+#: the fields :func:`_sample_text` writes without the generic walk, in the model's order
+_SAMPLE_FIELDS = ("id", "input", "sex", "genotypes", "verdicts", "family")
 
 #: dataclass type -> its field names (``dataclasses.fields`` is slow in a loop)
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -46,6 +49,22 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def plain(value: Any) -> Any:
     """A result object as plain JSON data: dataclasses to dicts (field order), tuples to
     lists, ``""`` to ``None``."""
+    kind = type(value)  # #14: exact built-in types and known result classes first
+    if kind is str:
+        return value if value else None
+    if kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return [plain(item) for item in value]
+    if kind is not GenotypeResult:
+        names = _FIELDS.get(kind)
+        if names is not None:
+            return {name: plain(getattr(value, name)) for name in names}
+    return _plain_any(value)
+
+
+def _plain_any(value: Any) -> Any:
+    """:func:`plain` for any value (subclasses, a dataclass seen the first time...)."""
     if isinstance(value, str):
         return value if value else None
     if isinstance(value, (int, float)) or value is None:
@@ -92,11 +111,56 @@ def genotype_dict(genotype: GenotypeResult) -> dict[str, Any]:
     }
 
 
-def _sample_text(sample: SampleResult, encoded: dict[int, tuple[str, GenotypeResult]]) -> str:
+def _sex_dict(sex: SexResult) -> dict[str, Any]:
+    """:func:`plain` of a sample's sex, without the generic walk (#14: once per sample)."""
+    return {
+        "declared": sex.declared or None,
+        "declared_source": sex.declared_source or None,
+        "inferred": sex.inferred or None,
+        "used": sex.used or None,
+        "evidence": {  # flat: numbers, text, None (plain() for anything else)
+            key: (value or None) if isinstance(value, str)
+            else value if value is None or isinstance(value, (int, float)) else plain(value)
+            for key, value in sex.evidence.items()
+        },
+        "mismatch": sex.mismatch,
+    }
+
+
+def _verdict_list(verdicts: tuple[Verdict, ...]) -> list[dict[str, Any]]:
+    """:func:`plain` of a sample's verdicts."""
+    return [
+        {
+            "category": v.category or None,
+            "text": v.text or None,
+            "reasons": [r or None for r in v.reasons],
+            "assumed_sex": v.assumed_sex or None,
+        }
+        for v in verdicts
+    ]
+
+
+def _sample_text(sample: SampleResult, encoded: dict[int, tuple[Any, Any]]) -> str:
     names = _FIELDS.get(SampleResult)
     if names is None:
         names = _FIELDS[SampleResult] = tuple(f.name for f in fields(SampleResult))
-    head = {name: [] if name == "genotypes" else plain(getattr(sample, name)) for name in names}
+    if names == _SAMPLE_FIELDS and type(sample.sex) is SexResult:
+        # the verdicts of samples alike are one shared tuple (interpret): converted once
+        shared = encoded.get(id(sample.verdicts))
+        if shared is None:
+            shared = encoded[id(sample.verdicts)] = (
+                _verdict_list(sample.verdicts), sample.verdicts)
+        head = {
+            "id": sample.id or None,
+            "input": sample.input or None,
+            "sex": _sex_dict(sample.sex),
+            "genotypes": [],
+            "verdicts": shared[0],
+            "family": [f or None for f in sample.family],
+        }
+    else:  # pragma: no cover - a result model changed without this writer
+        head = {name: [] if name == "genotypes" else plain(getattr(sample, name))
+                for name in names}
     parts = []
     for genotype in sample.genotypes:
         hit = encoded.get(id(genotype))
@@ -146,7 +210,7 @@ def write(report: Report, out: IO[str]) -> None:
             elif name == "variants":
                 items = (_encode(plain(v)) for v in report.variants)
             else:
-                cache: dict[int, tuple[str, GenotypeResult]] = {}
+                cache: dict[int, tuple[Any, Any]] = {}
                 items = (_sample_text(s, cache) for s in report.samples)
             first = True
             for text in items:

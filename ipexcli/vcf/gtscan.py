@@ -25,19 +25,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from ipexcli.genotypes import SampleCalls, SampleColumns
 from ipexcli.model import VariantRecord
 from ipexcli.vcf.records import BadRecord, parse_raw
 
 if TYPE_CHECKING:
+    from ipexcli.model import Build
     from ipexcli.refdata import AssemblyFacts
     from ipexcli.vcf.reader import VcfReader
+    from ipexcli.vcf.records import RawRecord
 
 _PASSING = frozenset((b".", b"", b"PASS"))
 
 #: one scanned site: ``(canonical chrom, FORMAT bytes, sample bytes, None)`` for a fast-path SNV
-#: (GT is the first FORMAT key), ``(canonical chrom, b"", b"", record)`` for each record of the
-#: exact path
-Site = tuple[str, bytes, bytes, VariantRecord | None]
+#: (GT is the first FORMAT key; the record's :class:`~ipexcli.genotypes.SampleColumns` instead of
+#: None when the locus read has them: :func:`region_sites`), ``(canonical chrom, b"", b"",
+#: record)`` for each record of the exact path
+Site = tuple[str, bytes, bytes, VariantRecord | SampleColumns | None]
 
 
 def par_cuts(reader: VcfReader, canonical: str) -> tuple[list[tuple[int, int]], ...]:
@@ -107,6 +111,84 @@ def scan(
             if not any(start < raw.pos <= end for start, end in cuts):
                 for record in records:
                     yield canonical, b"", b"", record
+
+
+def region_sites(reader: VcfReader) -> Iterator[Site] | None:
+    """#14 item 3, one parse per record: the non-PAR chrX sites from the records the FOXP3
+    windows' read already parsed (:meth:`~ipexcli.vcf.reader.VcfReader.region_raws`) when they
+    are every chrX record of the file (none before or after the span read: two look-ups,
+    through the index, by bisection or in the stream's spool), else None (the file is then
+    scanned). The sites, their order and the skips counted are those of :func:`scan` over the
+    whole chrX; the records are counted in ``stats.chrom_records_read`` as read for sex."""
+    if reader.file_format == "bcf" and reader.stats.region_method != "index":
+        return None  # without an index each look-up would read the whole file
+    region = reader.region_raws()
+    if region is None:
+        return None
+    lo, end, raws = region
+    canonical, build, _ = reader.chrom_context("X")
+    chrom_end = max(reader.assembly(b).lengths[canonical] for b in _builds())
+    if reader.has_chrom_lines(canonical, 0, lo) or reader.has_chrom_lines(canonical, end,
+                                                                           chrom_end):
+        return None
+    reader.stats.chrom_records_read += len(raws)
+    return _raw_sites(reader, canonical, build, raws)
+
+
+def _builds() -> list[Build]:
+    from ipexcli.model import Build
+
+    return list(Build)
+
+
+def _raw_sites(
+    reader: VcfReader, canonical: str, build: Build | None, raws: Sequence[RawRecord]
+) -> Iterator[Site]:
+    """:func:`scan`'s sites from parsed records. The fast-path test is :func:`scan`'s on the
+    parsed fields (REF is upper-cased by the parser: an upper- and a lower-case REF give the
+    same parsed record, hence the same expansion, so both may take the fast path)."""
+    read_cuts, cuts = par_cuts(reader, canonical)
+    pass_only = reader.pass_only
+    expand = reader.chrom_expand
+    has_samples = bool(reader.samples)
+    # the locus records' sample columns, whose non-plain-REF columns are already found
+    known: dict[int, SampleColumns] = {}
+    if reader.build_decision.build is not None:
+        for record in reader.locus_records():
+            calls = record.calls
+            if isinstance(calls, SampleCalls):
+                known[id(calls.columns.text)] = calls.columns
+    for raw in raws:
+        pos = raw.pos
+        fmt = raw.format or ""
+        alts = raw.alts
+        if (
+            has_samples
+            and len(alts) == 1
+            and alts[0]
+            and raw.ref
+            and not alts[0].translate(_NOT_ACGT)
+            and not raw.ref.translate(_NOT_ACGT)
+            and (fmt == "GT" or fmt.startswith("GT:"))
+            and (not pass_only or raw.filter in _PASSING_TEXT)
+        ):
+            if not any(start < pos <= stop for start, stop in cuts):
+                columns = known.get(id(raw.samples))
+                if columns is not None and columns.text is raw.samples and columns.gt_first:
+                    yield canonical, fmt.encode(), raw.samples.encode(), columns
+                else:
+                    yield canonical, fmt.encode(), raw.samples.encode(), None
+            continue
+        if any(start < pos <= stop for start, stop in read_cuts):
+            continue
+        records = list(expand(raw, build))  # skips counted as chrom_records counts them
+        if not any(start < pos <= stop for start, stop in cuts):
+            for record in records:
+                yield canonical, b"", b"", record
+
+
+_PASSING_TEXT = frozenset((".", "", "PASS"))
+_NOT_ACGT = {code: None for code in b"ACGT"}  #: str.translate: deletes A C G T
 
 
 def _qual_ok(qual: bytes) -> bool:

@@ -109,21 +109,32 @@ def write_bgzf_indexed(text: str, path: str | os.PathLike[str]) -> None:
     import shutil
     import tempfile
 
-    import pysam
-
     dest = Path(path)
     with tempfile.TemporaryDirectory(dir=dest.parent or ".", prefix=".ipex-") as tmp:
-        plain = Path(tmp) / "out.vcf"
-        plain.write_bytes(text.encode("utf-8", "surrogateescape"))  # #15: names as read
         compressed = Path(tmp) / "out.vcf.gz"
-        try:
-            pysam.tabix_compress(str(plain), str(compressed), force=True)
-            pysam.tabix_index(str(compressed), preset="vcf", force=True)
-        except (OSError, ValueError) as exc:
-            raise InputFileError(str(dest), f"cannot bgzip/index the output ({exc})") from exc
+        bgzip_indexed_in(text, compressed, shown=dest)
         os.replace(compressed, dest)
         os.replace(Path(str(compressed) + ".tbi"), Path(str(dest) + ".tbi"))
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bgzip_indexed_in(text: str, compressed: Path, shown: Path | None = None) -> None:
+    """``compressed`` (a ``.vcf.gz`` in a folder private to the caller) and ``compressed.tbi``
+    from VCF ``text``, through ``out.vcf`` beside it (removed); no folder of its own (#14: a
+    batch makes an input's reports in one folder, :func:`ipexcli.batch._write_reports`)."""
+    import pysam
+
+    plain = compressed.with_name("out.vcf")
+    plain.write_bytes(text.encode("utf-8", "surrogateescape"))  # #15: names as read
+    try:
+        pysam.tabix_compress(str(plain), str(compressed), force=True)
+        pysam.tabix_index(str(compressed), preset="vcf", force=True)
+    except (OSError, ValueError) as exc:
+        raise InputFileError(
+            str(shown or compressed), f"cannot bgzip/index the output ({exc})"
+        ) from exc
+    finally:
+        plain.unlink(missing_ok=True)
 
 
 # -- the annotated VCF writer (#13): re-reading a BCF input, writing BGZF/BCF -------------------

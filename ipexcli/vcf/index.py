@@ -65,6 +65,22 @@ def reg2bins(start: int, end: int, min_shift: int, depth: int) -> list[int]:
     return bins
 
 
+def _bins_within(bins: dict[int, list[tuple[int, int]]], start: int, end: int, min_shift: int,
+                 depth: int) -> list[int]:
+    """The bins of ``bins`` that :func:`reg2bins` lists for ``[start, end)``, found by testing
+    each (#14: a query over a whole chromosome of a small file tests a few bins instead of
+    looking up the ~11,000 it spans)."""
+    levels = []
+    end -= 1
+    shift = min_shift + depth * 3
+    first = 0
+    for level in range(depth + 1):
+        levels.append((first, first + (start >> shift), first + (end >> shift)))
+        shift -= 3
+        first += 1 << (level * 3)
+    return [b for b in bins if any(lo <= b <= hi for _, lo, hi in levels)]
+
+
 _I32 = struct.Struct("<i")
 _BSIZE = struct.Struct("<H")
 _ISIZE = struct.Struct("<I")
@@ -140,7 +156,7 @@ class TabixIndex:
                 at += 1
                 found = -1
                 for _ in range(n_bin):
-                    if words[at] == pseudo:
+                    if words[at] == pseudo and words[at + count_at] == 2:
                         found = at
                     at += bin_words + 4 * words[at + count_at]
                 pseudo_at.append(-1 if found < 0 else (found + bin_words) * 4 + base)
@@ -192,8 +208,12 @@ class TabixIndex:
         if ref >= len(self.starts):
             return None
         bins, loffsets, intervals = self._bins(ref)
-        wanted = reg2bins(start, end, self.min_shift, self.depth)
-        chunks = [chunk for b in wanted for chunk in bins.get(b, ())]
+        if (end - start) >> self.min_shift > len(bins):  # #14: a wide range, few bins
+            chunks = [chunk for b in _bins_within(bins, start, end, self.min_shift, self.depth)
+                      for chunk in bins[b]]
+        else:
+            wanted = reg2bins(start, end, self.min_shift, self.depth)
+            chunks = [chunk for b in wanted for chunk in bins.get(b, ())]
         min_off = 0
         if self.csi:
             # the loffset of the smallest existing bin holding ``start``
@@ -208,7 +228,6 @@ class TabixIndex:
         if not kept:
             return None
         return max(min(kept), min_off)
-
 
     def spans(self) -> list[tuple[str, int, int]]:
         """``(name, first, last)`` virtual offsets of each sequence's records: from its
@@ -245,7 +264,6 @@ class TabixIndex:
             if first is not None and last is not None:
                 out.append((name, first, last))
         return out
-
 
     def referenced_blocks(self, every_bin: bool = False) -> list[int]:
         """#15: the compressed offsets of the blocks this index points into, sorted: each

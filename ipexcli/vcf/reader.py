@@ -107,6 +107,10 @@ class VcfReader:
         self._tabix: index.TabixIndex | None = None
         self._decision: BuildDecision | None = None
         self._region: list[RawRecord] | None = None
+        #: #14: the POS span ``(lo, end]`` of the FOXP3 windows' read, and whether every line
+        #: there parsed (:meth:`region_raws`)
+        self._region_span: tuple[int, int] = (0, 0)
+        self._region_clean = True
         self._locus: list[VariantRecord] | None = None
         self._damage = DamageLog(path, self._spool)  #: #15: what could not be read
         #: called with the number of decompressed bytes each time a full pass over the file
@@ -297,6 +301,7 @@ class VcfReader:
             try:
                 raw = parse_raw(text, line_no, n_samples)
             except BadRecord as bad:  # counted, noted, or the file was cut inside it (#15)
+                self._region_clean = False
                 self._damage.bad_record(self.stats, bad, line_no, line, text)
                 continue
             self._damage.seen(raw, line_no, line)
@@ -312,6 +317,7 @@ class VcfReader:
                     else:
                         tally[1] += 1
         self._region = raws
+        self._region_span = (max(0, start - WINDOW_MARGIN), end)
         self.stats.locus_method = self.stats.region_method
         ref_tally = RefTally(
             grch38=WindowTally(*tallies[Build.GRCH38]),
@@ -346,6 +352,27 @@ class VcfReader:
             self.stats.locus_damaged = self._damage.in_locus(locus.start, locus.end)
             self._locus = found
         yield from self._locus
+
+    def region_raws(self) -> tuple[int, int, list[RawRecord]] | None:
+        """#14 item 3: ``(lo, end, records)``: the chrX records with ``lo < POS <= end``
+        (1-based POS) that reading the FOXP3 windows parsed, for the sex scan to count without
+        reading them again (:func:`ipexcli.vcf.gtscan.region_sites`); None when a line there
+        could not be parsed (the scan then reads it and counts its skip itself)."""
+        self.build_decision  # noqa: B018 - reads the region once
+        if not self._region_clean or self._region is None or self._damage.cut_raw is not None:
+            return None
+        return (*self._region_span, self._region)
+
+    def has_chrom_lines(self, canonical: str, lo: int, end: int) -> bool:
+        """#14: True when ``canonical`` ("X"/"Y") has a record line with ``lo < POS <= end``
+        (1-based POS); not counted in ``stats`` (nothing is parsed)."""
+        lines = self._lines(canonical, lo + WINDOW_MARGIN, end)
+        try:
+            return next(lines, None) is not None
+        finally:
+            close = getattr(lines, "close", None)
+            if close is not None:
+                close()
 
     def chrom_records(self, chrom: str = "X", *, non_par: bool = True) -> Iterator[VariantRecord]:
         """Every record on chrX or chrY (any alias), split per ALT; PAR records left out when

@@ -26,6 +26,7 @@ _CHUNK = 1 << 20  #: bytes read at a time
 _OUT_MAX = 4 << 20  #: largest decompressed chunk
 #: longest POS range looked up in the spool's position index (:meth:`LineSpool.lines`)
 _WINDOW_MAX = 10_000_000
+_SPOOL_MEMORY = 8 << 20  #: #14: chrX/chrY lines kept in memory up to this, then in a file
 
 
 def sniff(head: bytes) -> str:
@@ -233,7 +234,8 @@ class LineSpool:
             raise self.error
         import tempfile
 
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed here or in close()
+        # #14 item 5: held in memory up to _SPOOL_MEMORY (a small input creates no file)
+        spool = tempfile.SpooledTemporaryFile(_SPOOL_MEMORY)  # noqa: SIM115 - closed in close()
         try:
             self.cut_line = self._fill(spool, body, patterns, on_progress, self.max_line,
                                        self.path)

@@ -273,3 +273,35 @@ def test_resume_redoes_files_when_the_genotype_mode_changes(ipex, make_batch,
     assert changed.exit_code == 0 and " 0 resumed" in changed.stderr, changed.stderr
     report = json.loads(next((outdir / "reports").glob("*.json")).read_text())
     assert report["inputs"][0]["genotypes"] == "non_ref"
+
+
+def test_one_temporary_folder_per_input(
+    ipex, make_batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#14 item 5: an input's reports (a ``.vcf.gz`` pair included) and its marker are made in
+    one hidden folder and renamed into place, and a small plain VCF is spooled in memory: one
+    temporary entry per input (there were 5: a temporary file per report and for the marker, a
+    folder for the ``.vcf.gz`` pair, a spool file)."""
+    import tempfile
+
+    made: list[str] = []
+    for name in ("mkstemp", "mkdtemp", "TemporaryFile", "NamedTemporaryFile"):
+        real = getattr(tempfile, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            made.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, name, counted)
+    paths = make_batch(3)
+    outdir = tmp_path / "out"
+    result = ipex("batch", *map(str, paths), "--outdir", str(outdir), "--jobs", "1",
+                  "--format", "tsv,json,vcf")
+    assert result.exit_code == 0, result.stderr
+    reports = sorted(p.name for p in (outdir / "reports").iterdir())
+    assert len(reports) == 3 * 4  # .tsv .json .vcf.gz .vcf.gz.tbi, nothing hidden left
+    assert not leftovers(outdir)
+    per_input = [n for n in made if n != "mkstemp"]
+    assert sorted(per_input) == ["mkdtemp"] * 3
+    assert made.count("mkstemp") == 2  # summary.tsv and summary.json, once per run
+    assert len(list((outdir / "state").iterdir())) == 3  # the markers

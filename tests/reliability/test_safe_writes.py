@@ -290,7 +290,15 @@ def test_batch_into_a_read_only_folder(ipex, tmp_path: Path, monkeypatch) -> Non
             raise OSError(errno.EROFS, os.strerror(errno.EROFS))
         return real_mkstemp(*args, dir=dir, **kwargs)
 
+    real_mkdtemp = tempfile.mkdtemp
+
+    def read_only_mkdtemp(*args, dir=None, **kwargs):  # #14: a batch's reports folder
+        if dir is not None and str(dir).startswith(str(out)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_mkdtemp(*args, dir=dir, **kwargs)
+
     monkeypatch.setattr(tempfile, "mkstemp", read_only_mkstemp)
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only_mkdtemp)
     from ipexcli.batch import output_name
 
     result = ipex("batch", TRIO, "-d", str(out), "--jobs", "1")

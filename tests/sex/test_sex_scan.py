@@ -170,6 +170,55 @@ def test_whole_scan_equals_record_path_on_simulated(
     assert new[1] == old[1]
 
 
+_ODD = ["0/0/0", "00", "", "./.", ".", "0|0", "1|0", "0/.", "1", "0/1"]
+
+
+def _rare(text: str) -> str:
+    """The cohort with most calls turned plain REF (``0`` or ``0/0`` by ploidy, some ``0|0``,
+    some without the fields after GT) and a few odd GTs, so that most lines take the sparse
+    path of the scan (#14): only the columns that are not plain REF are decoded."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        f = line.split("\t")
+        for j in range(9, len(f)):
+            gt, sep, rest = f[j].partition(":")
+            k = (i * 7 + j * 3) % 40
+            if k == 0:
+                continue  # kept as simulated
+            if k == 1:
+                gt = _ODD[(i + j) % len(_ODD)]
+            elif "/" in gt or "|" in gt:
+                gt = "0|0" if k == 2 else "0/0"
+            else:
+                gt = "0"
+            f[j] = gt if k == 3 else gt + sep + rest
+        out.append("\t".join(f))
+    return "\n".join(out) + "\n"
+
+
+def test_sparse_rows_equal_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipexcli import sexscan
+
+    used = []
+    sparse = sexscan.GtTally._row_sparse
+
+    def counted(self: sexscan.GtTally, samples: bytes) -> object:
+        row = sparse(self, samples)
+        used.append(row is not sexscan._DENSE)
+        return row
+
+    monkeypatch.setattr(sexscan.GtTally, "_row_sparse", counted)
+    cohort = simulate_cohort(seed=3, n_x_sites=600, n_y_sites=40)  # 34 samples, GT:AD:...
+    path = _cohort_file(tmp_path, _rare(cohort.vcf_text()), "rare", indexed=False)
+    old, new = _old(path), _new(path)
+    _assert_same(old[0], new[0])
+    assert new[1] == old[1]
+    assert sum(used) > 0.8 * len(used) > 400  # the sparse path did the work
+
+
 def test_malformed_gt_on_fast_path_costs_the_call_not_the_record(tmp_path: Path) -> None:
     cohort = simulate_cohort(seed=7, counts={"female": 3}, n_x_sites=60, n_y_sites=0)
     lines = _gt_only(cohort.vcf_text()).splitlines()
@@ -240,3 +289,84 @@ def test_sampled_decisions_equal_whole_on_simulated(
     scans = {inference.evidence.scan for inference in sampled.values()}
     assert "whole chrX" in scans  # the low-data sample is never settled by the windows
     assert any(scan.startswith("sampled (") for scan in scans)
+
+
+def _locus_only(text: str, extra: bool = False) -> str:
+    """The cohort's non-PAR chrX records moved into the GRCh38 FOXP3 locus (REF the bundled
+    base, so the build check agrees), chrY kept: chrX is only the locus, as in a targeted
+    cohort. ``extra``: one more chrX record far before the locus."""
+    from ipexcli import refdata
+
+    locus = refdata.load().locus(Build.GRCH38)
+    head, x_lines, y_lines = [], [], []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            head.append(line)
+        elif line.startswith("chrY\t"):
+            y_lines.append(line)
+        else:
+            x_lines.append(line)
+    out = []
+    for i, line in enumerate(x_lines):
+        f = line.split("\t")
+        pos = locus.start + 1 + 30 * i
+        ref = locus.base(pos) if locus.base(pos) in "ACGT" else "A"
+        f[1], f[3], f[4] = str(pos), ref, next(b for b in "ACGT" if b != ref)
+        out.append("\t".join(f))
+    if extra:
+        f = x_lines[0].split("\t")
+        f[1], f[3], f[4] = "20000000", "A", "G"
+        out.insert(0, "\t".join(f))
+    return "\n".join(head + out + y_lines) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["indexed", "bisection", "stream"])
+@pytest.mark.parametrize("extra", [False, True])
+def test_locus_only_chrx_counted_from_the_records_already_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, extra: bool
+) -> None:
+    """#14 item 3: when chrX is only the FOXP3 locus, the sex tally comes from the records the
+    locus read parsed (chrX not read again), with the whole scan's counts and skips; a chrX
+    record outside the locus means the file is scanned as before."""
+    from ipexcli.vcf import gtscan
+
+    cohort = simulate_cohort(seed=3, n_x_sites=500, n_par_sites=0, n_y_sites=40)
+    text = _mixed(_locus_only(cohort.vcf_text(), extra))
+    path = _cohort_file(tmp_path, text, "locus", indexed=layout != "stream")
+    if layout == "bisection":
+        Path(f"{path}.tbi").unlink()
+    scanned: list[str] = []
+    scan = gtscan.scan
+
+    def spy(reader: object, chrom: str, windows: object = None) -> object:
+        scanned.append(chrom)
+        return scan(reader, chrom, windows)  # type: ignore[arg-type]
+
+    from ipexcli.sexscan import GtTally
+
+    reused: list[bool] = []
+    by_columns = GtTally._row_columns
+
+    def spy_columns(self: GtTally, columns: object, samples: bytes) -> bytes | None:
+        reused.append(True)
+        return by_columns(self, columns, samples)  # type: ignore[arg-type]
+
+    with open_vcf(path, build=Build.GRCH38) as reader:
+        list(reader.locus_records())
+        monkeypatch.setattr(gtscan, "scan", spy)
+        monkeypatch.setattr(GtTally, "_row_columns", spy_columns)
+        new = infer_from_reader(reader)
+        monkeypatch.setattr(gtscan, "scan", scan)
+        monkeypatch.setattr(GtTally, "_row_columns", by_columns)
+        skipped_new = dict(reader.stats.chrom_skipped)
+        read_new = reader.stats.chrom_records_read
+    with open_vcf(path, build=Build.GRCH38) as reader:
+        old = full_scan(reader)
+        skipped_old = dict(reader.stats.chrom_skipped)
+        read_old = reader.stats.chrom_records_read
+    _assert_same(old, new)
+    assert skipped_new == skipped_old and sum(skipped_old.values()) > 0
+    assert ("X" in scanned) is extra  # chrX read again only when it reaches past the locus
+    if not extra:
+        assert read_new == read_old  # the same records, counted once
+        assert len(reused) > 100  # rows from the columns the locus read already searched
