@@ -34,6 +34,8 @@ Modules (one concern each; pysam lives only in :mod:`~ipexcli.vcf.htslib`):
 * :mod:`~ipexcli.vcf.bgzf`: BGZF blocks and bisection (nothing VCF-specific);
 * :mod:`~ipexcli.vcf.bgzf_text`: a BGZF VCF's header position and bisection by contig order;
 * :mod:`~ipexcli.vcf.index`: tabix/CSI indexes (and why not htslib for them);
+* :mod:`~ipexcli.vcf.indexcheck`: whether an index belongs to the file and its BGZF blocks
+  still match it (#15);
 * :mod:`~ipexcli.vcf.htslib`: BCF input and the bgzipped + indexed VCF output (pysam);
 * :mod:`~ipexcli.vcf.records`: a record line -> one VariantRecord per ALT;
 * :mod:`~ipexcli.vcf.stats`: :class:`SkipReason`, :class:`IngestStats`.

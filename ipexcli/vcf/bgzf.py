@@ -88,7 +88,7 @@ def block_chain(handle: BinaryIO, size: int) -> tuple[list[int], int]:
     first place that holds no block header (or the end a last block claims past the file).
 
     Only the 18-byte headers are read (through ``mmap``): ~2-4 ms for the 3,600 blocks of a
-    36 MB WGS file (:func:`ipexcli.vcf.index.check_layout`).
+    36 MB WGS file (:func:`ipexcli.vcf.indexcheck.check_layout`).
     """
     starts: list[int] = []
     try:

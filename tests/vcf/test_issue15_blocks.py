@@ -1,7 +1,7 @@
 """Issue 15: a BGZF file's block layout checked against its index, and where a cut file ends.
 
 BGZF numbers no blocks: a lost block whose neighbours join into well-formed lines is invisible
-in the bytes. An index remembers where the blocks began; :func:`ipexcli.vcf.index.check_layout`
+in the bytes. An index remembers where the blocks began; :func:`ipexcli.vcf.indexcheck.check_layout`
 compares the two. Files are built from ``examples/`` (:mod:`issue15_files`); the index is the
 clean file's, kept beside the damaged copy and newer than it (as a user would have it).
 """
@@ -20,7 +20,9 @@ import pytest
 from issue15_files import TRIO_PED, bgzip, blocks, padded_trio, trio_text, write_vcf
 
 from ipexcli.vcf import index as index_mod
+from ipexcli.vcf import indexcheck
 from ipexcli.vcf.bgzf import BgzfFile, block_chain
+from ipexcli.vcf.indexcheck import referenced_blocks
 
 
 def _annotate(ipex: Any, path: Path, *extra: str) -> tuple[int, str]:
@@ -104,11 +106,11 @@ def test_the_clean_file_agrees_with_its_index_and_spans_come_from_the_pseudo_bin
     assert index.csi == csi and all(at >= 0 for at in index.pseudo_at)
     with source.open("rb") as handle:
         bgzf = BgzfFile(handle)
-        assert index_mod.check_layout(bgzf, index) == ("", "")
+        assert indexcheck.check_layout(bgzf, index) == ("", "")
         chain, stop = block_chain(handle, bgzf.size)
     assert [at for at, _ in blocks(source.read_bytes())] == chain and stop == bgzf.size
-    assert set(index.referenced_blocks()) <= set(chain)
-    assert set(index.referenced_blocks(every_bin=True)) <= set(chain)
+    assert set(referenced_blocks(index)) <= set(chain)
+    assert set(referenced_blocks(index, every_bin=True)) <= set(chain)
     fast = index.spans()
     index.pseudo_at = [-1] * len(index.pseudo_at)  # the slow path: every bin's chunks
     assert index.spans() == fast and fast[0][0] == "chrX"

@@ -7,7 +7,7 @@
   file and newer than it): every run must reproduce the clean run's report exactly (exit 3) or
   exit 1 with one error line naming the file. Nothing else: the index remembers where the
   blocks began, so a lost block is seen even when its neighbours join into well-formed records
-  (:func:`ipexcli.vcf.index.check_layout`).
+  (:func:`ipexcli.vcf.indexcheck.check_layout`).
 * **without an index** (the reader checks the order, bisects the FOXP3 windows and reads the
   whole chrX for sex inference): the same, with one exception, a deletion whose seam is
   invisible in the bytes (the blocks on either side join into well-formed records: BGZF numbers
