@@ -292,11 +292,14 @@ def usable_index(data_path: str, notes: list[str]) -> str | None:
 
 
 def no_index_note(data_path: str) -> str:
-    """#15: the note for a BGZF file read without an index: a lost block can go unseen."""
+    """#15: the note for a BGZF file read without an index: a lost block can go unseen, and
+    bisection checks the order only of the blocks it reads (64 sampled, and those around the
+    windows); ``tabix`` refuses an unsorted file, so an index vouches for both."""
     return (
         "no index: a BGZF block missing from the file cannot be detected without one (when the "
-        "lines on either side of it join into well-formed records); index it to have its blocks "
-        f"checked: tabix -p vcf {data_path}"
+        "lines on either side of it join into well-formed records), and the sort order is "
+        "checked only in the blocks read; index it to have both checked: "
+        f"tabix -p vcf {data_path}"
     )
 
 
