@@ -77,6 +77,7 @@ from ipexcli.sex import (
 )
 
 if TYPE_CHECKING:
+    from ipexcli.gtvector import RowMaker
     from ipexcli.vcf.gtscan import Site
     from ipexcli.vcf.reader import VcfReader
 
@@ -104,6 +105,9 @@ _NOT_PLAIN_REF = re.compile(rb"\t(?!0[:\t]|0[/|]0[:\t])")
 #: pattern (:meth:`ipexcli.genotypes.SampleColumns.ploidy_pattern`)
 _NOT_PLOIDY = bytes(b for b in range(256) if b not in b"\t/|:")
 _SPARSE_MIN_SAMPLES = 16  #: fewer samples: the split is as cheap
+#: from this many samples on, rows are made with numpy (:mod:`ipexcli.gtvector`) when it is
+#: installed: below, its import (~0.06 s) and fixed cost per line do not pay
+VECTOR_MIN_SAMPLES = 200
 _SPARSE_FRACTION = 0.125  #: more columns than this share not plain REF: the split is cheaper
 _PLAIN_CACHE = 64  #: ploidy patterns kept (a cohort has a handful)
 _DENSE = object()  #: :meth:`GtTally._row_sparse`: use the split
@@ -129,6 +133,11 @@ class GtTally:
         self._gt_slots: dict[tuple[int, int], dict[str, int]] = {}
         self._fast: dict[bytes, int] = {}
         self._plain: dict[bytes, bytes] = {}  #: ploidy pattern -> its plain-REF row
+        self._vector: RowMaker | None = None
+        if n_samples >= VECTOR_MIN_SAMPLES:
+            from ipexcli import gtvector
+
+            self._vector = gtvector.load(self._simple_slot)
         self.slot_counts = [[0] * 9 for _ in range(n_samples)]
         self.f_n = [0] * n_samples
         self.f_obs = [0] * n_samples
@@ -184,6 +193,10 @@ class GtTally:
         n = self.n
         if fmt == b"GT" and n >= 8 and len(samples) == 4 * n - 1:
             row = _uniform_row(samples, n)
+            if row is not None:
+                return row
+        if self._vector is not None:
+            row = self._vector.row(samples, n)
             if row is not None:
                 return row
         if n >= _SPARSE_MIN_SAMPLES:
@@ -302,6 +315,13 @@ class GtTally:
             if self.on_malformed is not None:
                 self.on_malformed(str(exc))
             return None
+        return slot
+
+    def _simple_slot(self, gt: bytes) -> int:
+        """The slot of a simple single-ALT GT (``0``, ``1``, ``.``, ``a/b``, ``a|b``): never
+        malformed."""
+        slot = self._fast_slot(gt)
+        assert slot is not None, gt
         return slot
 
     def _slots(self, alt_index: int, n_alts: int) -> dict[str, int]:
