@@ -17,12 +17,14 @@ one column per sample gives None, and the caller takes its exact path for the wh
 
 numpy is imported only here and only when :func:`load` is called (by
 :class:`~ipexcli.sexscan.GtTally` for a cohort of at least
-:data:`ipexcli.sexscan.VECTOR_MIN_SAMPLES` samples): ~0.1 s of import that a single-sample run
-never pays. Without numpy installed :func:`load` returns None and the pure Python path runs.
+:data:`ipexcli.sexscan.VECTOR_MIN_SAMPLES` samples, once its rows have read
+:data:`ipexcli.sexscan.VECTOR_AFTER_BYTES`): ~0.06 s of import that a single-sample run never
+pays. Without numpy installed :func:`load` returns None and the pure Python path runs.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,11 @@ _ODD = 255  #: the table value of a column that is not simple
 #: P (first two bytes): 1 + a for a haploid ``a``; 4 + 2a + s for a diploid's ``a`` and separator
 #: s; 0 otherwise. Q (third and fourth bytes): 1 + b for ``b`` followed by an end; 0 otherwise.
 _P_HAPLOID, _P_DIPLOID, _P_VALUES, _Q_VALUES = 1, 4, 10, 4
+
+
+def imported() -> bool:
+    """True when numpy is already imported (a :class:`RowMaker` then costs nothing to make)."""
+    return sys.modules.get("numpy") is not None
 
 
 def load(slot: Callable[[bytes], int]) -> RowMaker | None:

@@ -106,12 +106,14 @@ _NOT_PLAIN_REF = re.compile(rb"\t(?!0[:\t]|0[/|]0[:\t])")
 _NOT_PLOIDY = bytes(b for b in range(256) if b not in b"\t/|:")
 _SPARSE_MIN_SAMPLES = 16  #: fewer samples: the split is as cheap
 #: from this many samples on, rows are made with numpy (:mod:`ipexcli.gtvector`, when it is
-#: installed) after the first :data:`VECTOR_AFTER_ROWS` fast-path rows of a tally. Measured per
-#: line (GT:AD:DP columns, mostly plain REF): pure Python 23 / 55 / 134 µs at 400 / 1,000 /
-#: 2,500 samples, numpy 21 / 29 / 47 µs; numpy's import costs ~0.06 s, so it is loaded only
-#: once a tally has made enough rows that the rest of a chromosome is likely to repay it
-VECTOR_MIN_SAMPLES = 1000
-VECTOR_AFTER_ROWS = 512
+#: installed). Measured per line (GT:AD:DP columns, mostly plain REF): pure Python 23 / 55 /
+#: 134 µs at 400 / 1,000 / 2,500 samples, numpy 21 / 29 / 47 µs; lines with many columns that
+#: are not plain REF (a female's ``.`` on chrY) ~500 µs in pure Python at 2,500 samples
+VECTOR_MIN_SAMPLES = 500
+#: numpy's import costs ~0.06 s: it is loaded once a tally's pure Python rows have read this
+#: much sample text (~0.02-0.06 s of work), so a small file never pays more than about twice
+#: the best choice; once loaded, every later tally uses it from its first row
+VECTOR_AFTER_BYTES = 4 << 20
 _SPARSE_FRACTION = 0.125  #: more columns than this share not plain REF: the split is cheaper
 _PLAIN_CACHE = 64  #: ploidy patterns kept (a cohort has a handful)
 _DENSE = object()  #: :meth:`GtTally._row_sparse`: use the split
@@ -138,8 +140,13 @@ class GtTally:
         self._fast: dict[bytes, int] = {}
         self._plain: dict[bytes, bytes] = {}  #: ploidy pattern -> its plain-REF row
         self._vector: RowMaker | None = None
-        #: fast-path rows still to make before numpy is loaded; -1: never (few samples, loaded)
-        self._vector_in = VECTOR_AFTER_ROWS if n_samples >= VECTOR_MIN_SAMPLES else -1
+        #: sample text still to read in pure Python before numpy is loaded; -1: never (few
+        #: samples, or loaded)
+        self._vector_in = -1
+        if n_samples >= VECTOR_MIN_SAMPLES:
+            from ipexcli import gtvector
+
+            self._vector_in = 0 if gtvector.imported() else VECTOR_AFTER_BYTES
         self.slot_counts = [[0] * 9 for _ in range(n_samples)]
         self.f_n = [0] * n_samples
         self.f_obs = [0] * n_samples
@@ -205,7 +212,7 @@ class GtTally:
                 self._vector_in = -1
                 vector = self._vector = gtvector.load(self._simple_slot)
             else:
-                self._vector_in -= 1
+                self._vector_in = max(0, self._vector_in - len(samples))
         if vector is not None:
             row = vector.row(samples, n)
             if row is not None:

@@ -83,7 +83,7 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
     """numpy rows from the first row of any tally; yields, per fast-path row asked of numpy,
     whether it made one."""
     monkeypatch.setattr(sexscan, "VECTOR_MIN_SAMPLES", 1)
-    monkeypatch.setattr(sexscan, "VECTOR_AFTER_ROWS", 0)
+    monkeypatch.setattr(sexscan, "VECTOR_AFTER_BYTES", 0)
     made: list[bool] = []
     row = gtvector.RowMaker.row
 
