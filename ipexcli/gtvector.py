@@ -111,3 +111,50 @@ def _pair(np: Any, buffer: np.ndarray, starts: np.ndarray) -> np.ndarray:
     high |= buffer.take(starts)
     starts -= 1
     return high
+
+
+class Columns:
+    """Per-sample counts over rows buffered one after another (``n`` bytes each), for
+    :meth:`ipexcli.sexscan.GtTally.flush`: the same integers that slicing each sample's column
+    out of the buffer and counting its bytes gives."""
+
+    def __init__(self, numpy: Any, rows: bytes, n: int) -> None:
+        self._np = numpy
+        self._rows = numpy.frombuffer(rows, numpy.uint8).reshape(-1, n)
+
+    def count(self, slot: int) -> list[int]:
+        """How many rows have ``slot`` in each sample's column."""
+        return self._np.count_nonzero(self._rows == slot, axis=0).tolist()  # type: ignore[no-any-return]
+
+    def where(self, slots: tuple[int, ...]) -> dict[int, list[int]]:
+        """For each sample with one of ``slots`` in some row, those rows' indices (ascending)."""
+        np = self._np
+        rows = self._rows
+        hit = rows == slots[0]
+        for slot in slots[1:]:
+            hit |= rows == slot
+        samples, indices = np.nonzero(hit.T)
+        out: dict[int, list[int]] = {}
+        if not len(samples):
+            return out
+        cuts = (np.flatnonzero(np.diff(samples)) + 1).tolist()
+        indices_list = indices.tolist()
+        starts = [0, *cuts]
+        ends = [*cuts, len(indices_list)]
+        for sample, start, end in zip(samples[starts].tolist(), starts, ends, strict=True):
+            out[sample] = indices_list[start:end]
+        return out
+
+
+def columns(rows: bytes, n: int) -> Columns:
+    """:class:`Columns` of ``rows`` (numpy already imported: :func:`load` returned a maker)."""
+    import numpy
+
+    return Columns(numpy, rows, n)
+
+
+def slot_counts(row: bytes) -> list[int]:
+    """How many samples of one row have each slot 0-8 (numpy already imported)."""
+    import numpy
+
+    return numpy.bincount(numpy.frombuffer(row, numpy.uint8), minlength=9).tolist()  # type: ignore[no-any-return]

@@ -184,10 +184,16 @@ class GtTally:
 
     def _add_f(self, row: bytes) -> None:
         alt = total = 0
-        for slot, (alts, alleles) in _ALLELES.items():
-            count = row.count(slot)
-            alt += alts * count
-            total += alleles * count
+        if self._vector is not None:
+            counts = gtvector_slot_counts(row)
+            for slot, (alts, alleles) in _ALLELES.items():
+                alt += alts * counts[slot]
+                total += alleles * counts[slot]
+        else:
+            for slot, (alts, alleles) in _ALLELES.items():
+                count = row.count(slot)
+                alt += alts * count
+                total += alleles * count
         if total == 0 or alt == 0 or alt == total:
             return
         p = alt / total
@@ -388,6 +394,9 @@ class GtTally:
         present = [slot for slot in range(9) if slot in x]
         f_e, f_v = self._f_e, self._f_v
         e_total, v_total, f_rows = math.fsum(f_e), math.fsum(f_v), len(f_e)
+        if self._vector is not None:
+            self._flush_columns(x, f, y, present, e_total, v_total)
+            return
         for j in range(n):
             counts = self.slot_counts[j]
             column = x[j::n]
@@ -405,6 +414,46 @@ class GtTally:
                 self.f_var[j] += v_total - math.fsum(f_v[i] for i in no_call)
             if y:
                 self.y_called[j] += len(y) // n - y[j::n].count(_MISSING)
+        self._x.clear()
+        self._f.clear()
+        self._y.clear()
+        self._f_e = []
+        self._f_v = []
+
+    def _flush_columns(
+        self, x: bytes, f: bytes, y: bytes, present: list[int], e_total: float, v_total: float
+    ) -> None:
+        """:meth:`flush` with each sample's column counted by numpy (:mod:`ipexcli.gtvector`):
+        the same integers, and F's sums made of the same terms in the same way (``math.fsum``
+        over the same rows), so the figures are equal to the last bit."""
+        from ipexcli.gtvector import columns
+
+        n = self.n
+        if x:
+            rows = columns(x, n)
+            for slot in present:
+                for counts, k in zip(self.slot_counts, rows.count(slot), strict=True):
+                    counts[slot] += k
+        f_e, f_v = self._f_e, self._f_v
+        f_rows = len(f_e)
+        if f_rows:
+            rows = columns(f, n)
+            used = [f_rows] * n
+            e_add = [e_total] * n  # e_total - math.fsum(()) is e_total, to the bit
+            v_add = [v_total] * n
+            for j, skipped in rows.where(_NO_CALL).items():
+                used[j] -= len(skipped)
+                e_add[j] = e_total - math.fsum(f_e[i] for i in skipped)
+                v_add[j] = v_total - math.fsum(f_v[i] for i in skipped)
+            het = rows.count(_HET)
+            self.f_n[:] = [a + b for a, b in zip(self.f_n, used, strict=True)]
+            self.f_obs[:] = [a + b - h for a, b, h in zip(self.f_obs, used, het, strict=True)]
+            self.f_exp[:] = [a + b for a, b in zip(self.f_exp, e_add, strict=True)]
+            self.f_var[:] = [a + b for a, b in zip(self.f_var, v_add, strict=True)]
+        if y:
+            y_rows = len(y) // n
+            missing = columns(y, n).count(_MISSING)
+            self.y_called[:] = [a + y_rows - m for a, m in zip(self.y_called, missing, strict=True)]
         self._x.clear()
         self._f.clear()
         self._y.clear()
@@ -442,6 +491,13 @@ class GtTally:
             evidence = _freeze(tally, self.y_sites, self.use_f, thresholds, scan)
             out[sample] = decide(sample, evidence, thresholds)
         return out
+
+
+def gtvector_slot_counts(row: bytes) -> list[int]:
+    """:func:`ipexcli.gtvector.slot_counts` (numpy loaded)."""
+    from ipexcli.gtvector import slot_counts
+
+    return slot_counts(row)
 
 
 def _uniform_row(samples: bytes, n: int) -> bytes | None:
