@@ -79,13 +79,28 @@ class RowMaker:
         self._pairs = pairs
         self._tails = tails
         self._final = final
+        #: the last text :meth:`count_tabs` read, its array and TAB positions (for :meth:`row`)
+        self._counted: tuple[bytes, Any, Any] | None = None
+
+    def count_tabs(self, samples: bytes) -> int:
+        """The TABs of ``samples``; their positions are kept for :meth:`row` of the same text."""
+        np = self._np
+        buffer = np.frombuffer(samples + _PAD, np.uint8)
+        tabs = np.flatnonzero(buffer == 9)
+        self._counted = (samples, buffer, tabs)
+        return len(tabs) - len(_PAD)
 
     def row(self, samples: bytes, n: int) -> bytes | None:
         """The row of one line's sample columns (TAB-separated, no line end), or None when a
         column is not simple or the line does not have ``n`` columns."""
         np = self._np
-        buffer = np.frombuffer(samples + _PAD, np.uint8)
-        tabs = np.flatnonzero(buffer == 9)
+        counted = self._counted
+        self._counted = None
+        if counted is not None and counted[0] is samples:
+            _, buffer, tabs = counted
+        else:
+            buffer = np.frombuffer(samples + _PAD, np.uint8)
+            tabs = np.flatnonzero(buffer == 9)
         if len(tabs) != n - 1 + len(_PAD):
             return None
         starts = np.empty(n, np.intp)

@@ -111,9 +111,9 @@ _SPARSE_MIN_SAMPLES = 16  #: fewer samples: the split is as cheap
 #: are not plain REF (a female's ``.`` on chrY) ~500 µs in pure Python at 2,500 samples
 VECTOR_MIN_SAMPLES = 500
 #: numpy's import costs ~0.06 s: it is loaded once a tally's pure Python rows have read this
-#: much sample text (~0.02-0.06 s of work), so a small file never pays more than about twice
-#: the best choice; once loaded, every later tally uses it from its first row
-VECTOR_AFTER_BYTES = 4 << 20
+#: much sample text (~30 lines of 2,500 samples, 4-15 ms of work), so a file with fewer such
+#: lines never pays it; once loaded, every later tally uses it from its first row
+VECTOR_AFTER_BYTES = 1 << 20
 _SPARSE_FRACTION = 0.125  #: more columns than this share not plain REF: the split is cheaper
 _PLAIN_CACHE = 64  #: ploidy patterns kept (a cohort has a handful)
 _DENSE = object()  #: :meth:`GtTally._row_sparse`: use the split
@@ -201,6 +201,12 @@ class GtTally:
         self._f += row
         self._f_e.append(e)
         self._f_v.append(e * (1.0 - e))
+
+    def count_tabs(self, samples: bytes) -> int:
+        """The TABs of a line's sample text (:func:`ipexcli.vcf.gtscan.scan` checks that there
+        is one column per sample): with numpy, found once for the column count and the row."""
+        vector = self._vector
+        return samples.count(b"\t") if vector is None else vector.count_tabs(samples)
 
     def _row_fast(self, fmt: bytes, samples: bytes) -> bytes | None:
         """The row of a fast-path SNV line (one ALT); None when a GT is malformed (the line is
@@ -528,9 +534,9 @@ def full_scan(
     from ipexcli.vcf import gtscan
 
     tally = _new_tally(reader, thresholds)
-    tally.add_sites(gtscan.scan(reader, "X"))
+    tally.add_sites(gtscan.scan(reader, "X", count_tabs=tally.count_tabs))
     if y_tally is None:
-        tally.add_sites(gtscan.scan(reader, "Y"))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.count_tabs))
     else:
         y_tally.flush()
         tally.y_sites, tally.y_called = y_tally.y_sites, y_tally.y_called
@@ -559,7 +565,7 @@ def infer_from_reader(
     if region is not None:
         tally = _new_tally(reader, thresholds)
         tally.add_sites(region)
-        tally.add_sites(gtscan.scan(reader, "Y"))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.count_tabs))
         return tally.infer(reader.samples, thresholds, "whole chrX")
     x_windows = sample_windows(reader, "X")
     if not x_windows:
@@ -589,7 +595,7 @@ def _add_chrom(
 ) -> None:
     from ipexcli.vcf import gtscan
 
-    tally.add_sites(gtscan.scan(reader, chrom, windows))
+    tally.add_sites(gtscan.scan(reader, chrom, windows, tally.count_tabs))
 
 
 def _sampled(
