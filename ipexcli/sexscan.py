@@ -202,6 +202,12 @@ class GtTally:
         self._f_e.append(e)
         self._f_v.append(e * (1.0 - e))
 
+    @property
+    def tab_counter(self) -> Callable[[bytes], int] | None:
+        """:meth:`count_tabs` when this tally may make its rows with numpy, else None (the
+        scan's own count: no call per line)."""
+        return self.count_tabs if self._vector is not None or self._vector_in >= 0 else None
+
     def count_tabs(self, samples: bytes) -> int:
         """The TABs of a line's sample text (:func:`ipexcli.vcf.gtscan.scan` checks that there
         is one column per sample): with numpy, found once for the column count and the row."""
@@ -534,9 +540,9 @@ def full_scan(
     from ipexcli.vcf import gtscan
 
     tally = _new_tally(reader, thresholds)
-    tally.add_sites(gtscan.scan(reader, "X", count_tabs=tally.count_tabs))
+    tally.add_sites(gtscan.scan(reader, "X", count_tabs=tally.tab_counter))
     if y_tally is None:
-        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.count_tabs))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.tab_counter))
     else:
         y_tally.flush()
         tally.y_sites, tally.y_called = y_tally.y_sites, y_tally.y_called
@@ -565,7 +571,7 @@ def infer_from_reader(
     if region is not None:
         tally = _new_tally(reader, thresholds)
         tally.add_sites(region)
-        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.count_tabs))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.tab_counter))
         return tally.infer(reader.samples, thresholds, "whole chrX")
     x_windows = sample_windows(reader, "X")
     if not x_windows:
@@ -595,7 +601,7 @@ def _add_chrom(
 ) -> None:
     from ipexcli.vcf import gtscan
 
-    tally.add_sites(gtscan.scan(reader, chrom, windows, tally.count_tabs))
+    tally.add_sites(gtscan.scan(reader, chrom, windows, tally.tab_counter))
 
 
 def _sampled(

@@ -72,7 +72,6 @@ def scan(
     ``count_tabs`` counts the TABs of a line's sample text (``bytes.count`` when None): the
     consumer's own count, when it finds the TABs anyway
     (:meth:`ipexcli.sexscan.GtTally.count_tabs`)."""
-    count = _count_tabs if count_tabs is None else count_tabs
     canonical, build, _ = reader.chrom_context(chrom)
     read_cuts, cuts = par_cuts(reader, canonical)
     n_samples = len(reader.samples)
@@ -93,7 +92,9 @@ def scan(
                 and (cols[8] == b"GT" or cols[8].startswith(b"GT:"))
                 and (not pass_only or cols[6] in _PASSING)
                 and _qual_ok(cols[5])
-                and count(cols[9]) == tabs
+                and (
+                    cols[9].count(b"\t") if count_tabs is None else count_tabs(cols[9])
+                ) == tabs
             ):
                 pos = int(cols[1])
                 if windows is not None and not lo < pos <= (hi or pos):
@@ -196,10 +197,6 @@ def _raw_sites(
 
 _PASSING_TEXT = frozenset((".", "", "PASS"))
 _NOT_ACGT = {code: None for code in b"ACGT"}  #: str.translate: deletes A C G T
-
-
-def _count_tabs(samples: bytes) -> int:
-    return samples.count(b"\t")
 
 
 def _qual_ok(qual: bytes) -> bool:
