@@ -6,9 +6,8 @@ half-missing (``0/.``, ``./1``, ``1|.``), phased, haploid, homozygous ALT, and G
 holds (``0/0/0``, ``00``, an empty GT, ``2`` on a one-ALT line, ``1/x``), beside multi-allelic,
 indel, lower-case REF and PAR records and lines a column short. The whole-chrX scan is run
 three times: rows from numpy (forced from the first row, for 34 samples), rows from the pure
-Python path
-(numpy not importable), and the record path (:func:`ipexcli.sex.infer_sexes`); every count,
-F term, decision and skip must be the same.
+Python path (numpy not importable), and the record path (:func:`ipexcli.sex.infer_sexes`);
+every count, F term, decision and skip must be the same.
 """
 
 from __future__ import annotations
