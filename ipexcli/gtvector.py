@@ -2,11 +2,12 @@
 
 :class:`~ipexcli.sexscan.GtTally` turns each fast-path chrX line (one ALT, FORMAT starting with
 ``GT``; :mod:`ipexcli.vcf.gtscan`) into a *row*, one counter slot per sample. In pure Python
-that costs ~190 µs for a 2,500-sample line (a regular expression finds the columns that are
-not plain REF, tab counting places them, each is decoded): most of the whole-chrX scan of a
-cohort. Here the line is one ``uint8`` array: the column starts are the positions after its
-TABs, the four bytes at each start are gathered, and two lookup tables on byte pairs give each
-column's slot (~35 µs a line).
+that costs ~135 µs for a 2,500-sample GT:AD:DP:GQ line that is mostly plain REF (a regular
+expression finds the columns that are not, tab counting places them, each is decoded; ~500 µs
+when half the columns are not): most of the whole-chrX scan of a cohort. Here the line is one
+``uint8`` array: the column starts are the positions after its TABs, the four bytes at each
+start are gathered, and two lookup tables on byte pairs give each column's slot (~45 µs a
+line, whatever the GTs). :class:`Columns` then counts buffered rows per sample.
 
 **Exactness.** Only the *simple* GTs have a table entry: ``a`` (haploid) or ``a/b``, ``a|b``
 with ``a``, ``b`` each ``0``, ``1`` or ``.``, followed by ``:`` or TAB (or the end of the line).
