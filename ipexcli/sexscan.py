@@ -16,6 +16,12 @@ homozygosity (from the cohort's allele counts, the row's byte counts): a sample'
 sites' total minus the sites where it has no call. Counts equal those of
 :func:`~ipexcli.sex.infer_sexes` on the same records (tests/sex/test_sex_scan.py).
 
+For cohorts of :data:`VECTOR_MIN_SAMPLES` or more, once numpy is installed and worth its import
+(:data:`VECTOR_AFTER_BYTES`), a line's row is made from its bytes by lookup tables
+(:mod:`ipexcli.gtvector`: ~45 µs instead of ~135 µs at 2,500 samples) and the buffered rows
+are counted per sample by numpy; a line with a GT the tables do not hold takes the paths above.
+Both give the same rows and the same sums, to the last bit (tests/sex/test_sex_vector.py).
+
 **Sampled first** (:func:`infer_from_reader`). Windows spread over non-PAR chrX are read first
 (through the index, by bisecting a BGZF file, or from the position index of a streamed file's
 chrX spool: :meth:`ipexcli.vcf.stream.LineSpool.lines`), a batch at a time
@@ -77,6 +83,7 @@ from ipexcli.sex import (
 )
 
 if TYPE_CHECKING:
+    from ipexcli.gtvector import RowMaker
     from ipexcli.vcf.gtscan import Site
     from ipexcli.vcf.reader import VcfReader
 
@@ -104,6 +111,15 @@ _NOT_PLAIN_REF = re.compile(rb"\t(?!0[:\t]|0[/|]0[:\t])")
 #: pattern (:meth:`ipexcli.genotypes.SampleColumns.ploidy_pattern`)
 _NOT_PLOIDY = bytes(b for b in range(256) if b not in b"\t/|:")
 _SPARSE_MIN_SAMPLES = 16  #: fewer samples: the split is as cheap
+#: from this many samples on, rows are made with numpy (:mod:`ipexcli.gtvector`, when it is
+#: installed). Measured per line (GT:AD:DP columns, mostly plain REF): pure Python 23 / 55 /
+#: 134 µs at 400 / 1,000 / 2,500 samples, numpy 21 / 29 / 47 µs; lines with many columns that
+#: are not plain REF (a female's ``.`` on chrY) ~500 µs in pure Python at 2,500 samples
+VECTOR_MIN_SAMPLES = 500
+#: numpy's import costs ~0.06 s: it is loaded once a tally's pure Python rows have read this
+#: much sample text (~30 lines of 2,500 samples, 4-15 ms of work), so a file with fewer such
+#: lines never pays it; once loaded, every later tally uses it from its first row
+VECTOR_AFTER_BYTES = 1 << 20
 _SPARSE_FRACTION = 0.125  #: more columns than this share not plain REF: the split is cheaper
 _PLAIN_CACHE = 64  #: ploidy patterns kept (a cohort has a handful)
 _DENSE = object()  #: :meth:`GtTally._row_sparse`: use the split
@@ -129,6 +145,14 @@ class GtTally:
         self._gt_slots: dict[tuple[int, int], dict[str, int]] = {}
         self._fast: dict[bytes, int] = {}
         self._plain: dict[bytes, bytes] = {}  #: ploidy pattern -> its plain-REF row
+        self._vector: RowMaker | None = None
+        #: sample text still to read in pure Python before numpy is loaded; -1: never (few
+        #: samples, or loaded)
+        self._vector_in = -1
+        if n_samples >= VECTOR_MIN_SAMPLES:
+            from ipexcli import gtvector
+
+            self._vector_in = 0 if gtvector.imported() else VECTOR_AFTER_BYTES
         self.slot_counts = [[0] * 9 for _ in range(n_samples)]
         self.f_n = [0] * n_samples
         self.f_obs = [0] * n_samples
@@ -166,10 +190,16 @@ class GtTally:
 
     def _add_f(self, row: bytes) -> None:
         alt = total = 0
-        for slot, (alts, alleles) in _ALLELES.items():
-            count = row.count(slot)
-            alt += alts * count
-            total += alleles * count
+        if self._vector is not None:
+            counts = gtvector_slot_counts(row)
+            for slot, (alts, alleles) in _ALLELES.items():
+                alt += alts * counts[slot]
+                total += alleles * counts[slot]
+        else:
+            for slot, (alts, alleles) in _ALLELES.items():
+                count = row.count(slot)
+                alt += alts * count
+                total += alleles * count
         if total == 0 or alt == 0 or alt == total:
             return
         p = alt / total
@@ -178,12 +208,37 @@ class GtTally:
         self._f_e.append(e)
         self._f_v.append(e * (1.0 - e))
 
+    @property
+    def tab_counter(self) -> Callable[[bytes], int] | None:
+        """:meth:`count_tabs` when this tally may make its rows with numpy, else None (the
+        scan's own count: no call per line)."""
+        return self.count_tabs if self._vector is not None or self._vector_in >= 0 else None
+
+    def count_tabs(self, samples: bytes) -> int:
+        """The TABs of a line's sample text (:func:`ipexcli.vcf.gtscan.scan` checks that there
+        is one column per sample): with numpy, found once for the column count and the row."""
+        vector = self._vector
+        return samples.count(b"\t") if vector is None else vector.count_tabs(samples)
+
     def _row_fast(self, fmt: bytes, samples: bytes) -> bytes | None:
         """The row of a fast-path SNV line (one ALT); None when a GT is malformed (the line is
         then skipped as the reader skips it: ``on_malformed``)."""
         n = self.n
         if fmt == b"GT" and n >= 8 and len(samples) == 4 * n - 1:
             row = _uniform_row(samples, n)
+            if row is not None:
+                return row
+        vector = self._vector
+        if vector is None and self._vector_in >= 0:
+            if self._vector_in == 0:
+                from ipexcli import gtvector
+
+                self._vector_in = -1
+                vector = self._vector = gtvector.load(self._simple_slot)
+            else:
+                self._vector_in = max(0, self._vector_in - len(samples))
+        if vector is not None:
+            row = vector.row(samples, n)
             if row is not None:
                 return row
         if n >= _SPARSE_MIN_SAMPLES:
@@ -304,6 +359,13 @@ class GtTally:
             return None
         return slot
 
+    def _simple_slot(self, gt: bytes) -> int:
+        """The slot of a simple single-ALT GT (``0``, ``1``, ``.``, ``a/b``, ``a|b``): never
+        malformed."""
+        slot = self._fast_slot(gt)
+        assert slot is not None, gt
+        return slot
+
     def _slots(self, alt_index: int, n_alts: int) -> dict[str, int]:
         return self._gt_slots.setdefault((alt_index, n_alts), {})
 
@@ -350,6 +412,9 @@ class GtTally:
         present = [slot for slot in range(9) if slot in x]
         f_e, f_v = self._f_e, self._f_v
         e_total, v_total, f_rows = math.fsum(f_e), math.fsum(f_v), len(f_e)
+        if self._vector is not None:
+            self._flush_columns(x, f, y, present, e_total, v_total)
+            return
         for j in range(n):
             counts = self.slot_counts[j]
             column = x[j::n]
@@ -367,6 +432,46 @@ class GtTally:
                 self.f_var[j] += v_total - math.fsum(f_v[i] for i in no_call)
             if y:
                 self.y_called[j] += len(y) // n - y[j::n].count(_MISSING)
+        self._x.clear()
+        self._f.clear()
+        self._y.clear()
+        self._f_e = []
+        self._f_v = []
+
+    def _flush_columns(
+        self, x: bytes, f: bytes, y: bytes, present: list[int], e_total: float, v_total: float
+    ) -> None:
+        """:meth:`flush` with each sample's column counted by numpy (:mod:`ipexcli.gtvector`):
+        the same integers, and F's sums made of the same terms in the same way (``math.fsum``
+        over the same rows), so the figures are equal to the last bit."""
+        from ipexcli.gtvector import columns
+
+        n = self.n
+        if x:
+            rows = columns(x, n)
+            for slot in present:
+                for counts, k in zip(self.slot_counts, rows.count(slot), strict=True):
+                    counts[slot] += k
+        f_e, f_v = self._f_e, self._f_v
+        f_rows = len(f_e)
+        if f_rows:
+            rows = columns(f, n)
+            used = [f_rows] * n
+            e_add = [e_total] * n  # e_total - math.fsum(()) is e_total, to the bit
+            v_add = [v_total] * n
+            for j, skipped in rows.where(_NO_CALL).items():
+                used[j] -= len(skipped)
+                e_add[j] = e_total - math.fsum(f_e[i] for i in skipped)
+                v_add[j] = v_total - math.fsum(f_v[i] for i in skipped)
+            het = rows.count(_HET)
+            self.f_n[:] = [a + b for a, b in zip(self.f_n, used, strict=True)]
+            self.f_obs[:] = [a + b - h for a, b, h in zip(self.f_obs, used, het, strict=True)]
+            self.f_exp[:] = [a + b for a, b in zip(self.f_exp, e_add, strict=True)]
+            self.f_var[:] = [a + b for a, b in zip(self.f_var, v_add, strict=True)]
+        if y:
+            y_rows = len(y) // n
+            missing = columns(y, n).count(_MISSING)
+            self.y_called[:] = [a + y_rows - m for a, m in zip(self.y_called, missing, strict=True)]
         self._x.clear()
         self._f.clear()
         self._y.clear()
@@ -406,6 +511,13 @@ class GtTally:
         return out
 
 
+def gtvector_slot_counts(row: bytes) -> list[int]:
+    """:func:`ipexcli.gtvector.slot_counts` (numpy loaded)."""
+    from ipexcli.gtvector import slot_counts
+
+    return slot_counts(row)
+
+
 def _uniform_row(samples: bytes, n: int) -> bytes | None:
     """The row of a GT-only line whose every column is ``a/b`` or ``a|b`` with ``a``, ``b`` in
     ``0 1 .``, or None: the alleles are read as two base-256 integers, one digit per sample, and
@@ -434,9 +546,9 @@ def full_scan(
     from ipexcli.vcf import gtscan
 
     tally = _new_tally(reader, thresholds)
-    tally.add_sites(gtscan.scan(reader, "X"))
+    tally.add_sites(gtscan.scan(reader, "X", count_tabs=tally.tab_counter))
     if y_tally is None:
-        tally.add_sites(gtscan.scan(reader, "Y"))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.tab_counter))
     else:
         y_tally.flush()
         tally.y_sites, tally.y_called = y_tally.y_sites, y_tally.y_called
@@ -465,7 +577,7 @@ def infer_from_reader(
     if region is not None:
         tally = _new_tally(reader, thresholds)
         tally.add_sites(region)
-        tally.add_sites(gtscan.scan(reader, "Y"))
+        tally.add_sites(gtscan.scan(reader, "Y", count_tabs=tally.tab_counter))
         return tally.infer(reader.samples, thresholds, "whole chrX")
     x_windows = sample_windows(reader, "X")
     if not x_windows:
@@ -495,7 +607,7 @@ def _add_chrom(
 ) -> None:
     from ipexcli.vcf import gtscan
 
-    tally.add_sites(gtscan.scan(reader, chrom, windows))
+    tally.add_sites(gtscan.scan(reader, chrom, windows, tally.tab_counter))
 
 
 def _sampled(

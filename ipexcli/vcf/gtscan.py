@@ -22,7 +22,7 @@ the sampled scan of :mod:`ipexcli.sexscan` reads a few of them through the index
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ipexcli.genotypes import SampleCalls, SampleColumns
@@ -63,9 +63,15 @@ def par_cuts(reader: VcfReader, canonical: str) -> tuple[list[tuple[int, int]], 
 
 
 def scan(
-    reader: VcfReader, chrom: str, windows: Sequence[tuple[int, int]] | None = None
+    reader: VcfReader,
+    chrom: str,
+    windows: Sequence[tuple[int, int]] | None = None,
+    count_tabs: Callable[[bytes], int] | None = None,
 ) -> Iterator[Site]:
-    """The non-PAR sites of ``chrom`` ("X"/"Y"), whole or in ``windows`` (see the module)."""
+    """The non-PAR sites of ``chrom`` ("X"/"Y"), whole or in ``windows`` (see the module).
+    ``count_tabs`` counts the TABs of a line's sample text (``bytes.count`` when None): the
+    consumer's own count, when it finds the TABs anyway
+    (:meth:`ipexcli.sexscan.GtTally.count_tabs`)."""
     canonical, build, _ = reader.chrom_context(chrom)
     read_cuts, cuts = par_cuts(reader, canonical)
     n_samples = len(reader.samples)
@@ -85,8 +91,10 @@ def scan(
                 and not cols[4].translate(None, b"ACGT")
                 and (cols[8] == b"GT" or cols[8].startswith(b"GT:"))
                 and (not pass_only or cols[6] in _PASSING)
-                and cols[9].count(b"\t") == tabs
                 and _qual_ok(cols[5])
+                and (
+                    cols[9].count(b"\t") if count_tabs is None else count_tabs(cols[9])
+                ) == tabs
             ):
                 pos = int(cols[1])
                 if windows is not None and not lo < pos <= (hi or pos):

@@ -338,9 +338,10 @@ def test_locus_only_chrx_counted_from_the_records_already_read(
     scanned: list[str] = []
     scan = gtscan.scan
 
-    def spy(reader: object, chrom: str, windows: object = None) -> object:
+    def spy(reader: object, chrom: str, windows: object = None, count_tabs: object = None
+            ) -> object:
         scanned.append(chrom)
-        return scan(reader, chrom, windows)  # type: ignore[arg-type]
+        return scan(reader, chrom, windows, count_tabs)  # type: ignore[arg-type]
 
     from ipexcli.sexscan import GtTally
 
