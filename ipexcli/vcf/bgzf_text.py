@@ -139,13 +139,14 @@ def bisect_checked(
     lo: int,
     end: int,
     path: str,
+    limit: int | None = None,
 ) -> list[tuple[int | None, bytes]]:
     """:func:`bisect_lines` after :func:`check_order` (#15: the order is checked, once per
     file, before it is trusted)."""
     if not reader.order_checked:
         check_order(reader, data_start, contig_ranks, path)
         reader.order_checked = True
-    return bisect_lines(reader, data_start, contig_ranks, names, lo, end, path)
+    return bisect_lines(reader, data_start, contig_ranks, names, lo, end, path, limit)
 
 
 def unsorted_error(path: str, exc: bgzf_mod.UnsortedError) -> None:
@@ -169,10 +170,13 @@ def bisect_lines(
     lo: int,
     end: int,
     path: str,
+    limit: int | None = None,
 ) -> list[tuple[int | None, bytes]]:
     """``(None, line)`` for the records on ``names`` with ``lo < POS <= end``, found by
     bisection; ``contig_ranks`` is the header's contig order. Raises UnsortedError to fall
-    back (before anything is returned)."""
+    back (before anything is returned). With ``limit`` (#14) at most that many lines are
+    found and reading stops there (every line read is still checked for order): a look for
+    whether a range holds any record does not read a third of chrX."""
     if not names:
         raise bgzf_mod.NotBisectable("the header's ##contig lines do not name this chromosome")
     key = _sort_key(contig_ranks)
@@ -198,6 +202,8 @@ def bisect_lines(
                     break
                 if here[0] == rank and here[1] > lo:
                     found.append((None, line))
+                    if limit is not None and len(found) >= limit:
+                        return found
     except bgzf_mod.BgzfError as exc:
         raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
     return found

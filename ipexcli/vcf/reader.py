@@ -175,7 +175,7 @@ class VcfReader:
     # -- line access -------------------------------------------------------------------------------
 
     def _lines(
-        self, chrom: str, start: int, end: int, reach: bool = False
+        self, chrom: str, start: int, end: int, reach: bool = False, first_only: bool = False
     ) -> Iterator[tuple[int | None, bytes]]:
         """``(line number or None, line)`` for records on ``chrom`` ("X"/"Y") whose POS lies
         in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``); with
@@ -183,7 +183,9 @@ class VcfReader:
         ``END``/``SVLEN`` or a long REF (:func:`~ipexcli.vcf.records.reach`), on every path:
         the index returns them (tabix and CSI bin a record by its END), a stream's spool and
         a BCF stream test every line, bisection scans the chromosome's bytes before the
-        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`)."""
+        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`). With ``first_only`` (#14) a
+        caller wants only the first line: bisection stops reading there (the other sources
+        are lazy)."""
         names = self._x_names if chrom == "X" else self._names_for("Y")
         lo = max(0, start - WINDOW_MARGIN)
         method = self.stats.region_method
@@ -222,7 +224,7 @@ class VcfReader:
         if method == "bgzf-bisection":
             try:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
-                                       end, self.path)
+                                       end, self.path, 1 if first_only else None)
                 if reach:  # #13: records starting far before the window, by a byte scan
                     starts = contig_starts(self._bgzf, self._data_start, self._ranks, names)
                     lines = reaching_lines(self._bgzf, starts, lo, self.path,
@@ -366,7 +368,7 @@ class VcfReader:
     def has_chrom_lines(self, canonical: str, lo: int, end: int) -> bool:
         """#14: True when ``canonical`` ("X"/"Y") has a record line with ``lo < POS <= end``
         (1-based POS); not counted in ``stats`` (nothing is parsed)."""
-        lines = self._lines(canonical, lo + WINDOW_MARGIN, end)
+        lines = self._lines(canonical, lo + WINDOW_MARGIN, end, first_only=True)
         try:
             return next(lines, None) is not None
         finally:
