@@ -126,6 +126,7 @@ class VcfReader:
             self._bgzf = self._damage.bgzf = opened.bgzf
         self.samples = self.header.samples
         self._ranks = {c.name: i for i, c in enumerate(self.header.contigs)}
+        self._by_canonical: dict[str | None, list[str]] | None = None
         self._x_names = self._names_for("X")
         self.stats.contig_name = self._x_names[0] if self._x_names else None
         self._hint = self._header_hint(self._x_names + self._names_for("Y"))
@@ -138,7 +139,12 @@ class VcfReader:
 
     def _names_for(self, chrom: str) -> list[str]:
         """The file's contig names for canonical ``chrom``, from the header (or index)."""
-        names = [c.name for c in self.header.contigs if self._canonical(c.name) == chrom]
+        if self._by_canonical is None:  # #14: one pass over the header's contigs, not one per call
+            by_canonical: dict[str | None, list[str]] = {}
+            for contig in self.header.contigs:
+                by_canonical.setdefault(self._canonical(contig.name), []).append(contig.name)
+            self._by_canonical = by_canonical
+        names = list(self._by_canonical.get(chrom, ()))
         if not names and self._index_path:
             try:
                 index_names = self._index().names
