@@ -40,7 +40,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -545,7 +545,7 @@ def _write_reports(
     first = next(iter(reports.values()), state_path)
     target = first
     try:
-        with atomic.temp_folder(first.parent / job.name, sweep=False) as folder:
+        with _report_folder(first.parent, job.name) as folder:
             pairs: list[tuple[Path, Path]] = []
             for fmt, target in reports.items():
                 text = render_text(report, fmt)
@@ -570,6 +570,33 @@ def _write_reports(
             atomic.publish(pairs, durable=False)
     except OSError as exc:
         raise output_error(target, exc) from None
+
+
+@contextlib.contextmanager
+def _report_folder(parent: Path, name: str) -> Iterator[Path]:
+    """The temporary folder in ``parent`` for one input's files: the chunk's shared folder
+    (:func:`_shared_folder`; what this input leaves in it on an error is removed), else a
+    folder of its own (``.NAME.<owner>-XXXX.d``, :func:`ipexcli.atomic.temp_folder`)."""
+    from ipexcli import atomic
+
+    shared = _FOLDER[0]
+    if shared is None:
+        with atomic.temp_folder(parent / name, sweep=False) as folder:
+            yield folder
+        return
+    stack, made = shared
+    if made is None or made[0] != parent:
+        folder = stack.enter_context(atomic.temp_folder(parent / name, sweep=False))
+        made = (parent, folder)
+        _FOLDER[0] = (stack, made)
+    folder = made[1]
+    try:
+        yield folder
+    except BaseException:  # this input's leftovers go (the folder is empty after a publish)
+        for entry in os.scandir(folder):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+        raise
 
 
 def write_marker(path: Path, outcome: FileOutcome, fingerprint: str, durable: bool = False) -> (
@@ -618,6 +645,9 @@ def resumable(job: BatchJob, settings: BatchSettings) -> FileOutcome | None:
 _IN_JOB = [False]
 #: the signal that asked this worker to stop (0: none); it exits once the file has unwound
 _STOPPING = [0]
+#: #14: the folder shared by the inputs of a chunk (:func:`_shared_folder`): the exit stack
+#: that removes it and, once made, ``(its parent, the folder)``; None outside a chunk
+_FOLDER: list[tuple[contextlib.ExitStack, tuple[Path, Path] | None] | None] = [None]
 #: Linux prctl(2) option: a signal for this process when its parent dies
 _PR_SET_PDEATHSIG = 1
 
@@ -674,20 +704,36 @@ def _init_worker(parent: int | None = None) -> None:
         importlib.import_module(module)
 
 
+@contextlib.contextmanager
+def _shared_folder() -> Iterator[contextlib.ExitStack]:
+    """#14 item 5: while this is open, the inputs processed here write their reports in one
+    temporary folder made on first use and removed on exit (:func:`_write_reports`), where
+    each input made and removed a folder of its own (~0.8 ms of file-system work per input,
+    ~15% of a small file's time)."""
+    with contextlib.ExitStack() as stack:
+        _FOLDER[0] = (stack, None)
+        try:
+            yield stack
+        finally:
+            _FOLDER[0] = None
+
+
 def _process_chunk(chunk: list[tuple[int, BatchJob]], settings: BatchSettings) -> list[
     tuple[int, FileOutcome]
 ]:
     done = []
-    for index, job in chunk:
-        _IN_JOB[0] = True
-        try:
-            done.append((index, process_job(job, settings)))
-        except KeyboardInterrupt:
-            if _STOPPING[0]:  # asked to stop: the file has unwound, nothing else to do
-                os._exit(128 + _STOPPING[0])
-            raise
-        finally:
-            _IN_JOB[0] = False
+    with _shared_folder() as stack:
+        for index, job in chunk:
+            _IN_JOB[0] = True
+            try:
+                done.append((index, process_job(job, settings)))
+            except KeyboardInterrupt:
+                if _STOPPING[0]:  # asked to stop: the file has unwound, nothing else to do
+                    stack.close()  # the shared folder goes too
+                    os._exit(128 + _STOPPING[0])
+                raise
+            finally:
+                _IN_JOB[0] = False
     return done
 
 
@@ -833,7 +879,7 @@ def run_batch(
     workers = min(settings.workers or default_workers(), len(pending))
     try:
         if workers <= 1:
-            with bar() as sink:
+            with bar() as sink, _shared_folder():
                 for index, job in pending:
                     done(index, process_job(job, settings))
                     sink.advance(1)

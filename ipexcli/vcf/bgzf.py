@@ -155,6 +155,8 @@ class BgzfFile:
         self.max_line = max_line
         #: set by :func:`ipexcli.vcf.bgzf_text.check_order` once the record order was checked
         self.order_checked = False
+        #: #14: the bisection probes of :mod:`ipexcli.vcf.bgzf_text` (see :func:`bisect_blocks`)
+        self.probes: dict[int, tuple[int, Any]] = {}
 
     def read_block(self, offset: int) -> Block:
         """Decompress the block starting at compressed ``offset`` (the last few are kept:
@@ -285,23 +287,38 @@ class BgzfFile:
         return None
 
 
-def bisect_blocks(bgzf: BgzfFile, lo: int, target: K, key: Callable[[bytes], K | None]) -> int:
+def bisect_blocks(
+    bgzf: BgzfFile,
+    lo: int,
+    target: K,
+    key: Callable[[bytes], K | None],
+    probes: dict[int, tuple[int, K | None]] | None = None,
+) -> int:
     """The offset of the last block whose first complete record sorts before ``target``.
 
     ``lo`` is the block holding the first record (scanning from there is always safe). Every
     probed key must lie between the keys already seen on either side; otherwise the file is not
     sorted and :class:`UnsortedError` is raised (the caller then streams the whole file).
+    ``probes`` (#14) keeps ``mid -> (block, key of its first record)`` across bisections of one
+    file with one ``key``: the first probes of every bisection are the same blocks (the sex
+    scan's windows bisect chrX some twenty times), each then inflated once.
     """
     hi = bgzf.size
     key_lo: K | None = None
     key_hi: K | None = None
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        probe = bgzf.next_block(mid)
+        known = probes.get(mid) if probes is not None else None
+        if known is not None:
+            probe, found = known
+        else:
+            probe = bgzf.next_block(mid)
+            found = bgzf.first_line_key(probe, key) if probe < hi else None
+            if probes is not None and probe < hi:
+                probes[mid] = (probe, found)
         if probe >= hi:
             hi = mid
             continue
-        found = bgzf.first_line_key(probe, key)
         if found is None:  # no record after this point
             hi = probe
             continue

@@ -117,13 +117,26 @@ def _check_order(
         if cut >= 0:
             held = len(data) - cut - 1
         data, carry = data[: cut + 1], data[cut + 1 : cut + 1 + _KEY_SPAN]
-        for contig, pos_text in _KEY.findall(data):
+        pairs = _KEY.findall(data)
+        if not pairs:
+            continue
+        # #14: a block on one contig is checked at C speed (the set of names, the positions
+        # sorted); anything else, or a block that fails, goes through the line loop below,
+        # which names the first record out of order
+        contigs, positions = zip(*pairs, strict=True)
+        if len(set(contigs)) == 1 and (rank := ranks.get(contigs[0])) is not None:
+            numbers = list(map(int, positions))
+            if (rank, numbers[0]) >= previous and numbers == sorted(numbers):
+                previous = (rank, numbers[-1])
+                continue
+        for contig, pos_text in pairs:
             rank = ranks.get(contig)
-            name = contig[:40].decode("utf-8", "replace")
             if rank is None:
+                name = contig[:40].decode("utf-8", "replace")
                 raise bgzf_mod.UnsortedError(f"contig {name!r} is not in the header")
             key = (rank, int(pos_text))
             if key < previous:
+                name = contig[:40].decode("utf-8", "replace")
                 raise bgzf_mod.UnsortedError(
                     f"records out of order: {name}:{key[1]} comes after a record that should "
                     f"follow it (BGZF block at byte {block.offset})"
@@ -139,13 +152,14 @@ def bisect_checked(
     lo: int,
     end: int,
     path: str,
+    limit: int | None = None,
 ) -> list[tuple[int | None, bytes]]:
     """:func:`bisect_lines` after :func:`check_order` (#15: the order is checked, once per
     file, before it is trusted)."""
     if not reader.order_checked:
         check_order(reader, data_start, contig_ranks, path)
         reader.order_checked = True
-    return bisect_lines(reader, data_start, contig_ranks, names, lo, end, path)
+    return bisect_lines(reader, data_start, contig_ranks, names, lo, end, path, limit)
 
 
 def unsorted_error(path: str, exc: bgzf_mod.UnsortedError) -> None:
@@ -169,10 +183,13 @@ def bisect_lines(
     lo: int,
     end: int,
     path: str,
+    limit: int | None = None,
 ) -> list[tuple[int | None, bytes]]:
     """``(None, line)`` for the records on ``names`` with ``lo < POS <= end``, found by
     bisection; ``contig_ranks`` is the header's contig order. Raises UnsortedError to fall
-    back (before anything is returned)."""
+    back (before anything is returned). With ``limit`` (#14) at most that many lines are
+    found and reading stops there (every line read is still checked for order): a look for
+    whether a range holds any record does not read a third of chrX."""
     if not names:
         raise bgzf_mod.NotBisectable("the header's ##contig lines do not name this chromosome")
     key = _sort_key(contig_ranks)
@@ -181,7 +198,7 @@ def bisect_lines(
     try:
         for name in names:
             rank = contig_ranks[name]
-            offset = bgzf_mod.bisect_blocks(reader, data_block, (rank, lo), key)
+            offset = bgzf_mod.bisect_blocks(reader, data_block, (rank, lo), key, reader.probes)
             if offset == data_block:
                 lines = reader.iter_lines(data_block, data_within)
             else:
@@ -198,6 +215,8 @@ def bisect_lines(
                     break
                 if here[0] == rank and here[1] > lo:
                     found.append((None, line))
+                    if limit is not None and len(found) >= limit:
+                        return found
     except bgzf_mod.BgzfError as exc:
         raise InputFileError(path, str(exc), bgzf_mod.hint_for(exc)) from None
     return found
@@ -288,6 +307,7 @@ def contig_starts(
     key = _sort_key(contig_ranks)
     out = {}
     for name in names:
-        block = bgzf_mod.bisect_blocks(reader, data_start[0], (contig_ranks[name], 0), key)
+        block = bgzf_mod.bisect_blocks(reader, data_start[0], (contig_ranks[name], 0), key,
+                                       reader.probes)
         out[name] = data_start if block == data_start[0] else (block, 0)
     return out

@@ -126,6 +126,7 @@ class VcfReader:
             self._bgzf = self._damage.bgzf = opened.bgzf
         self.samples = self.header.samples
         self._ranks = {c.name: i for i, c in enumerate(self.header.contigs)}
+        self._by_canonical: dict[str | None, list[str]] | None = None
         self._x_names = self._names_for("X")
         self.stats.contig_name = self._x_names[0] if self._x_names else None
         self._hint = self._header_hint(self._x_names + self._names_for("Y"))
@@ -138,7 +139,12 @@ class VcfReader:
 
     def _names_for(self, chrom: str) -> list[str]:
         """The file's contig names for canonical ``chrom``, from the header (or index)."""
-        names = [c.name for c in self.header.contigs if self._canonical(c.name) == chrom]
+        if self._by_canonical is None:  # #14: one pass over the header's contigs, not one per call
+            by_canonical: dict[str | None, list[str]] = {}
+            for contig in self.header.contigs:
+                by_canonical.setdefault(self._canonical(contig.name), []).append(contig.name)
+            self._by_canonical = by_canonical
+        names = list(self._by_canonical.get(chrom, ()))
         if not names and self._index_path:
             try:
                 index_names = self._index().names
@@ -175,7 +181,7 @@ class VcfReader:
     # -- line access -------------------------------------------------------------------------------
 
     def _lines(
-        self, chrom: str, start: int, end: int, reach: bool = False
+        self, chrom: str, start: int, end: int, reach: bool = False, first_only: bool = False
     ) -> Iterator[tuple[int | None, bytes]]:
         """``(line number or None, line)`` for records on ``chrom`` ("X"/"Y") whose POS lies
         in ``[start + 1 - WINDOW_MARGIN, end]`` (0-based half-open ``[start, end)``); with
@@ -183,7 +189,9 @@ class VcfReader:
         ``END``/``SVLEN`` or a long REF (:func:`~ipexcli.vcf.records.reach`), on every path:
         the index returns them (tabix and CSI bin a record by its END), a stream's spool and
         a BCF stream test every line, bisection scans the chromosome's bytes before the
-        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`)."""
+        window (:func:`~ipexcli.vcf.bgzf_text.reaching_lines`). With ``first_only`` (#14) a
+        caller wants only the first line: bisection stops reading there (the other sources
+        are lazy)."""
         names = self._x_names if chrom == "X" else self._names_for("Y")
         lo = max(0, start - WINDOW_MARGIN)
         method = self.stats.region_method
@@ -222,7 +230,7 @@ class VcfReader:
         if method == "bgzf-bisection":
             try:
                 lines = bisect_checked(self._bgzf, self._data_start, self._ranks, names, lo,
-                                       end, self.path)
+                                       end, self.path, 1 if first_only else None)
                 if reach:  # #13: records starting far before the window, by a byte scan
                     starts = contig_starts(self._bgzf, self._data_start, self._ranks, names)
                     lines = reaching_lines(self._bgzf, starts, lo, self.path,
@@ -366,7 +374,7 @@ class VcfReader:
     def has_chrom_lines(self, canonical: str, lo: int, end: int) -> bool:
         """#14: True when ``canonical`` ("X"/"Y") has a record line with ``lo < POS <= end``
         (1-based POS); not counted in ``stats`` (nothing is parsed)."""
-        lines = self._lines(canonical, lo + WINDOW_MARGIN, end)
+        lines = self._lines(canonical, lo + WINDOW_MARGIN, end, first_only=True)
         try:
             return next(lines, None) is not None
         finally:
