@@ -2,7 +2,7 @@
 
     python bench/batch_bench.py                   # everything (about two minutes on 2 cores)
     python bench/batch_bench.py --files 200 --skip-cohort
-    python bench/batch_bench.py --wgs bench/out/genome_4000000.indexed.vcf.gz
+    python bench/batch_bench.py --wgs bench/out/i14/wgs_female_4000000.vcf.gz
 
 Inputs are generated under ``bench/out/batch/`` (gitignored) and reused when present:
 
@@ -12,7 +12,8 @@ Inputs are generated under ``bench/out/batch/`` (gitignored) and reused when pre
 * ``cohort.vcf.gz``: 2,500 samples (half male, haploid GT; half female), GT:AD:DP:GQ, one SNV
   every 40 bp over the bundled GRCh38 FOXP3 slice (REF from the slice), alternate-allele
   frequencies skewed rare, BGZF + ``.tbi``;
-* the 4M-record whole-genome-like VCF of ``bench/region_bench.py``, when present (``--wgs``).
+* the 4M-record whole-genome-like VCF of ``bench/speed_bench.py`` (real-looking bases), when
+  present (``--wgs``).
 
 Each command runs as a child process under ``/usr/bin/time`` (wall seconds and peak RSS of the
 process tree); the best of ``--repeat`` runs is shown. Rows:
@@ -295,8 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cohort", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the cohort run")
     parser.add_argument("--wgs", type=Path, default=None,
-                        help="the 4M-record VCF of bench/region_bench.py (default: bench/out/"
-                        "genome_4000000.indexed.vcf.gz when present)")
+                        help="the 4M-record VCF of bench/speed_bench.py (default: bench/out/"
+                        "i14/wgs_female_4000000.vcf.gz when present)")
     args = parser.parse_args(argv)
     for tool in ("bcftools", "bgzip", "tabix"):
         if shutil.which(tool) is None:
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                 "(information)")
         if args.profile:
             profile_cohort(cohort)
-    wgs = args.wgs or ROOT / "bench" / "out" / "genome_4000000.indexed.vcf.gz"
+    wgs = args.wgs or ROOT / "bench" / "out" / "i14" / "wgs_female_4000000.vcf.gz"
     if wgs.exists():
         result = bench_wgs(wgs, args.repeat)
         add(f"WGS-like {wgs.name}, batch of 1", f"{result['ours']:.2f} s ({result['rss']:.0f} MB)",
