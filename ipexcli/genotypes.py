@@ -129,6 +129,12 @@ class SampleColumns:
         self._notable: tuple[tuple[int, str], ...] | None = None
 
     @property
+    def layout(self) -> tuple[object, ...]:
+        """What :meth:`parse` depends on besides the column and the ALT: where GT, AD, DP, GQ
+        and PS are, and how many FORMAT keys there are."""
+        return (*self._at, self.n_keys)
+
+    @property
     def text(self) -> str:
         """The sample columns as given (the very string object: the sex scan finds a record's
         columns by it, :func:`ipexcli.vcf.gtscan.region_sites`)."""
@@ -289,10 +295,34 @@ def _field(column: str, at: int) -> str:
     return values[at] if at < len(values) else ""
 
 
+#: #14: most distinct column texts per shared table before a new table is started
+_SHARED_CALLS_MAX = 50_000
+_SHARED_CALLS: dict[tuple[object, ...], dict[str, Call]] = {}
+
+
+def _shared_calls(
+    layout: tuple[object, ...], alt_index: int, n_alts: int, fresh: bool = False
+) -> dict[str, Call]:
+    """The table of parsed calls (column text -> :class:`Call`) shared by every record whose
+    FORMAT layout, ALT number and ALT count are these (#14). A call depends on nothing else
+    (:meth:`SampleColumns.parse`), and a cohort repeats the same few columns (``0/1:12,10:22:99``)
+    at record after record: each distinct text is parsed once per run, not once per record.
+    ``fresh`` replaces a full table (the calls already handed out stay valid: they are
+    values)."""
+    key = (layout, alt_index, n_alts)
+    table = None if fresh else _SHARED_CALLS.get(key)
+    if table is None:
+        if len(_SHARED_CALLS) >= 64:
+            _SHARED_CALLS.clear()
+        table = _SHARED_CALLS[key] = {}
+    return table
+
+
 class SampleCalls(Sequence[Call]):
     """The genotypes of one (split, single-ALT) record, one per sample, parsed on demand.
 
-    Equal column texts share one :class:`Call` object. Compares equal to any sequence of the
+    Equal column texts share one :class:`Call` object, across records too (#14: a table per
+    FORMAT layout and ALT, :func:`_shared_calls`). Compares equal to any sequence of the
     same calls (a tuple included).
     """
 
@@ -302,7 +332,7 @@ class SampleCalls(Sequence[Call]):
         self._columns = columns
         self._alt_index = alt_index
         self._n_alts = n_alts
-        self._parsed: dict[str, Call] = {}
+        self._parsed = _shared_calls(columns.layout, alt_index, n_alts)
         # parse the non-plain-REF columns now (an unreadable one gives an invalid call)
         notable = [(i, self._call(text)) for i, text in columns.notable()]
         if not columns.gt_first:
@@ -312,7 +342,11 @@ class SampleCalls(Sequence[Call]):
     def _call(self, text: str) -> Call:
         call = self._parsed.get(text)
         if call is None:
-            call = self._parsed[text] = self._columns.parse(text, self._alt_index, self._n_alts)
+            parsed = self._parsed
+            if len(parsed) >= _SHARED_CALLS_MAX:  # bounded: a new table, the old one dropped
+                parsed = self._parsed = _shared_calls(
+                    self._columns.layout, self._alt_index, self._n_alts, fresh=True)
+            call = parsed[text] = self._columns.parse(text, self._alt_index, self._n_alts)
         return call
 
     def notable(self) -> tuple[tuple[int, Call], ...]:

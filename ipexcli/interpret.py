@@ -785,13 +785,13 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     everyone = frozenset(range(len(samples)))
     position = {id(where): at for at, where in enumerate(file.keys)}
     kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
-    lines: dict[str, VariantRecord] = {}  # #15: where an invalid call was read
+    lines: dict[int, VariantRecord] = {}  # #15: where an invalid call was read (by record)
     for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
         for index, call in notable_calls(calls):
             kept[index].append((key, call, where))
             if call.invalid:
-                lines[f"{key} {id(call)}"] = record
+                lines[id(where)] = record
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
@@ -831,8 +831,8 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             sample,
             _verdicts(sample_verdicts),
             (
-                (lines[f"{key} {id(call)}"], findings[key], call)
-                for key, call, _ in mine
+                (lines[id(where)], findings[key], call)
+                for key, call, where in mine
                 if call.invalid
             ),
             file.unread,
