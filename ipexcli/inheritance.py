@@ -371,8 +371,21 @@ class MemoInterpreter:
         self._cases: dict[tuple[object, ...], tuple[GenotypeLabel, bool]] = {}
         self._done: dict[tuple[object, ...], VariantInterpretation] = {}
         self._findings: dict[int, VariantFinding] = {}
+        #: #14: (finding, call object, sex) -> (interpretation, call): the reader gives equal
+        #: sample columns one Call object (:mod:`ipexcli.genotypes`), so a repeated call skips
+        #: the case and quality look-ups; the call is kept so that its id is not reused
+        self._seen: dict[tuple[int, int, Sex], tuple[VariantInterpretation, Call]] = {}
 
     def __call__(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
+        seen_key = (id(finding), id(call), sex)
+        seen = self._seen.get(seen_key)
+        if seen is not None:
+            return seen[0]
+        found = self._interpret(finding, call, sex)
+        self._seen[seen_key] = (found, call)
+        return found
+
+    def _interpret(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
         key = (id(finding), sex, call.raw_gt, call.alleles, call.other_alt)
         case = self._cases.get(key)
         if case is None:

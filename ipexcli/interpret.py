@@ -616,6 +616,38 @@ def _interpreter() -> tuple[
     return MemoInterpreter(), genotype
 
 
+def _checked_genotype(
+    interpret: Callable[[VariantFinding, Call, Sex], VariantInterpretation],
+    genotype: Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
+) -> Callable[[VariantFinding, str, Call, Sex, InputRecord], GenotypeResult]:
+    """#14: a sample's genotype row with the call-quality flags its interpretation raises
+    already added, shared between equal calls of one record (as :func:`_with_quality_flags`
+    would add them one sample at a time: the label's flags, then the quality flags of the
+    interpretation under the sex used, of both readings when it is unknown, each once). For a
+    sample whose every call is interpreted (no structural ALT, no duplicate record)."""
+    from ipexcli.callquality import QUALITY_CODES
+
+    done: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
+    readings = {Sex.UNKNOWN: (Sex.MALE, Sex.FEMALE)}
+
+    def checked(
+        finding: VariantFinding, key: str, call: Call, sex: Sex, record: InputRecord
+    ) -> GenotypeResult:
+        memo_key = (key, id(call), id(record), sex)
+        hit = done.get(memo_key)
+        if hit is None:
+            row = genotype(key, call, sex, finding.in_par, record)
+            extra = [flag for reading in readings.get(sex, (sex,))
+                     for flag in interpret(finding, call, reading).flags
+                     if flag in QUALITY_CODES]
+            if extra:
+                row = replace(row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
+            hit = done[memo_key] = (row, call)  # the call kept: its id is not reused
+        return hit[0]
+
+    return checked
+
+
 def _sample_sex(
     sample: str,
     checks: Mapping[str, SexCheckResult],
@@ -776,6 +808,7 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
 
     samples, findings, path, coverage = file.samples, file.findings, file.path, file.coverage
     interpret, genotype = _interpreter()
+    checked = _checked_genotype(interpret, genotype)
     sexes = [_sample_sex(sample, file.checks, file.declared) for sample in samples]
     used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
     # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
@@ -795,8 +828,12 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
-                kept[index].append((key, calls[index], where))
+                call = calls[index]  # parsed now: its DP/GQ/AD may be unreadable (#15)
+                kept[index].append((key, call, where))
+                if call.invalid:
+                    lines[id(where)] = record
     results = []
+    structural = any(finding.hgvs == _STRUCTURAL for finding in findings.values())  # #13
     no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
     for column, (sample, (sex_result, used, basis), mine) in enumerate(
         zip(samples, sexes, kept, strict=True)
@@ -810,12 +847,30 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
         pairs = [(findings[key], call) for key, call, _ in mine]
+        duplicated = bool(file.groups) and any(key in file.groups for key, _, _ in mine)
+        if not (duplicated or structural):  # #14: every call interpreted, the common case
+            genotypes = [
+                checked(finding, key, call, used, where)
+                for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
+            ]
+            sample_verdicts = interpret_sample(
+                sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
+            )
+            verdicts = _verdicts(sample_verdicts)
+            if lines:  # an unreadable call in the file: is it one of hers?
+                verdicts = _name_invalid(
+                    sample, verdicts,
+                    ((lines[id(where)], findings[key], call)
+                     for key, call, where in mine if call.invalid),
+                    file.unread)
+            results.append(SampleResult(sample, path, sex_result, tuple(genotypes), verdicts))
+            continue
         genotypes = [
             genotype(key, call, used, finding.in_par, where)
             for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         ]
         used_pairs = [i for i, p in enumerate(pairs) if p[0].hgvs != _STRUCTURAL]  # #13
-        if file.groups and any(key in file.groups for key, _, _ in mine):  # #13: duplicates
+        if duplicated:  # #13: duplicates
             dropped, flagged = _resolve_duplicates(file, sample, column)
             if flagged:
                 at = [position[id(where)] for _, _, where in mine]
