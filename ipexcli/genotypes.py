@@ -35,6 +35,8 @@ PLAIN_REF_GTS = frozenset({"0", "0/0", "0|0"})
 #: a column start (the TAB before it) whose GT is not exactly ``0``, ``0/0`` or ``0|0``; the text
 #: searched is TAB + sample columns + ``:``, so the last column ends like the others
 _NOT_PLAIN_REF = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])")
+#: the same, capturing the column's text (#14: no find and slice per column in Python)
+_NOT_PLAIN_REF_COLUMN = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])([^\t]*)")
 
 _GT_SPLIT = re.compile(r"[/|]")
 
@@ -179,15 +181,16 @@ class SampleColumns:
 
     def _scan(self) -> Iterator[tuple[int, str]]:
         text = "\t" + self._text + ":"
-        last_end = len(text) - 1  # the ':' sentinel is not part of the last column
+        last = len(text) - 1  # the ':' sentinel is not part of the last column
+        count = text.count
         index = 0
         counted_to = 0
-        for match in _NOT_PLAIN_REF.finditer(text):
+        for match in _NOT_PLAIN_REF_COLUMN.finditer(text):
             start = match.start()
-            index += text.count("\t", counted_to, start)
+            index += count("\t", counted_to, start)
             counted_to = start
-            end = text.find("\t", start + 1)
-            yield index, text[start + 1 : end if end >= 0 else last_end]
+            column = match.group(1)
+            yield index, column[:-1] if match.end() > last else column
 
     def haploid_ref(self, indexes: Collection[int]) -> list[int]:
         """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call), in order (a
