@@ -38,12 +38,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ipexcli import callquality
 from ipexcli.callquality import QualityIssue
 from ipexcli.model import Call, Sex, Significance
-from ipexcli.ped import Pedigree, Phenotype
-from ipexcli.phase import Phase
+
+if TYPE_CHECKING:  # #14: imported where used (a PED file, two heterozygous variants)
+    from ipexcli.ped import Pedigree
+    from ipexcli.phase import Phase
 
 
 class GenotypeLabel(str, Enum):
@@ -689,6 +692,8 @@ def _interpret_one(
     phased = _phase_of_hets(sex, interpretations, genotypes, parents)
     phase_decides = False
     if phased is not None:
+        from ipexcli.phase import Phase
+
         found_phase, why = phased
         reasons.append(why)
         if found_phase is not Phase.CIS and kind.rank > VerdictKind.CONSISTENT.rank:
@@ -769,6 +774,7 @@ def _phase_of_hets(
     from itertools import combinations
 
     from ipexcli import phase
+    from ipexcli.phase import Phase
 
     pairs = []
     for (a, call_a), (b, call_b) in combinations(hets.values(), 2):
@@ -880,6 +886,8 @@ def segregate(
     """
     if finding.in_par:
         return ()
+    from ipexcli.ped import Phenotype
+
     sexes = sexes or {}
     reportable = _reportable_class(evidence_class(finding))
     notes: list[FamilyNote] = []
