@@ -366,3 +366,13 @@ def test_phase_set_is_kept_as_written_issue12() -> None:
     assert [c.ps for c in calls] == ["1234", None, None]  # '.' and a missing field: no PS
     assert [c.phased for c in calls] == [True, True, False]
     assert SampleColumns("GT:AD", "0|1:5,5", 1).parse("0|1:5,5", 1, 1).ps is None
+
+
+@pytest.mark.parametrize("ps", ["7", "é"])
+def test_haploid_ref_columns_from_ascii_and_other_text_issue_14(ps: str) -> None:
+    """#14: an ASCII text's ploidy pattern is reduced as bytes, any other as text: the same
+    haploid REF columns either way."""
+    texts = [f"0:{ps}", f"0/0:{ps}", f"0|1:{ps}", f"0:{ps}", "1", f"0|0:{ps}", "0"]
+    columns = SampleColumns("GT:PS", "\t".join(texts), len(texts))
+    assert columns.haploid_ref(range(len(texts))) == [0, 3, 6]
+    assert columns.haploid_ref(frozenset({1, 3, 4})) == [3]
