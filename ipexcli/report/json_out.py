@@ -172,18 +172,26 @@ def genotype_text(genotype: GenotypeResult, pieces: dict[object, tuple[str, obje
             f"{tail[0]}")
 
 
+#: #14: evidence values the encoder writes as they are (an empty string still becomes null)
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
 def _sex_dict(sex: SexResult) -> dict[str, Any]:
     """:func:`plain` of a sample's sex, without the generic walk (#14: once per sample)."""
+    evidence = sex.evidence
+    values = evidence.values()
+    if "" in values or not _FLAT.issuperset(map(type, values)):
+        evidence = {  # flat: numbers, text, None (plain() for anything else)
+            key: (value or None) if isinstance(value, str)
+            else value if value is None or isinstance(value, (int, float)) else plain(value)
+            for key, value in evidence.items()
+        }
     return {
         "declared": sex.declared or None,
         "declared_source": sex.declared_source or None,
         "inferred": sex.inferred or None,
         "used": sex.used or None,
-        "evidence": {  # flat: numbers, text, None (plain() for anything else)
-            key: (value or None) if isinstance(value, str)
-            else value if value is None or isinstance(value, (int, float)) else plain(value)
-            for key, value in sex.evidence.items()
-        },
+        "evidence": evidence,  # the result's own dict when nothing in it changes
         "mismatch": sex.mismatch,
     }
 
@@ -222,13 +230,16 @@ def _sample_text(
             _encode(_verdict_list(sample.verdicts)), sample.verdicts)
     # #14: the object written piece by piece, in _SAMPLE_FIELDS order, as _encode of the whole
     # dict writes it (each piece encoded alone; the separators are the encoder's)
+    where = pieces.get(("input", sample.input))  # one input for a file's samples
+    if where is None:
+        where = pieces[("input", sample.input)] = _encode(sample.input or None)
     return "".join((
         '{"id":', _encode(sample.id or None),
-        ',"input":', _encode(sample.input or None),
+        ',"input":', where,
         ',"sex":', _encode(_sex_dict(sample.sex)),
         ',"genotypes":[', ",".join(parts),
         '],"verdicts":', shared[0],
-        ',"family":', _encode([f or None for f in sample.family]),
+        ',"family":', _encode([f or None for f in sample.family]) if sample.family else "[]",
         "}",
     ))
 
