@@ -579,6 +579,7 @@ def genotype_mode(requested: str, n_samples: int) -> str:
 def _interpreter() -> tuple[
     Callable[[VariantFinding, Call, Sex], VariantInterpretation],
     Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
+    Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
 ]:
     """Memoised genotype interpretation and labelling for one file.
 
@@ -586,12 +587,26 @@ def _interpreter() -> tuple[
     is shared between calls alike in everything it depends on
     (:class:`ipexcli.inheritance.MemoInterpreter`), and the label between calls with the same
     alleles. A genotype result keeps its own call's depths, so it is shared only between equal
-    calls (the reader gives equal sample columns one Call object).
+    calls (the reader gives equal sample columns one Call object). The third function makes
+    a genotype row without the memo (for a caller that memoises the rows itself).
     """
     from ipexcli.inheritance import MemoInterpreter
 
     labels: dict[tuple[object, ...], tuple[str, str, tuple[str, ...], str]] = {}
     results: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
+
+    def row(
+        key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
+    ) -> GenotypeResult:
+        label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
+        label = labels.get(label_key)
+        if label is None:
+            label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
+        shown = label[:3]
+        if call.invalid:  # #15: an unreadable sample column, counted as a no call
+            shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
+                     (*shown[2], INVALID_CALL))
+        return _genotype_result(key, call, shown, label[3], record)
 
     def genotype(
         key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
@@ -599,26 +614,16 @@ def _interpreter() -> tuple[
         memo_key = (key, id(call), id(record), sex)
         hit = results.get(memo_key)
         if hit is None:
-            label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
-            label = labels.get(label_key)
-            if label is None:
-                label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
-            shown = label[:3]
-            if call.invalid:  # #15: an unreadable sample column, counted as a no call
-                shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
-                         (*shown[2], INVALID_CALL))
             # the call is kept in the value so that its id is not reused while cached
-            hit = results[memo_key] = (
-                _genotype_result(key, call, shown, label[3], record), call
-            )
+            hit = results[memo_key] = (row(key, call, sex, in_par, record), call)
         return hit[0]
 
-    return MemoInterpreter(), genotype
+    return MemoInterpreter(), genotype, row
 
 
 def _checked_genotype(
     interpret: Callable[[VariantFinding, Call, Sex], VariantInterpretation],
-    genotype: Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
+    make_row: Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
 ) -> Callable[[VariantFinding, str, Call, Sex, InputRecord], GenotypeResult]:
     """#14: a sample's genotype row with the call-quality flags its interpretation raises
     already added, shared between equal calls of one record (as :func:`_with_quality_flags`
@@ -636,7 +641,7 @@ def _checked_genotype(
         memo_key = (key, id(call), id(record), sex)
         hit = done.get(memo_key)
         if hit is None:
-            row = genotype(key, call, sex, finding.in_par, record)
+            row = make_row(key, call, sex, finding.in_par, record)
             extra = [flag for reading in readings.get(sex, (sex,))
                      for flag in interpret(finding, call, reading).flags
                      if flag in QUALITY_CODES]
@@ -755,7 +760,7 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
     from ipexcli.inheritance import interpret_sample
 
     samples, per_record, findings = file.samples, file.per_record, file.findings
-    interpret, genotype = _interpreter()
+    interpret, genotype, _ = _interpreter()
     columns = [tuple(record.calls) for record, _ in per_record]
     structural_keys = {key for key, f in findings.items() if f.hgvs == _STRUCTURAL}
     results = []
@@ -807,8 +812,8 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     from ipexcli.inheritance import interpret_sample, plain_ref_is_silent
 
     samples, findings, path, coverage = file.samples, file.findings, file.path, file.coverage
-    interpret, genotype = _interpreter()
-    checked = _checked_genotype(interpret, genotype)
+    interpret, genotype, make_row = _interpreter()
+    checked = _checked_genotype(interpret, make_row)
     sexes = [_sample_sex(sample, file.checks, file.declared) for sample in samples]
     used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
     # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
