@@ -456,13 +456,16 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     record_keys = tuple(input_record(r, key) for r, key in per_record)
-    from ipexcli.duplicates import duplicate_groups
+    keys = [key for _, key in per_record]
+    groups: dict[str, list[int]] = {}
+    if len(set(keys)) < len(keys):  # #13: records of one allele (the module only then)
+        from ipexcli.duplicates import duplicate_groups
 
+        groups = duplicate_groups(keys)
     unread = list(stats.locus_damaged)  # #15: records, then calls, that could not be read
     file_genotypes = _FileGenotypes(
         path, samples, per_record, record_keys, findings, checks, declared, coverage, unread,
-        parents=_sequenced_parents(samples, pedigree),
-        groups=duplicate_groups([key for _, key in per_record]),
+        parents=_sequenced_parents(samples, pedigree), groups=groups,
     )
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
     warnings.extend(file_genotypes.notes)
