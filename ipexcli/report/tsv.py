@@ -112,15 +112,14 @@ def verdict_cell(sample: SampleResult) -> str:
 
 
 def _sample_cells(sample: SampleResult) -> list[object]:
-    return [
-        sample.id,
-        sample.input,
-        sample.sex.used,
-        sample.sex.declared,
-        sample.sex.declared_source,
-        sample.sex.inferred,
-        verdict_cell(sample),
-    ]
+    return [sample.id, *_sample_rest(sample)]
+
+
+def _sample_rest(sample: SampleResult) -> tuple[str, ...]:
+    """The sample's cells after its name (alike for many samples of a cohort)."""
+    sex = sample.sex
+    return (sample.input, sex.used, sex.declared, sex.declared_source, sex.inferred,
+            verdict_cell(sample))
 
 
 def _variant_cells(variant: VariantResult) -> tuple[list[str], list[str]]:
@@ -224,8 +223,13 @@ def _lines(report: Report) -> Iterator[str]:
     tails: dict[int | str, tuple[str, object]] = {}
     genotypes: dict[int, tuple[str, GenotypeResult]] = {}
     empty_variant = "\t".join([""] * (len(COLUMNS) - 7))
+    heads: dict[tuple[str, ...], str] = {}  # the cells after the sample's name, per kind
     for sample in report.samples:
-        head = "\t".join([_cell(c) for c in _sample_cells(sample)])
+        head_key = _sample_rest(sample)
+        rest = heads.get(head_key)
+        if rest is None:
+            rest = heads[head_key] = "\t".join([_cell(c) for c in head_key])
+        head = f"{_cell(sample.id)}\t{rest}"
         if not sample.genotypes:
             yield f"{head}\t{empty_variant}"
             continue
