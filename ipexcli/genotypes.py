@@ -361,7 +361,8 @@ class SampleCalls(Sequence[Call]):
         self._n_alts = n_alts
         self._parsed = _shared_calls(columns.layout, alt_index, n_alts)
         # parse the non-plain-REF columns now (an unreadable one gives an invalid call)
-        notable = [(i, self._call(text)) for i, text in columns.notable()]
+        get, parse = self._parsed.get, self._call  # a column seen before: one look-up
+        notable = [(i, get(text) or parse(text)) for i, text in columns.notable()]
         if not columns.gt_first:
             notable = [(i, call) for i, call in notable if call.raw_gt not in PLAIN_REF_GTS]
         self._notable = tuple(notable)

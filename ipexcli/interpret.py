@@ -295,18 +295,11 @@ def _genotype_result(
     key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str,
     record: InputRecord | None = None,
 ) -> GenotypeResult:
-    return GenotypeResult(
-        variant_key=key,
-        raw_gt=call.raw_gt,
-        label=label[0],
-        label_text=label[1],
-        allele_balance=call.allele_balance,
-        depth=call.dp,
-        genotype_quality=call.gq,
-        flags=label[2],
-        split_gt=split_gt,
-        record=record,
-    )
+    # positional (#14: one per distinct call of a cohort's record), in the field order:
+    # variant_key, raw_gt, label, label_text, allele_balance, depth, genotype_quality, flags,
+    # split_gt, record
+    return GenotypeResult(key, call.raw_gt, label[0], label[1], call.allele_balance, call.dp,
+                          call.gq, label[2], split_gt, record)
 
 
 def _with_quality_flags(
