@@ -35,6 +35,8 @@ PLAIN_REF_GTS = frozenset({"0", "0/0", "0|0"})
 #: a column start (the TAB before it) whose GT is not exactly ``0``, ``0/0`` or ``0|0``; the text
 #: searched is TAB + sample columns + ``:``, so the last column ends like the others
 _NOT_PLAIN_REF = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])")
+#: the same, capturing the column's text (#14: no find and slice per column in Python)
+_NOT_PLAIN_REF_COLUMN = re.compile(r"\t(?!0[:\t]|0[/|]0[:\t])([^\t]*)")
 
 _GT_SPLIT = re.compile(r"[/|]")
 
@@ -129,6 +131,12 @@ class SampleColumns:
         self._notable: tuple[tuple[int, str], ...] | None = None
 
     @property
+    def layout(self) -> tuple[object, ...]:
+        """What :meth:`parse` depends on besides the column and the ALT: where GT, AD, DP, GQ
+        and PS are, and how many FORMAT keys there are."""
+        return (*self._at, self.n_keys)
+
+    @property
     def text(self) -> str:
         """The sample columns as given (the very string object: the sex scan finds a record's
         columns by it, :func:`ipexcli.vcf.gtscan.region_sites`)."""
@@ -173,15 +181,16 @@ class SampleColumns:
 
     def _scan(self) -> Iterator[tuple[int, str]]:
         text = "\t" + self._text + ":"
-        last_end = len(text) - 1  # the ':' sentinel is not part of the last column
+        last = len(text) - 1  # the ':' sentinel is not part of the last column
+        count = text.count
         index = 0
         counted_to = 0
-        for match in _NOT_PLAIN_REF.finditer(text):
+        for match in _NOT_PLAIN_REF_COLUMN.finditer(text):
             start = match.start()
-            index += text.count("\t", counted_to, start)
+            index += count("\t", counted_to, start)
             counted_to = start
-            end = text.find("\t", start + 1)
-            yield index, text[start + 1 : end if end >= 0 else last_end]
+            column = match.group(1)
+            yield index, column[:-1] if match.end() > last else column
 
     def haploid_ref(self, indexes: Collection[int]) -> list[int]:
         """The ``indexes`` whose GT is exactly ``0`` (a haploid REF call), in order (a
@@ -190,7 +199,7 @@ class SampleColumns:
         if self.gt_first:
             # haploid columns from the ploidy pattern (shared by most records), minus the
             # non-plain-REF ones: what is left is exactly the GT "0"; set operations run in C
-            haploid = haploid_columns(self.ploidy_pattern())
+            haploid = _haploid_of(self._text)
             wanted = indexes if isinstance(indexes, frozenset) else frozenset(indexes)
             found = haploid & wanted
             if not found:
@@ -274,6 +283,30 @@ def haploid_columns(pattern: str) -> frozenset[int]:
     )
 
 
+#: #14: the bytes :meth:`SampleColumns.ploidy_pattern` deletes, for ``bytes.translate``
+_NOT_PLOIDY = bytes(code for code in range(128) if chr(code) not in "\t/|:")
+
+
+def _haploid_of(text: str) -> frozenset[int]:
+    """:func:`haploid_columns` of the ploidy pattern of ``text`` (sample columns). An ASCII
+    text (every VCF column in practice) is reduced as bytes, a C pass a few times cheaper than
+    ``str.translate``; it deletes the same characters, so the pattern is the same."""
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return haploid_columns(text.translate(_PLOIDY_ONLY))
+    return _haploid_columns_ascii(raw.translate(None, _NOT_PLOIDY))
+
+
+@lru_cache(maxsize=64)
+def _haploid_columns_ascii(pattern: bytes) -> frozenset[int]:
+    """:func:`haploid_columns` of an ASCII pattern given as bytes."""
+    return frozenset(
+        i for i, column in enumerate(pattern.split(b"\t"))
+        if b"/" not in (gt := column.partition(b":")[0]) and b"|" not in gt
+    )
+
+
 def _has_separator(column: str) -> bool:
     gt = column.partition(":")[0]
     return "/" in gt or "|" in gt
@@ -289,10 +322,34 @@ def _field(column: str, at: int) -> str:
     return values[at] if at < len(values) else ""
 
 
+#: #14: most distinct column texts per shared table before a new table is started
+_SHARED_CALLS_MAX = 50_000
+_SHARED_CALLS: dict[tuple[object, ...], dict[str, Call]] = {}
+
+
+def _shared_calls(
+    layout: tuple[object, ...], alt_index: int, n_alts: int, fresh: bool = False
+) -> dict[str, Call]:
+    """The table of parsed calls (column text -> :class:`Call`) shared by every record whose
+    FORMAT layout, ALT number and ALT count are these (#14). A call depends on nothing else
+    (:meth:`SampleColumns.parse`), and a cohort repeats the same few columns (``0/1:12,10:22:99``)
+    at record after record: each distinct text is parsed once per run, not once per record.
+    ``fresh`` replaces a full table (the calls already handed out stay valid: they are
+    values)."""
+    key = (layout, alt_index, n_alts)
+    table = None if fresh else _SHARED_CALLS.get(key)
+    if table is None:
+        if len(_SHARED_CALLS) >= 64:
+            _SHARED_CALLS.clear()
+        table = _SHARED_CALLS[key] = {}
+    return table
+
+
 class SampleCalls(Sequence[Call]):
     """The genotypes of one (split, single-ALT) record, one per sample, parsed on demand.
 
-    Equal column texts share one :class:`Call` object. Compares equal to any sequence of the
+    Equal column texts share one :class:`Call` object, across records too (#14: a table per
+    FORMAT layout and ALT, :func:`_shared_calls`). Compares equal to any sequence of the
     same calls (a tuple included).
     """
 
@@ -302,9 +359,10 @@ class SampleCalls(Sequence[Call]):
         self._columns = columns
         self._alt_index = alt_index
         self._n_alts = n_alts
-        self._parsed: dict[str, Call] = {}
+        self._parsed = _shared_calls(columns.layout, alt_index, n_alts)
         # parse the non-plain-REF columns now (an unreadable one gives an invalid call)
-        notable = [(i, self._call(text)) for i, text in columns.notable()]
+        get, parse = self._parsed.get, self._call  # a column seen before: one look-up
+        notable = [(i, get(text) or parse(text)) for i, text in columns.notable()]
         if not columns.gt_first:
             notable = [(i, call) for i, call in notable if call.raw_gt not in PLAIN_REF_GTS]
         self._notable = tuple(notable)
@@ -312,7 +370,11 @@ class SampleCalls(Sequence[Call]):
     def _call(self, text: str) -> Call:
         call = self._parsed.get(text)
         if call is None:
-            call = self._parsed[text] = self._columns.parse(text, self._alt_index, self._n_alts)
+            parsed = self._parsed
+            if len(parsed) >= _SHARED_CALLS_MAX:  # bounded: a new table, the old one dropped
+                parsed = self._parsed = _shared_calls(
+                    self._columns.layout, self._alt_index, self._n_alts, fresh=True)
+            call = parsed[text] = self._columns.parse(text, self._alt_index, self._n_alts)
         return call
 
     def notable(self) -> tuple[tuple[int, Call], ...]:

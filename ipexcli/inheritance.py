@@ -38,12 +38,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ipexcli import callquality
 from ipexcli.callquality import QualityIssue
 from ipexcli.model import Call, Sex, Significance
-from ipexcli.ped import Pedigree, Phenotype
-from ipexcli.phase import Phase
+
+if TYPE_CHECKING:  # #14: imported where used (a PED file, two heterozygous variants)
+    from ipexcli.ped import Pedigree
+    from ipexcli.phase import Phase
 
 
 class GenotypeLabel(str, Enum):
@@ -306,12 +309,20 @@ def call_quality(
 ) -> tuple[QualityIssue, ...]:
     """The call-quality issues of a genotype carrying the ALT (:mod:`ipexcli.callquality`);
     ``()`` for a genotype without the ALT."""
+    context = _quality_context(finding, label, sex)
+    return () if context is None else callquality.assess(call, *context)
+
+
+def _quality_context(
+    finding: VariantFinding, label: GenotypeLabel, sex: Sex
+) -> tuple[str, bool, tuple[str, ...]] | None:
+    """What :func:`ipexcli.callquality.assess` checks a call against besides the call itself
+    (zygosity, male on non-PAR X, the record's FILTER); None for a genotype without the ALT
+    (not checked)."""
     if not label.carries_alt:
-        return ()
+        return None
     male_x = sex is Sex.MALE and not finding.in_par
-    return callquality.assess(
-        call, _zygosity(label, sex, finding.in_par), male_x, finding.filters
-    )
+    return _zygosity(label, sex, finding.in_par), male_x, finding.filters
 
 
 def interpret_genotype(finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
@@ -367,12 +378,28 @@ class MemoInterpreter:
     _PROBE = 0.5  #: an allele balance a rule would quote differently from "not available"
 
     def __init__(self) -> None:
-        #: case -> (label, whether the rule quotes the allele balance)
-        self._cases: dict[tuple[object, ...], tuple[GenotypeLabel, bool]] = {}
+        #: case -> (label, whether the rule quotes the allele balance, the quality context)
+        self._cases: dict[tuple[object, ...], tuple[GenotypeLabel, bool,
+                                                    tuple[str, bool, tuple[str, ...]] | None]] = {}
         self._done: dict[tuple[object, ...], VariantInterpretation] = {}
         self._findings: dict[int, VariantFinding] = {}
+        #: #14: (finding, call object, sex) -> (interpretation, call): the reader gives equal
+        #: sample columns one Call object (:mod:`ipexcli.genotypes`), so a repeated call skips
+        #: the case and quality look-ups; the call is kept so that its id is not reused
+        self._seen: dict[tuple[int, int, Sex], tuple[VariantInterpretation, Call]] = {}
+        #: (call object, (zygosity, male on non-PAR X, FILTER)) -> (its quality issues, call)
+        self._quality: dict[tuple[int, object], tuple[tuple[QualityIssue, ...], Call]] = {}
 
     def __call__(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
+        seen_key = (id(finding), id(call), sex)
+        seen = self._seen.get(seen_key)
+        if seen is not None:
+            return seen[0]
+        found = self._interpret(finding, call, sex)
+        self._seen[seen_key] = (found, call)
+        return found
+
+    def _interpret(self, finding: VariantFinding, call: Call, sex: Sex) -> VariantInterpretation:
         key = (id(finding), sex, call.raw_gt, call.alleles, call.other_alt)
         case = self._cases.get(key)
         if case is None:
@@ -383,10 +410,16 @@ class MemoInterpreter:
                 _variant_rule(label, cls, sex, finding, None)[1]
                 != _variant_rule(label, cls, sex, finding, self._PROBE)[1]
             )
-            case = self._cases[key] = (label, quotes_ab)
-        label, quotes_ab = case
+            case = self._cases[key] = (label, quotes_ab, _quality_context(finding, label, sex))
+        label, quotes_ab, context = case
         ab = call.allele_balance if quotes_ab else None
-        issues = call_quality(finding, label, call, sex)
+        issues: tuple[QualityIssue, ...] = ()
+        if context is not None:  # call_quality, once per call object and context (#14)
+            quality_key = (id(call), context)
+            found = self._quality.get(quality_key)
+            if found is None:
+                found = self._quality[quality_key] = (callquality.assess(call, *context), call)
+            issues = found[0]
         full_key = (*key, ab, issues)
         hit = self._done.get(full_key)
         if hit is None:
@@ -659,6 +692,8 @@ def _interpret_one(
     phased = _phase_of_hets(sex, interpretations, genotypes, parents)
     phase_decides = False
     if phased is not None:
+        from ipexcli.phase import Phase
+
         found_phase, why = phased
         reasons.append(why)
         if found_phase is not Phase.CIS and kind.rank > VerdictKind.CONSISTENT.rank:
@@ -739,6 +774,7 @@ def _phase_of_hets(
     from itertools import combinations
 
     from ipexcli import phase
+    from ipexcli.phase import Phase
 
     pairs = []
     for (a, call_a), (b, call_b) in combinations(hets.values(), 2):
@@ -850,6 +886,8 @@ def segregate(
     """
     if finding.in_par:
         return ()
+    from ipexcli.ped import Phenotype
+
     sexes = sexes or {}
     reportable = _reportable_class(evidence_class(finding))
     notes: list[FamilyNote] = []

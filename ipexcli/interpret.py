@@ -295,18 +295,11 @@ def _genotype_result(
     key: str, call: Call, label: tuple[str, str, tuple[str, ...]], split_gt: str,
     record: InputRecord | None = None,
 ) -> GenotypeResult:
-    return GenotypeResult(
-        variant_key=key,
-        raw_gt=call.raw_gt,
-        label=label[0],
-        label_text=label[1],
-        allele_balance=call.allele_balance,
-        depth=call.dp,
-        genotype_quality=call.gq,
-        flags=label[2],
-        split_gt=split_gt,
-        record=record,
-    )
+    # positional (#14: one per distinct call of a cohort's record), in the field order:
+    # variant_key, raw_gt, label, label_text, allele_balance, depth, genotype_quality, flags,
+    # split_gt, record
+    return GenotypeResult(key, call.raw_gt, label[0], label[1], call.allele_balance, call.dp,
+                          call.gq, label[2], split_gt, record)
 
 
 def _with_quality_flags(
@@ -456,13 +449,16 @@ def interpret_file(
         )
     sparse = genotype_mode(options.genotypes, len(samples)) == "non_ref"
     record_keys = tuple(input_record(r, key) for r, key in per_record)
-    from ipexcli.duplicates import duplicate_groups
+    keys = [key for _, key in per_record]
+    groups: dict[str, list[int]] = {}
+    if len(set(keys)) < len(keys):  # #13: records of one allele (the module only then)
+        from ipexcli.duplicates import duplicate_groups
 
+        groups = duplicate_groups(keys)
     unread = list(stats.locus_damaged)  # #15: records, then calls, that could not be read
     file_genotypes = _FileGenotypes(
         path, samples, per_record, record_keys, findings, checks, declared, coverage, unread,
-        parents=_sequenced_parents(samples, pedigree),
-        groups=duplicate_groups([key for _, key in per_record]),
+        parents=_sequenced_parents(samples, pedigree), groups=groups,
     )
     sample_results, used_sexes = (_sparse_samples if sparse else _dense_samples)(file_genotypes)
     warnings.extend(file_genotypes.notes)
@@ -579,6 +575,7 @@ def genotype_mode(requested: str, n_samples: int) -> str:
 def _interpreter() -> tuple[
     Callable[[VariantFinding, Call, Sex], VariantInterpretation],
     Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
+    Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
 ]:
     """Memoised genotype interpretation and labelling for one file.
 
@@ -586,12 +583,26 @@ def _interpreter() -> tuple[
     is shared between calls alike in everything it depends on
     (:class:`ipexcli.inheritance.MemoInterpreter`), and the label between calls with the same
     alleles. A genotype result keeps its own call's depths, so it is shared only between equal
-    calls (the reader gives equal sample columns one Call object).
+    calls (the reader gives equal sample columns one Call object). The third function makes
+    a genotype row without the memo (for a caller that memoises the rows itself).
     """
     from ipexcli.inheritance import MemoInterpreter
 
     labels: dict[tuple[object, ...], tuple[str, str, tuple[str, ...], str]] = {}
     results: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
+
+    def row(
+        key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
+    ) -> GenotypeResult:
+        label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
+        label = labels.get(label_key)
+        if label is None:
+            label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
+        shown = label[:3]
+        if call.invalid:  # #15: an unreadable sample column, counted as a no call
+            shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
+                     (*shown[2], INVALID_CALL))
+        return _genotype_result(key, call, shown, label[3], record)
 
     def genotype(
         key: str, call: Call, sex: Sex, in_par: bool, record: InputRecord | None = None
@@ -599,21 +610,43 @@ def _interpreter() -> tuple[
         memo_key = (key, id(call), id(record), sex)
         hit = results.get(memo_key)
         if hit is None:
-            label_key = (call.alleles, call.other_alt, call.phased, sex, in_par)
-            label = labels.get(label_key)
-            if label is None:
-                label = labels[label_key] = (*_label(call, sex, in_par), _split_gt(call))
-            shown = label[:3]
-            if call.invalid:  # #15: an unreadable sample column, counted as a no call
-                shown = (shown[0], f"{shown[1]} (unreadable: {call.invalid})",
-                         (*shown[2], INVALID_CALL))
             # the call is kept in the value so that its id is not reused while cached
-            hit = results[memo_key] = (
-                _genotype_result(key, call, shown, label[3], record), call
-            )
+            hit = results[memo_key] = (row(key, call, sex, in_par, record), call)
         return hit[0]
 
-    return MemoInterpreter(), genotype
+    return MemoInterpreter(), genotype, row
+
+
+def _checked_genotype(
+    interpret: Callable[[VariantFinding, Call, Sex], VariantInterpretation],
+    make_row: Callable[[str, Call, Sex, bool, InputRecord | None], GenotypeResult],
+) -> Callable[[VariantFinding, str, Call, Sex, InputRecord], GenotypeResult]:
+    """#14: a sample's genotype row with the call-quality flags its interpretation raises
+    already added, shared between equal calls of one record (as :func:`_with_quality_flags`
+    would add them one sample at a time: the label's flags, then the quality flags of the
+    interpretation under the sex used, of both readings when it is unknown, each once). For a
+    sample whose every call is interpreted (no structural ALT, no duplicate record)."""
+    from ipexcli.callquality import QUALITY_CODES
+
+    done: dict[tuple[str, int, int, Sex], tuple[GenotypeResult, Call]] = {}
+    readings = {Sex.UNKNOWN: (Sex.MALE, Sex.FEMALE)}
+
+    def checked(
+        finding: VariantFinding, key: str, call: Call, sex: Sex, record: InputRecord
+    ) -> GenotypeResult:
+        memo_key = (key, id(call), id(record), sex)
+        hit = done.get(memo_key)
+        if hit is None:
+            row = make_row(key, call, sex, finding.in_par, record)
+            extra = [flag for reading in readings.get(sex, (sex,))
+                     for flag in interpret(finding, call, reading).flags
+                     if flag in QUALITY_CODES]
+            if extra:
+                row = replace(row, flags=tuple(dict.fromkeys((*row.flags, *extra))))
+            hit = done[memo_key] = (row, call)  # the call kept: its id is not reused
+        return hit[0]
+
+    return checked
 
 
 def _sample_sex(
@@ -723,7 +756,7 @@ def _dense_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str, 
     from ipexcli.inheritance import interpret_sample
 
     samples, per_record, findings = file.samples, file.per_record, file.findings
-    interpret, genotype = _interpreter()
+    interpret, genotype, _ = _interpreter()
     columns = [tuple(record.calls) for record, _ in per_record]
     structural_keys = {key for key, f in findings.items() if f.hgvs == _STRUCTURAL}
     results = []
@@ -775,7 +808,8 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     from ipexcli.inheritance import interpret_sample, plain_ref_is_silent
 
     samples, findings, path, coverage = file.samples, file.findings, file.path, file.coverage
-    interpret, genotype = _interpreter()
+    interpret, genotype, make_row = _interpreter()
+    checked = _checked_genotype(interpret, make_row)
     sexes = [_sample_sex(sample, file.checks, file.declared) for sample in samples]
     used_sexes = {sample: used for sample, (_, used, _) in zip(samples, sexes, strict=True)}
     # haploid REF ("0") is silent for males and unknown sex outside the PARs: only these
@@ -785,18 +819,22 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
     everyone = frozenset(range(len(samples)))
     position = {id(where): at for at, where in enumerate(file.keys)}
     kept: list[list[tuple[str, Call, InputRecord]]] = [[] for _ in samples]
-    lines: dict[str, VariantRecord] = {}  # #15: where an invalid call was read
+    lines: dict[int, VariantRecord] = {}  # #15: where an invalid call was read (by record)
     for (record, key), where in zip(file.per_record, file.keys, strict=True):
         calls = record.calls
         for index, call in notable_calls(calls):
             kept[index].append((key, call, where))
             if call.invalid:
-                lines[f"{key} {id(call)}"] = record
+                lines[id(where)] = record
         wanted = everyone if findings[key].in_par else haploid_matters
         if wanted:
             for index in haploid_ref_samples(calls, wanted):
-                kept[index].append((key, calls[index], where))
+                call = calls[index]  # parsed now: its DP/GQ/AD may be unreadable (#15)
+                kept[index].append((key, call, where))
+                if call.invalid:
+                    lines[id(where)] = record
     results = []
+    structural = any(finding.hgvs == _STRUCTURAL for finding in findings.values())  # #13
     no_genotype: dict[tuple[Sex, str], tuple[Verdict, ...]] = {}
     for column, (sample, (sex_result, used, basis), mine) in enumerate(
         zip(samples, sexes, kept, strict=True)
@@ -810,12 +848,30 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             results.append(SampleResult(sample, path, sex_result, (), verdicts))
             continue
         pairs = [(findings[key], call) for key, call, _ in mine]
+        duplicated = bool(file.groups) and any(key in file.groups for key, _, _ in mine)
+        if not (duplicated or structural):  # #14: every call interpreted, the common case
+            genotypes = [
+                checked(finding, key, call, used, where)
+                for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
+            ]
+            sample_verdicts = interpret_sample(
+                sample, used, pairs, coverage, basis, interpret, file.parent_calls(sample)
+            )
+            verdicts = _verdicts(sample_verdicts)
+            if lines:  # an unreadable call in the file: is it one of hers?
+                verdicts = _name_invalid(
+                    sample, verdicts,
+                    ((lines[id(where)], findings[key], call)
+                     for key, call, where in mine if call.invalid),
+                    file.unread)
+            results.append(SampleResult(sample, path, sex_result, tuple(genotypes), verdicts))
+            continue
         genotypes = [
             genotype(key, call, used, finding.in_par, where)
             for (key, call, where), (finding, _) in zip(mine, pairs, strict=True)
         ]
         used_pairs = [i for i, p in enumerate(pairs) if p[0].hgvs != _STRUCTURAL]  # #13
-        if file.groups and any(key in file.groups for key, _, _ in mine):  # #13: duplicates
+        if duplicated:  # #13: duplicates
             dropped, flagged = _resolve_duplicates(file, sample, column)
             if flagged:
                 at = [position[id(where)] for _, _, where in mine]
@@ -831,8 +887,8 @@ def _sparse_samples(file: _FileGenotypes) -> tuple[list[SampleResult], dict[str,
             sample,
             _verdicts(sample_verdicts),
             (
-                (lines[f"{key} {id(call)}"], findings[key], call)
-                for key, call, _ in mine
+                (lines[id(where)], findings[key], call)
+                for key, call, where in mine
                 if call.invalid
             ),
             file.unread,

@@ -20,12 +20,34 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import IO, Any
 
 from ipexcli.result import GenotypeResult, InputRecord, Report, SampleResult, SexResult, Verdict
 
-_encode_plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def _plain_encoder() -> Callable[[Any], str]:
+    """``json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode``, minus its cost
+    per call (#14: a cohort's report is tens of thousands of small calls): the C encoder is
+    made once and called directly, without the circular-reference check (a report is a tree).
+    The text is the same; without the C encoder (another Python) the standard one is used."""
+    standard = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has the C encoder
+        return standard.encode
+    encode = make(None, standard.default, json.encoder.encode_basestring, None, ":", ",",
+                  False, False, True)
+
+    def plain_encode(value: Any) -> str:
+        if type(value) is str:  # the C encoder's one-shot path returns a string, not chunks
+            return json.encoder.encode_basestring(value)
+        return "".join(encode(value, 0))
+
+    return plain_encode
+
+
+_encode_plain = _plain_encoder()
 
 #: #15: a byte of a sample name that is not UTF-8 (decoded with ``surrogateescape``)
 _RAW_BYTE = re.compile("[\udc80-\udcff]")
@@ -111,18 +133,65 @@ def genotype_dict(genotype: GenotypeResult) -> dict[str, Any]:
     }
 
 
+#: #14: the keys around a genotype's numbers, as :func:`genotype_dict` orders them
+_AB_KEY = ',"allele_balance":'
+_FLAGS_KEY = ',"flags":'
+
+
+def _number(value: Any) -> str | None:
+    """JSON text of an int, a finite float or None as the encoder writes it; None (not
+    "null") for anything else."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value) if value - value == 0 else None  # NaN/inf: the encoder
+    return "null" if value is None else None
+
+
+def genotype_text(genotype: GenotypeResult, pieces: dict[object, tuple[str, object]]) -> str:
+    """``_encode(genotype_dict(genotype))``, built from cached pieces (#14): the part before
+    the allele balance (variant key, GT, label) and the part after the quality (flags, split
+    GT, input record) repeat across a cohort's genotypes, the three numbers between them are
+    written as the encoder writes them. ``pieces`` is the cache (one per report)."""
+    numbers = (_number(genotype.allele_balance), _number(genotype.depth),
+               _number(genotype.genotype_quality))
+    if None in numbers:
+        return _encode(genotype_dict(genotype))
+    head_key = (genotype.variant_key, genotype.raw_gt, genotype.label, genotype.label_text)
+    tail_key = (genotype.flags, genotype.split_gt, id(genotype.record))
+    head = pieces.get(head_key)
+    tail = pieces.get(tail_key)
+    if head is None or tail is None:
+        text = _encode(genotype_dict(genotype))
+        # values are escaped JSON strings: the key texts cannot occur inside them
+        at_ab = text.index(_AB_KEY) + len(_AB_KEY)
+        head = pieces[head_key] = (text[:at_ab], None)
+        tail = pieces[tail_key] = (text[text.index(_FLAGS_KEY, at_ab):], genotype.record)
+    return (f'{head[0]}{numbers[0]},"depth":{numbers[1]},"genotype_quality":{numbers[2]}'
+            f"{tail[0]}")
+
+
+#: #14: evidence values the encoder writes as they are (an empty string still becomes null)
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
 def _sex_dict(sex: SexResult) -> dict[str, Any]:
     """:func:`plain` of a sample's sex, without the generic walk (#14: once per sample)."""
+    evidence = sex.evidence
+    values = evidence.values()
+    if "" in values or not _FLAT.issuperset(map(type, values)):
+        evidence = {  # flat: numbers, text, None (plain() for anything else)
+            key: (value or None) if isinstance(value, str)
+            else value if value is None or isinstance(value, (int, float)) else plain(value)
+            for key, value in evidence.items()
+        }
     return {
         "declared": sex.declared or None,
         "declared_source": sex.declared_source or None,
         "inferred": sex.inferred or None,
         "used": sex.used or None,
-        "evidence": {  # flat: numbers, text, None (plain() for anything else)
-            key: (value or None) if isinstance(value, str)
-            else value if value is None or isinstance(value, (int, float)) else plain(value)
-            for key, value in sex.evidence.items()
-        },
+        "evidence": evidence,  # the result's own dict when nothing in it changes
         "mismatch": sex.mismatch,
     }
 
@@ -140,33 +209,45 @@ def _verdict_list(verdicts: tuple[Verdict, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _sample_text(sample: SampleResult, encoded: dict[int, tuple[Any, Any]]) -> str:
+def _sample_text(
+    sample: SampleResult, encoded: dict[int, tuple[Any, Any]], pieces: dict[object, Any]
+) -> str:
     names = _FIELDS.get(SampleResult)
     if names is None:
         names = _FIELDS[SampleResult] = tuple(f.name for f in fields(SampleResult))
-    if names == _SAMPLE_FIELDS and type(sample.sex) is SexResult:
-        # the verdicts of samples alike are one shared tuple (interpret): converted once
-        shared = encoded.get(id(sample.verdicts))
-        if shared is None:
-            shared = encoded[id(sample.verdicts)] = (
-                _verdict_list(sample.verdicts), sample.verdicts)
-        head = {
-            "id": sample.id or None,
-            "input": sample.input or None,
-            "sex": _sex_dict(sample.sex),
-            "genotypes": [],
-            "verdicts": shared[0],
-            "family": [f or None for f in sample.family],
-        }
-    else:  # pragma: no cover - a result model changed without this writer
-        head = {name: [] if name == "genotypes" else plain(getattr(sample, name))
-                for name in names}
     parts = []
     for genotype in sample.genotypes:
         hit = encoded.get(id(genotype))
         if hit is None:  # the object is kept with its text so that its id is not reused
-            hit = encoded[id(genotype)] = (_encode(genotype_dict(genotype)), genotype)
+            hit = encoded[id(genotype)] = (genotype_text(genotype, pieces), genotype)
         parts.append(hit[0])
+    if names != _SAMPLE_FIELDS or type(sample.sex) is not SexResult:  # pragma: no cover
+        return _any_sample_text(sample, names, parts)  # a result model changed, not this writer
+    # the verdicts of samples alike are one shared tuple (interpret): encoded once
+    shared = encoded.get(id(sample.verdicts))
+    if shared is None:
+        shared = encoded[id(sample.verdicts)] = (
+            _encode(_verdict_list(sample.verdicts)), sample.verdicts)
+    # #14: the object written piece by piece, in _SAMPLE_FIELDS order, as _encode of the whole
+    # dict writes it (each piece encoded alone; the separators are the encoder's)
+    where = pieces.get(("input", sample.input))  # one input for a file's samples
+    if where is None:
+        where = pieces[("input", sample.input)] = _encode(sample.input or None)
+    return "".join((
+        '{"id":', _encode(sample.id or None),
+        ',"input":', where,
+        ',"sex":', _encode(_sex_dict(sample.sex)),
+        ',"genotypes":[', ",".join(parts),
+        '],"verdicts":', shared[0],
+        ',"family":', _encode([f or None for f in sample.family]) if sample.family else "[]",
+        "}",
+    ))
+
+
+def _any_sample_text(
+    sample: SampleResult, names: tuple[str, ...], parts: list[str]
+) -> str:  # pragma: no cover - the generic walk, for a result model this writer does not know
+    head = {name: [] if name == "genotypes" else plain(getattr(sample, name)) for name in names}
     text = _encode(head)
     marker = '"genotypes":[]'
     at = text.index(marker) + len(marker) - 1
@@ -211,7 +292,8 @@ def write(report: Report, out: IO[str]) -> None:
                 items = (_encode(plain(v)) for v in report.variants)
             else:
                 cache: dict[int, tuple[Any, Any]] = {}
-                items = (_sample_text(s, cache) for s in report.samples)
+                pieces: dict[object, Any] = {}
+                items = (_sample_text(s, cache, pieces) for s in report.samples)
             first = True
             for text in items:
                 out.write("\n    " if first else ",\n    ")

@@ -11,10 +11,12 @@ from dataclasses import replace
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from report_fixtures import FIXTURES, REPO, both_report, trio_report
 
 from ipexcli.report import json_out, tsv
-from ipexcli.result import SCHEMA_VERSION, Report
+from ipexcli.result import SCHEMA_VERSION, GenotypeResult, InputRecord, Report
 from ipexcli.schema import report_schema
 
 
@@ -194,3 +196,47 @@ def test_no_object_forbids_what_a_later_minor_version_adds(validator) -> None:
     doc["samples"][0]["sex"]["new"] = True
     validator.validate(doc)
     assert '"additionalProperties": false' not in json.dumps(report_schema())
+
+
+# ------------------------------------------------------------- #14: genotype text from pieces
+
+_TEXTS = st.sampled_from(["", "0/1", "1", "heterozygous", "GRCh38:X:49251441:G:A", "é",
+                          "a\"b\\c\t", "\udc80raw", "1/."])
+_NUMBERS = st.one_of(st.none(), st.integers(-5, 10**20), st.floats(allow_nan=True),
+                     st.booleans())
+_RECORDS = st.one_of(st.none(), st.builds(
+    InputRecord, path=_TEXTS, line=st.one_of(st.none(), st.integers(1, 10**6)),
+    id=st.one_of(st.none(), _TEXTS), pos=st.integers(1, 10**9), ref=_TEXTS, alt=_TEXTS,
+    alt_index=st.integers(1, 3), n_alts=st.integers(1, 3),
+    filter=st.one_of(st.none(), _TEXTS), qual=st.one_of(st.none(), st.floats()),
+    variant_key=_TEXTS))
+#: one cache for every example, as one report shares it between its genotypes
+_PIECES: dict[object, object] = {}
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.builds(GenotypeResult, variant_key=_TEXTS, raw_gt=_TEXTS, label=_TEXTS,
+                 label_text=_TEXTS, allele_balance=_NUMBERS, depth=_NUMBERS,
+                 genotype_quality=_NUMBERS, flags=st.lists(_TEXTS, max_size=3).map(tuple),
+                 split_gt=_TEXTS, record=_RECORDS))
+def test_genotype_text_is_the_encoded_genotype_dict(genotype: GenotypeResult) -> None:
+    """#14: a cohort's genotypes are written from cached pieces; the text must be the one the
+    encoder writes for the whole object (NaN, infinities, booleans and big integers
+    included, pieces cached across genotypes)."""
+    expected = json_out._encode(json_out.genotype_dict(genotype))
+    assert json_out.genotype_text(genotype, _PIECES) == expected
+    assert json.loads(expected.replace("NaN", "null").replace("Infinity", "1e999"))
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_tsv_lines_are_the_joined_rows(name: str) -> None:
+    """#14: the writer joins cached parts; its lines must be the rows' cells joined, on
+    reports with and without input records (genotypes shared between samples included)."""
+    report = FIXTURES[name]()
+    body = tsv.render(report).splitlines()[2:]
+    assert body == ["\t".join(row) for row in tsv.rows(report)]
+    bare = replace(report, samples=tuple(  # reports built by hand have no input records
+        replace(s, genotypes=tuple(replace(g, record=None) for g in s.genotypes))
+        for s in report.samples))
+    assert tsv.render(bare).splitlines()[2:] == ["\t".join(row) for row in tsv.rows(bare)]
+    assert any(s.genotypes for s in bare.samples)

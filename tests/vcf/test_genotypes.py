@@ -169,6 +169,27 @@ def test_unreadable_ad_dp_gq_invalidate_the_call_issue_15(fmt: str, column: str,
     assert not SampleCalls(SampleColumns("GT:AD:DP", "0/1:.:.\t0/1", 2))[1].invalid
 
 
+def test_calls_are_shared_across_records_only_when_the_parse_is_the_same_issue_14() -> None:
+    """#14: a column text is parsed once per FORMAT layout and ALT, not once per record; the
+    same text under another FORMAT, ALT or ALT count is another call."""
+    first = SampleCalls(SampleColumns("GT:AD:DP:GQ", "0/0:9,0:9:27\t0/1:12,10:22:99", 2))
+    second = SampleCalls(SampleColumns("GT:AD:DP:GQ", "0/1:12,10:22:99\t0/0:9,0:9:27", 2))
+    assert first[1] is second[0]  # the same text at another record: one Call object
+    assert first[1] == Call((0, 1), False, "0/1", (12, 10), 22, 99, False)
+    # the same text, other FORMAT keys: DP in one file is GQ in the other
+    dp = SampleCalls(SampleColumns("GT:DP", "0/1:30", 1))[0]
+    gq = SampleCalls(SampleColumns("GT:GQ", "0/1:30", 1))[0]
+    assert (dp.dp, dp.gq, gq.dp, gq.gq) == (30, None, None, 30)
+    # the same text, one FORMAT key fewer: too many values, an invalid call
+    assert SampleCalls(SampleColumns("GT", "0/1:30", 1))[0].invalid
+    assert not SampleCalls(SampleColumns("GT:DP", "0/1:30", 1))[0].invalid
+    # the same text, another ALT of a multi-allelic record, or another ALT count
+    one = SampleCalls(SampleColumns("GT:AD", "1/2:1,5,7", 1), 1, 2)[0]
+    two = SampleCalls(SampleColumns("GT:AD", "1/2:1,5,7", 1), 2, 2)[0]
+    assert (one.alleles, one.ad, two.alleles, two.ad) == ((1, None), (1, 5), (None, 1), (1, 7))
+    assert SampleCalls(SampleColumns("GT:AD", "1/2:1,5,7", 1), 1, 1)[0].invalid
+
+
 # --------------------------------------------------------------------------- silent plain REF
 
 PATHOGENIC = VariantFinding("GRCh38:X:49251441:G:A", "c.1189C>T", Significance.PATHOGENIC)
@@ -345,3 +366,13 @@ def test_phase_set_is_kept_as_written_issue12() -> None:
     assert [c.ps for c in calls] == ["1234", None, None]  # '.' and a missing field: no PS
     assert [c.phased for c in calls] == [True, True, False]
     assert SampleColumns("GT:AD", "0|1:5,5", 1).parse("0|1:5,5", 1, 1).ps is None
+
+
+@pytest.mark.parametrize("ps", ["7", "é"])
+def test_haploid_ref_columns_from_ascii_and_other_text_issue_14(ps: str) -> None:
+    """#14: an ASCII text's ploidy pattern is reduced as bytes, any other as text: the same
+    haploid REF columns either way."""
+    texts = [f"0:{ps}", f"0/0:{ps}", f"0|1:{ps}", f"0:{ps}", "1", f"0|0:{ps}", "0"]
+    columns = SampleColumns("GT:PS", "\t".join(texts), len(texts))
+    assert columns.haploid_ref(range(len(texts))) == [0, 3, 6]
+    assert columns.haploid_ref(frozenset({1, 3, 4})) == [3]
