@@ -323,7 +323,7 @@ def _field(column: str, at: int) -> str:
 
 
 #: #14: most distinct column texts per shared table before a new table is started
-_SHARED_CALLS_MAX = 50_000
+_SHARED_CALLS_MAX = 4_096
 _SHARED_CALLS: dict[tuple[object, ...], dict[str, Call]] = {}
 
 
@@ -339,7 +339,7 @@ def _shared_calls(
     key = (layout, alt_index, n_alts)
     table = None if fresh else _SHARED_CALLS.get(key)
     if table is None:
-        if len(_SHARED_CALLS) >= 64:
+        if len(_SHARED_CALLS) >= 16:
             _SHARED_CALLS.clear()
         table = _SHARED_CALLS[key] = {}
     return table
