@@ -16,9 +16,9 @@ Inputs are generated under ``bench/out/batch/`` (gitignored) and reused when pre
   present (``--wgs``).
 
 Each command runs as a child process under ``/usr/bin/time`` (wall seconds and peak RSS of the
-process tree); the median of ``--repeat`` runs is shown (issue 14 asks for medians: the
-runs of a 1,000-file batch slow down one after the other, 2.7 -> 3.5 s, as the file system
-works off the previous run's deleted reports, so the best run flatters). Rows:
+process tree); the median of ``--repeat`` runs is shown (issue 14 asks for medians). Each
+1,000-file round writes a new folder, all removed after the last round: deleting the previous
+round's reports just before a run made the file system charge their removal to that run. Rows:
 
 * ``batch N files --jobs 2``: files/s (target >= 100/s for 1,000 files, issue 7; >= 350/s,
   issue 14 criterion 5), the whole ``ipex batch`` process timed, vs a ``bcftools query`` per
@@ -214,8 +214,13 @@ def bench_files(paths: list[Path], repeat: int) -> dict[str, float]:
     jobs.write_text("".join(f"{regions[_build_of(p)]} {p}\n" for p in paths))
     ours: list[tuple[float, float, float]] = []
     peers: list[float] = []
-    for _ in range(repeat):
-        outdir = _outdir(f"files{len(paths)}")
+    # a new output folder per round, all removed after the last: a 1,000-file run's reports
+    # deleted just before the next run make the file system charge their removal to it (sys
+    # time 0.4 -> 2.7 s, wall 2.4 -> 3.6 s over back-to-back runs); a user writes a new folder
+    outdirs = [_outdir(f"files{len(paths)}-{i}") for i in range(repeat)]
+    os.sync()
+    time.sleep(1)
+    for outdir in outdirs:
         w, r = timed(
             f"xargs -a {listing} {PY} -m ipexcli batch --jobs 2 --outdir {outdir}", 1, shell=True
         )
@@ -224,6 +229,8 @@ def bench_files(paths: list[Path], repeat: int) -> dict[str, float]:
             f"xargs -a {jobs} -P 2 -L 1 bcftools query -f '[%GT\\t]\\n' -r > /dev/null", 1,
             shell=True,
         )[0])
+    for outdir in outdirs:
+        shutil.rmtree(outdir, ignore_errors=True)
     wall, rss, cpu = sorted(ours)[(len(ours) - 1) // 2]
     peer = sorted(peers)[(len(peers) - 1) // 2]
     return {"wall": wall, "rss": rss, "peer": peer, "cpu": cpu}
