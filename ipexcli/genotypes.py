@@ -312,11 +312,6 @@ def _has_separator(column: str) -> bool:
     return "/" in gt or "|" in gt
 
 
-def plain_ploidy_haploid(raw_gt: str) -> bool:
-    """How :func:`haploid_columns` counts a column with this GT: True without ``/`` or ``|``."""
-    return "/" not in raw_gt and "|" not in raw_gt
-
-
 def _field(column: str, at: int) -> str:
     values = column.split(":")
     return values[at] if at < len(values) else ""

@@ -266,11 +266,6 @@ def _top(report: Report) -> dict[str, Any]:
     return data
 
 
-def to_json_data(report: Report) -> dict[str, Any]:
-    """The JSON document as plain Python data (what :func:`write` serialises)."""
-    return json.loads(render(report))
-
-
 def _input_dict(report: Report, index: int) -> dict[str, Any]:
     data = plain(report.inputs[index])
     data["skipped"] = dict(sorted(data["skipped"].items()))

@@ -209,24 +209,3 @@ def _copy_blocks(report: Report, made: Path, scope: str, sources: dict[str, str]
     for note in notes or ():
         sys.stderr.write(f"warning: {note}\n")
     return notes is not None
-
-
-def write_vcf_gz(text: str, output: str, durable: bool = True, sweep: bool = True) -> None:
-    """``output`` bgzipped with its tabix index ``output.tbi``, published as a pair (#15 case 8).
-
-    Both are made in one hidden folder beside ``output`` (:func:`ipexcli.atomic.temp_folder`,
-    which first sweeps what killed runs left there, unless ``sweep`` is False), then renamed
-    under a lock on the folder, index first and data last (:func:`ipexcli.atomic.publish`): two
-    runs to the same ``-o`` cannot pair one's data with the other's index.
-    """
-    from pathlib import Path
-
-    from ipexcli import atomic
-    from ipexcli.vcf import write_bgzf_indexed  # bgzip + tabix (pysam's home module)
-
-    destination = Path(output)
-    with atomic.temp_folder(destination, sweep=sweep) as folder:
-        made = folder / "out.vcf.gz"
-        write_bgzf_indexed(text, made)
-        index = destination.with_name(destination.name + ".tbi")
-        atomic.publish([(Path(f"{made}.tbi"), index), (made, destination)], durable=durable)
