@@ -150,24 +150,6 @@ def nmd_expected(
     return n < exon_starts[-1] - 50
 
 
-def assess(
-    terms: tuple[Consequence, ...],
-    change: CodingChange | None,
-    known: KnownMatch,
-    allele_frequency: float | None,
-    exon_starts: tuple[int, ...],
-    cds_tx_start: int,
-    transcript: Transcript | None = None,
-    known_rows: Iterable[KnownVariant] = (),
-    thresholds: FrequencyThresholds = DEFAULT_THRESHOLDS,
-) -> tuple[Evidence, ...]:
-    """All automated evidence codes for one annotated variant (see :func:`assess_with_notes`)."""
-    return assess_with_notes(
-        terms, change, known, allele_frequency, exon_starts, cds_tx_start, transcript,
-        known_rows, thresholds,
-    )[0]
-
-
 def assess_with_notes(
     terms: tuple[Consequence, ...],
     change: CodingChange | None,

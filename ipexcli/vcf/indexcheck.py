@@ -91,8 +91,7 @@ def belongs_to(bgzf: BgzfFile, index: TabixIndex, names: list[str]) -> str:
     """
     if index.belongs is None:
         index.span_of = {name: (first, last) for name, first, last in index.spans()}
-        foreign, _damage = index.layout or check_layout(bgzf, index)
-        index.belongs = foreign or _belongs(bgzf, index)
+        index.belongs = _layout(bgzf, index)[0] or _belongs(bgzf, index)
     if index.belongs:
         return index.belongs
     for name in names:
@@ -109,9 +108,14 @@ def belongs_to(bgzf: BgzfFile, index: TabixIndex, names: list[str]) -> str:
 def layout_damage(bgzf: BgzfFile, index: TabixIndex) -> str:
     """#15: why the data's BGZF blocks do not match ``index`` although its first record does
     ("" when they match, or when the index looks like another file's): checked once."""
+    return _layout(bgzf, index)[1]
+
+
+def _layout(bgzf: BgzfFile, index: TabixIndex) -> tuple[str, str]:
+    """:func:`check_layout`'s ``(foreign, damage)``, computed once and kept on ``index``."""
     if index.layout is None:
         index.layout = check_layout(bgzf, index)
-    return index.layout[1]
+    return index.layout
 
 
 def _lands_on(bgzf: BgzfFile, index: TabixIndex, name: str) -> str:
